@@ -1,0 +1,297 @@
+"""Run snippet files and cache what they print and draw.
+
+The parent side (`run_snippets`) is used by the MkDocs hook and the tests. Run as a
+script, this file is the worker: it imports torch and matplotlib once, then reads one
+JSON request per line on stdin and answers one JSON line per request.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import hashlib
+import io
+import json
+import os
+import queue
+import subprocess
+import sys
+import threading
+from dataclasses import asdict, dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SNIPPETS_DIR = ROOT / "snippets"
+CACHE_DIR = ROOT / ".cache" / "snippets"
+STYLE_FILE = Path(__file__).with_name("figure.mplstyle")
+TIMEOUT_S = 30.0
+SVG_SALT = "learning-rate-site"  # fixed ids in the SVG: same bytes on every build
+INK, GRID = "#24292f", "#d0d7de"  # text and grid colours of figure.mplstyle
+
+
+class SnippetError(Exception):
+    """A snippet raised, timed out, or broke the figure contract."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    light: str  # SVG text for Material's light palette
+    dark: str  # the same figure recoloured for the dark palette
+    alt: str  # text alternative built from title, axis labels and legend
+    axes: list[dict]  # per axes: title, xlabel, ylabel, legend (for tests)
+
+
+@dataclass(frozen=True)
+class Result:
+    output: str  # stdout, stderr and warnings, in the order they happened
+    figures: list[Figure]
+
+
+# --------------------------------------------------------------------- parent side
+
+
+def cache_key(path: Path) -> str:
+    """Everything that can change a snippet's result: its source, the libraries that
+    run and draw it, and this runner with its figure style."""
+    digest = hashlib.sha256()
+    for part in (
+        path.read_bytes(),
+        version("torch").encode(),
+        version("matplotlib").encode(),
+        sys.version.encode(),
+        Path(__file__).read_bytes(),
+        STYLE_FILE.read_bytes(),
+    ):
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()
+
+
+def _from_json(data: dict) -> Result:
+    return Result(data["output"], [Figure(**fig) for fig in data["figures"]])
+
+
+class Worker:
+    """One long-lived worker process; `import torch` costs about 1.3 s, paid once."""
+
+    def __init__(self) -> None:
+        self._proc: subprocess.Popen | None = None
+        self._lines: queue.Queue[str] = queue.Queue()
+
+    def _start(self) -> None:
+        self._proc = subprocess.Popen(
+            [sys.executable, __file__],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, "MPLBACKEND": "Agg"},
+        )
+        self._lines = queue.Queue()
+        threading.Thread(target=self._pump, args=(self._proc,), daemon=True).start()
+        self._read(TIMEOUT_S, "starting the snippet worker")
+
+    def _pump(self, proc: subprocess.Popen) -> None:
+        for line in proc.stdout:
+            self._lines.put(line)
+        self._lines.put("")  # end of file: the worker died
+
+    def _read(self, timeout: float, what: str) -> dict:
+        try:
+            line = self._lines.get(timeout=timeout)
+        except queue.Empty:
+            self.close()
+            raise SnippetError(f"{what}: timed out after {timeout:.0f} s") from None
+        if not line:
+            self.close()
+            raise SnippetError(f"{what}: the worker process died")
+        return json.loads(line)
+
+    def run(self, path: Path, timeout: float = TIMEOUT_S) -> dict:
+        if self._proc is None or self._proc.poll() is not None:
+            self._start()
+        self._proc.stdin.write(json.dumps({"path": str(path)}) + "\n")
+        self._proc.stdin.flush()
+        return self._read(timeout, f"running {display_path(path)}")
+
+    def close(self) -> None:
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.wait()
+            self._proc = None
+
+
+_worker = Worker()  # module state survives MkDocs reloading its hooks in `serve`
+
+
+def display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def run_snippet(path: Path, *, use_cache: bool = True) -> Result:
+    """Result of running one snippet; raises SnippetError with its traceback."""
+    key = cache_key(path)
+    cached = CACHE_DIR / f"{key}.json"
+    if use_cache and cached.exists():
+        return _from_json(json.loads(cached.read_text()))
+    reply = _worker.run(path)
+    if "error" in reply:
+        raise SnippetError(f"{display_path(path)} failed:\n{reply['error']}")
+    result = _from_json(reply)
+    if use_cache:
+        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(result)))
+        os.replace(tmp, cached)  # atomic: a killed build never leaves half a file
+    return result
+
+
+def close_worker() -> None:
+    _worker.close()
+
+
+# --------------------------------------------------------------------- worker side
+
+
+def _dark(color):
+    """Map a light-palette colour to the dark palette: greys (low chroma) flip their
+    lightness; hues keep their hue and get at least 0.62 lightness on slate."""
+    from matplotlib.colors import to_rgba
+
+    r, g, b, a = to_rgba(color)
+    if a == 0:
+        return (r, g, b, a)
+    h, light, s = colorsys.rgb_to_hls(r, g, b)
+    grey = max(r, g, b) - min(r, g, b) < 0.12
+    light = min(max(1 - light, 0.12), 0.9) if grey else max(light, 0.62)
+    return (*colorsys.hls_to_rgb(h, light, s), a)
+
+
+def _recolour_for_dark(fig) -> None:
+    from matplotlib.collections import Collection
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    from matplotlib.text import Text
+
+    artists = {id(a): a for a in fig.findobj()}  # each once: the map is not idempotent
+    for artist in artists.values():
+        if isinstance(artist, Text):
+            artist.set_color(_dark(artist.get_color()))
+        elif isinstance(artist, Line2D):
+            artist.set_color(_dark(artist.get_color()))
+            artist.set_markerfacecolor(_dark(artist.get_markerfacecolor()))
+            artist.set_markeredgecolor(_dark(artist.get_markeredgecolor()))
+        elif isinstance(artist, Patch):
+            artist.set_facecolor(_dark(artist.get_facecolor()))
+            artist.set_edgecolor(_dark(artist.get_edgecolor()))
+        elif isinstance(artist, Collection) and artist.get_array() is None:
+            artist.set_facecolor([_dark(c) for c in artist.get_facecolor()])
+            artist.set_edgecolor([_dark(c) for c in artist.get_edgecolor()])
+    for ax in fig.axes:  # ticks made at draw time copy these, not the old ticks
+        ax.tick_params(which="both", colors=_dark(INK), grid_color=_dark(GRID))
+
+
+def _describe(fig) -> tuple[str, list[dict]]:
+    axes = []
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        axes.append(
+            {
+                "title": ax.get_title(),
+                "xlabel": ax.get_xlabel(),
+                "ylabel": ax.get_ylabel(),
+                "yscale": ax.get_yscale(),
+                "legend": [t.get_text() for t in legend.get_texts()] if legend else [],
+            }
+        )
+    parts = [fig._suptitle.get_text()] if fig._suptitle else []
+    for ax in axes:
+        scale = " (log scale)" if ax["yscale"] == "log" else ""
+        part = f"{ax['title']}: {ax['ylabel']}{scale} against {ax['xlabel']}"
+        if ax["legend"]:
+            part += "; lines: " + ", ".join(ax["legend"])
+        parts.append(part)
+    return "Figure. " + ". ".join(parts) + ".", axes
+
+
+def _svg(fig) -> str:
+    buf = io.StringIO()
+    fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    return buf.getvalue()
+
+
+def _snippet_traceback(exc: BaseException, path: Path) -> str:
+    """The traceback from the snippet's first frame on; the runner's are noise."""
+    import traceback
+
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_frame.f_code.co_filename != str(path):
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(exc), exc, tb or exc.__traceback__))
+
+
+def _run_one(path: Path) -> dict:
+    import contextlib
+    import runpy
+    import warnings
+
+    import matplotlib.pyplot as plt
+    import torch
+
+    plt.close("all")
+    plt.rcdefaults()
+    plt.style.use(STYLE_FILE)
+    plt.rcParams["svg.hashsalt"] = SVG_SALT
+    torch.set_default_dtype(torch.float32)
+    # A new filter list also empties every module's "already warned" registry, so a
+    # snippet shows its warnings whatever ran in this worker before it.
+    warnings.resetwarnings()
+    warnings.simplefilter("default")
+    out = io.StringIO()
+    shown = []
+
+    def showwarning(message, category, *_args, **_kwargs):
+        out.write(f"{category.__name__}: {message}\n")
+
+    warnings.showwarning = showwarning
+    plt.show = lambda *a, **k: shown.append(len(plt.get_fignums()))
+    sys.argv = [str(path)]
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            runpy.run_path(str(path), run_name="__main__")
+    except BaseException as exc:  # noqa: BLE001 - SystemExit included: report all
+        return {"error": _snippet_traceback(exc, path)}
+    figures = [plt.figure(n) for n in plt.get_fignums()]
+    expects_figures = "plt.show()" in path.read_text()
+    if expects_figures and not (shown and shown[-1]):
+        return {"error": "calls plt.show() but had drawn no figure when it did"}
+    if figures and not expects_figures:
+        return {"error": f"drew {len(figures)} figure(s) but never calls plt.show()"}
+    results = []
+    for fig in figures:
+        alt, axes = _describe(fig)
+        light = _svg(fig)
+        _recolour_for_dark(fig)
+        results.append({"light": light, "dark": _svg(fig), "alt": alt, "axes": axes})
+    plt.close("all")
+    return {"output": out.getvalue(), "figures": results}
+
+
+def _serve() -> None:
+    protocol = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)  # stray writes to fd 1 (C code) must not corrupt the protocol
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401 - imported once, here
+    import torch  # noqa: F401 - imported once, here
+
+    protocol.write(json.dumps({"ready": True}) + "\n")
+    for line in sys.stdin:
+        protocol.write(json.dumps(_run_one(Path(json.loads(line)["path"]))) + "\n")
+
+
+if __name__ == "__main__":
+    _serve()

@@ -1,0 +1,127 @@
+"""MkDocs hook: `<!-- snippet: page/name.py -->` becomes the snippet's code, its
+output and its figures, produced by running it at build time (see snippet_worker).
+
+Snippets run in `on_files`, before any page is rendered, so their figures can be
+added to the site as generated files and a failing snippet stops the build early.
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+from pathlib import Path
+
+import markers
+import snippet_worker
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+log = logging.getLogger("mkdocs.hooks.snippets")
+
+FIGURE_DIR = "assets/snippets"  # where figures land in the built site
+_results: dict[str, snippet_worker.Result] = {}  # snippet path -> result, per build
+
+
+def snippet_paths(markdown: str) -> list[str]:
+    """The snippet paths a page names, relative to snippets/, in page order."""
+    return [m.arg for m in markers.find_markers(markdown) if m.kind == "snippet"]
+
+
+def resolve(rel: str, snippets_dir: Path = snippet_worker.SNIPPETS_DIR) -> Path:
+    """The snippet file for a marker argument; a clear error if it is not one."""
+    path = (snippets_dir / rel).resolve()
+    if not rel.endswith(".py") or snippets_dir.resolve() not in path.parents:
+        raise markers.MarkerError(f"snippet {rel!r} is not a .py file under snippets/")
+    if not path.is_file():
+        raise markers.MarkerError(f"snippet {rel!r} does not exist (snippets/{rel})")
+    return path
+
+
+def figure_uris(rel: str, number: int) -> tuple[str, str]:
+    """Site paths of a snippet's n-th figure, light and dark."""
+    stem = f"{FIGURE_DIR}/{rel.removesuffix('.py')}-{number}"
+    return f"{stem}.svg", f"{stem}-dark.svg"
+
+
+def _fence(text: str, info: str) -> str:
+    ticks = "`" * max(3, _longest_backtick_run(text) + 1)
+    return f"{ticks}{info}\n{text.rstrip()}\n{ticks}"
+
+
+def _longest_backtick_run(text: str) -> int:
+    run = longest = 0
+    for char in text:
+        run = run + 1 if char == "`" else 0
+        longest = max(longest, run)
+    return longest
+
+
+def _alt(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
+def render(rel: str, code: str, result: snippet_worker.Result, page_uri: str) -> str:
+    """Markdown for one snippet: titled code, then output, then figures."""
+    parts = [_fence(code, f'python title="snippets/{rel}"')]
+    if result.output.strip():
+        parts.append(_fence(result.output, 'text title="Output"'))
+    page_dir = posixpath.dirname(page_uri) or "."
+    for number, figure in enumerate(result.figures, 1):
+        light, dark = (posixpath.relpath(u, page_dir) for u in figure_uris(rel, number))
+        parts.append(
+            f"![{_alt(figure.alt)}]({light}#only-light){{ loading=lazy }}\n"
+            f"![{_alt(figure.alt)}]({dark}#only-dark){{ loading=lazy }}"
+        )
+    body = "\n\n".join(parts)
+    return f'<div class="snippet" markdown>\n\n{body}\n\n</div>'
+
+
+def run_all(rels: list[str]) -> dict[str, snippet_worker.Result]:
+    results = {}
+    for rel in rels:
+        try:
+            results[rel] = snippet_worker.run_snippet(resolve(rel))
+        except (snippet_worker.SnippetError, markers.MarkerError) as err:
+            raise PluginError(f"snippet {rel}: {err}") from None
+    return results
+
+
+# ---------------------------------------------------------------- MkDocs events
+
+
+def on_files(files: Files, config) -> Files:
+    used: dict[str, str] = {}  # snippet -> first page naming it
+    for file in files.documentation_pages():
+        try:
+            for rel in snippet_paths(file.content_string):
+                used.setdefault(rel, file.src_uri)
+        except markers.MarkerError as err:
+            raise PluginError(f"{file.src_uri}: {err}") from None
+    _results.clear()
+    _results.update(run_all(sorted(used)))
+    for rel, result in _results.items():
+        for number, figure in enumerate(result.figures, 1):
+            light, dark = figure_uris(rel, number)
+            files.append(File.generated(config, light, content=figure.light))
+            files.append(File.generated(config, dark, content=figure.dark))
+    all_snippets = snippet_worker.SNIPPETS_DIR.rglob("*.py")
+    for path in sorted(all_snippets):
+        rel = path.relative_to(snippet_worker.SNIPPETS_DIR).as_posix()
+        if rel not in used:
+            log.warning(f"snippets/{rel} is used by no page: add a marker or delete it")
+    return files
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    def render_marker(marker: markers.Marker) -> str:
+        code = resolve(marker.arg).read_text()
+        return render(marker.arg, code, _results[marker.arg], page.file.src_uri)
+
+    try:
+        return markers.replace_markers(markdown, "snippet", render_marker)
+    except markers.MarkerError as err:
+        raise PluginError(f"{page.file.src_uri}: {err}") from None
+
+
+def on_shutdown() -> None:
+    snippet_worker.close_worker()
