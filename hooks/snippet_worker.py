@@ -7,6 +7,7 @@ JSON request per line on stdin and answers one JSON line per request.
 
 from __future__ import annotations
 
+import atexit
 import colorsys
 import hashlib
 import io
@@ -20,9 +21,7 @@ from dataclasses import asdict, dataclass
 from importlib.metadata import version
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SNIPPETS_DIR = ROOT / "snippets"
-CACHE_DIR = ROOT / ".cache" / "snippets"
+ROOT = Path(__file__).resolve().parent.parent  # the project: mkdocs.yml lives here
 STYLE_FILE = Path(__file__).with_name("figure.mplstyle")
 TIMEOUT_S = 30.0
 SVG_SALT = "learning-rate-site"  # fixed ids in the SVG: same bytes on every build
@@ -38,7 +37,8 @@ class Figure:
     light: str  # SVG text for Material's light palette
     dark: str  # the same figure recoloured for the dark palette
     alt: str  # text alternative built from title, axis labels and legend
-    axes: list[dict]  # per axes: title, xlabel, ylabel, legend (for tests)
+    title: str  # the figure's suptitle, "" if none
+    axes: list[dict]  # per axes: title, xlabel, ylabel, yscale, legend (for tests)
 
 
 @dataclass(frozen=True)
@@ -83,16 +83,19 @@ class Worker:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
-            cwd=ROOT,
             env={**os.environ, "MPLBACKEND": "Agg"},
         )
         self._lines = queue.Queue()
-        threading.Thread(target=self._pump, args=(self._proc,), daemon=True).start()
+        self._pump_thread = threading.Thread(
+            target=self._pump, args=(self._proc,), daemon=True
+        )
+        self._pump_thread.start()
         self._read(TIMEOUT_S, "starting the snippet worker")
 
     def _pump(self, proc: subprocess.Popen) -> None:
-        for line in proc.stdout:
-            self._lines.put(line)
+        with proc.stdout:
+            for line in proc.stdout:
+                self._lines.put(line)
         self._lines.put("")  # end of file: the worker died
 
     def _read(self, timeout: float, what: str) -> dict:
@@ -106,42 +109,51 @@ class Worker:
             raise SnippetError(f"{what}: the worker process died")
         return json.loads(line)
 
-    def run(self, path: Path, timeout: float = TIMEOUT_S) -> dict:
+    def run(self, path: Path, root: Path, timeout: float = TIMEOUT_S) -> dict:
+        """Run `path` as `python <path>` would from `root`; the worker's JSON reply."""
         if self._proc is None or self._proc.poll() is not None:
             self._start()
-        self._proc.stdin.write(json.dumps({"path": str(path)}) + "\n")
+        request = {"path": str(path.resolve()), "cwd": str(root)}
+        self._proc.stdin.write(json.dumps(request) + "\n")
         self._proc.stdin.flush()
-        return self._read(timeout, f"running {display_path(path)}")
+        return self._read(timeout, f"running {display_path(path, root)}")
 
     def close(self) -> None:
         if self._proc is not None:
             self._proc.kill()
             self._proc.wait()
+            self._proc.stdin.close()
+            self._pump_thread.join()  # it closes stdout once it reads the end
             self._proc = None
 
 
 _worker = Worker()  # module state survives MkDocs reloading its hooks in `serve`
+atexit.register(_worker.close)
 
 
-def display_path(path: Path) -> str:
+def display_path(path: Path, root: Path = ROOT) -> str:
     try:
-        return str(path.resolve().relative_to(ROOT))
+        return str(path.resolve().relative_to(root.resolve()))
     except ValueError:
         return str(path)
 
 
-def run_snippet(path: Path, *, use_cache: bool = True) -> Result:
-    """Result of running one snippet; raises SnippetError with its traceback."""
+def run_snippet(
+    path: Path, *, root: Path = ROOT, use_cache: bool = True, timeout: float = TIMEOUT_S
+) -> Result:
+    """Result of running one snippet from the project folder `root`, cached in
+    `root/.cache/snippets`; raises SnippetError naming the file, with its traceback."""
     key = cache_key(path)
-    cached = CACHE_DIR / f"{key}.json"
+    cache_dir = root / ".cache" / "snippets"
+    cached = cache_dir / f"{key}.json"
     if use_cache and cached.exists():
         return _from_json(json.loads(cached.read_text()))
-    reply = _worker.run(path)
+    reply = _worker.run(path, root, timeout)
     if "error" in reply:
-        raise SnippetError(f"{display_path(path)} failed:\n{reply['error']}")
+        raise SnippetError(f"{display_path(path, root)} failed:\n{reply['error']}")
     result = _from_json(reply)
     if use_cache:
-        CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        cache_dir.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(".tmp")
         tmp.write_text(json.dumps(asdict(result)))
         os.replace(tmp, cached)  # atomic: a killed build never leaves half a file
@@ -193,7 +205,8 @@ def _recolour_for_dark(fig) -> None:
         ax.tick_params(which="both", colors=_dark(INK), grid_color=_dark(GRID))
 
 
-def _describe(fig) -> tuple[str, list[dict]]:
+def _describe(fig) -> dict:
+    """Alt text, title and axes metadata: what a reader who cannot see it needs."""
     axes = []
     for ax in fig.axes:
         legend = ax.get_legend()
@@ -206,14 +219,15 @@ def _describe(fig) -> tuple[str, list[dict]]:
                 "legend": [t.get_text() for t in legend.get_texts()] if legend else [],
             }
         )
-    parts = [fig._suptitle.get_text()] if fig._suptitle else []
+    title = fig._suptitle.get_text() if fig._suptitle else ""
+    parts = [title] if title else []
     for ax in axes:
         scale = " (log scale)" if ax["yscale"] == "log" else ""
         part = f"{ax['title']}: {ax['ylabel']}{scale} against {ax['xlabel']}"
         if ax["legend"]:
             part += "; lines: " + ", ".join(ax["legend"])
         parts.append(part)
-    return "Figure. " + ". ".join(parts) + ".", axes
+    return {"alt": "Figure. " + ". ".join(parts) + ".", "title": title, "axes": axes}
 
 
 def _svg(fig) -> str:
@@ -271,10 +285,10 @@ def _run_one(path: Path) -> dict:
         return {"error": f"drew {len(figures)} figure(s) but never calls plt.show()"}
     results = []
     for fig in figures:
-        alt, axes = _describe(fig)
+        described = _describe(fig)
         light = _svg(fig)
         _recolour_for_dark(fig)
-        results.append({"light": light, "dark": _svg(fig), "alt": alt, "axes": axes})
+        results.append({"light": light, "dark": _svg(fig), **described})
     plt.close("all")
     return {"output": out.getvalue(), "figures": results}
 
@@ -290,7 +304,9 @@ def _serve() -> None:
 
     protocol.write(json.dumps({"ready": True}) + "\n")
     for line in sys.stdin:
-        protocol.write(json.dumps(_run_one(Path(json.loads(line)["path"]))) + "\n")
+        request = json.loads(line)
+        os.chdir(request["cwd"])
+        protocol.write(json.dumps(_run_one(Path(request["path"]))) + "\n")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ log = logging.getLogger("mkdocs.hooks.snippets")
 
 FIGURE_DIR = "assets/snippets"  # where figures land in the built site
 _results: dict[str, snippet_worker.Result] = {}  # snippet path -> result, per build
+_project = snippet_worker.ROOT  # the folder of mkdocs.yml, set in on_config
 
 
 def snippet_paths(markdown: str) -> list[str]:
@@ -27,7 +28,7 @@ def snippet_paths(markdown: str) -> list[str]:
     return [m.arg for m in markers.find_markers(markdown) if m.kind == "snippet"]
 
 
-def resolve(rel: str, snippets_dir: Path = snippet_worker.SNIPPETS_DIR) -> Path:
+def resolve(rel: str, snippets_dir: Path) -> Path:
     """The snippet file for a marker argument; a clear error if it is not one."""
     path = (snippets_dir / rel).resolve()
     if not rel.endswith(".py") or snippets_dir.resolve() not in path.parents:
@@ -76,17 +77,24 @@ def render(rel: str, code: str, result: snippet_worker.Result, page_uri: str) ->
     return f'<div class="snippet" markdown>\n\n{body}\n\n</div>'
 
 
-def run_all(rels: list[str]) -> dict[str, snippet_worker.Result]:
+def run_all(rels: list[str], project: Path) -> dict[str, snippet_worker.Result]:
     results = {}
     for rel in rels:
         try:
-            results[rel] = snippet_worker.run_snippet(resolve(rel))
+            path = resolve(rel, project / "snippets")
+            results[rel] = snippet_worker.run_snippet(path, root=project)
         except (snippet_worker.SnippetError, markers.MarkerError) as err:
             raise PluginError(f"snippet {rel}: {err}") from None
     return results
 
 
 # ---------------------------------------------------------------- MkDocs events
+
+
+def on_config(config):
+    global _project
+    _project = Path(config.config_file_path).resolve().parent
+    return config
 
 
 def on_files(files: Files, config) -> Files:
@@ -98,15 +106,15 @@ def on_files(files: Files, config) -> Files:
         except markers.MarkerError as err:
             raise PluginError(f"{file.src_uri}: {err}") from None
     _results.clear()
-    _results.update(run_all(sorted(used)))
+    _results.update(run_all(sorted(used), _project))
     for rel, result in _results.items():
         for number, figure in enumerate(result.figures, 1):
             light, dark = figure_uris(rel, number)
             files.append(File.generated(config, light, content=figure.light))
             files.append(File.generated(config, dark, content=figure.dark))
-    all_snippets = snippet_worker.SNIPPETS_DIR.rglob("*.py")
-    for path in sorted(all_snippets):
-        rel = path.relative_to(snippet_worker.SNIPPETS_DIR).as_posix()
+    snippets_dir = _project / "snippets"
+    for path in sorted(snippets_dir.rglob("*.py")):
+        rel = path.relative_to(snippets_dir).as_posix()
         if rel not in used:
             log.warning(f"snippets/{rel} is used by no page: add a marker or delete it")
     return files
@@ -114,7 +122,7 @@ def on_files(files: Files, config) -> Files:
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     def render_marker(marker: markers.Marker) -> str:
-        code = resolve(marker.arg).read_text()
+        code = resolve(marker.arg, _project / "snippets").read_text()
         return render(marker.arg, code, _results[marker.arg], page.file.src_uri)
 
     try:

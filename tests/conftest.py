@@ -1,0 +1,143 @@
+"""Shared fixtures: a strict build of the site, that build served on localhost, and
+headless Chromium pages that record requests to other hosts and console errors."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
+    """`mkdocs build --strict` of `config` into `site_dir`, output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"]
+        + ["--config-file", str(config), "--site-dir", str(site_dir)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The whole site, built with --strict into a temporary folder (snippet results
+    come from the project's cache when their sources are unchanged)."""
+    site = tmp_path_factory.mktemp("site")
+    build = mkdocs_build(ROOT / "mkdocs.yml", site)
+    if build.returncode != 0:
+        pytest.fail(f"mkdocs build --strict failed:\n{build.stderr[-6000:]}")
+    return site
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site) -> str:
+    """The built site served on 127.0.0.1 (a free port), as MkDocs' dev server would."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: `make test` installs it with apt as root"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@dataclass
+class PageLog:
+    """What a page did that a reader would not want: requests to other hosts (they
+    are blocked, so the page must work without them) and console errors."""
+
+    foreign_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def page_log() -> PageLog:
+    return PageLog()
+
+
+@pytest.fixture
+def browser_page(browser, site_url, page_log):
+    """A fresh page (own storage) on the served site. The test fails afterwards if
+    the page asked another host for anything or logged a console error."""
+    context = browser.new_context(base_url=site_url)
+    page = context.new_page()
+    own_host = urlsplit(site_url).netloc
+
+    def route(route):
+        if urlsplit(route.request.url).netloc == own_host:
+            route.continue_()
+        else:
+            page_log.foreign_requests.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
+    page.on(
+        "console",
+        lambda msg: msg.type == "error" and page_log.console_errors.append(msg.text),
+    )
+    page.on("pageerror", lambda err: page_log.console_errors.append(str(err)))
+    yield page
+    context.close()
+    assert not page_log.foreign_requests, "requests to other hosts"
+    assert not page_log.console_errors, "console errors"
+
+
+@pytest.fixture
+def tmp_project(tmp_path) -> Path:
+    """A minimal copy of the project (config, hooks, styles, one page) in which a
+    test can add broken pages or snippets without touching the real site."""
+    for name in ("hooks", "docs/stylesheets"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    (tmp_path / "snippets").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Test page\n")
+    config = (ROOT / "mkdocs.yml").read_text()
+    config = config.split("\nplugins:")[0] + "\nplugins:\n  - search\n"
+    hooks = "\nhooks:\n  - hooks/snippets.py\n  - hooks/mathml.py\n"
+    markdown = "\nmarkdown_extensions:\n  - attr_list\n  - md_in_html\n"
+    markdown += (
+        "  - pymdownx.superfences\n  - pymdownx.arithmatex:\n      generic: true\n"
+    )
+    (tmp_path / "mkdocs.yml").write_text(config + hooks + markdown)
+    return tmp_path

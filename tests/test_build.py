@@ -1,0 +1,100 @@
+"""The site builds with --strict, every figure it links exists, and bad input stops
+the build with a message that names the file."""
+
+import re
+from pathlib import Path
+
+import markers
+from conftest import ROOT, mkdocs_build
+
+IMG_SRC = re.compile(r'<img[^>]*\bsrc="([^"]+)"[^>]*>')
+
+
+def pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_every_image_on_every_page_exists_and_has_alt_text(built_site):
+    problems = []
+    for page in pages(built_site):
+        for tag in re.findall(r"<img[^>]*>", page.read_text()):
+            src = re.search(r'\bsrc="([^"]+)"', tag).group(1).split("#")[0]
+            if src.startswith(("http:", "https:", "data:")):
+                continue
+            if not (page.parent / src).resolve().is_file():
+                problems.append(f"{page.relative_to(built_site)}: missing {src}")
+            if not re.search(r'\balt="[^"]+"', tag):
+                problems.append(f"{page.relative_to(built_site)}: no alt text on {src}")
+    assert problems == []
+
+
+def test_every_snippet_shows_its_code_and_all_its_figures(built_site):
+    for source in sorted((ROOT / "docs").rglob("*.md")):
+        rels = [m.arg for m in markers.find_markers(source.read_text())]
+        rels = [rel for rel in rels if rel.endswith(".py")]
+        if not rels:
+            continue
+        page_uri = source.relative_to(ROOT / "docs").with_suffix("")
+        html_file = built_site / page_uri / "index.html"
+        if page_uri.name == "index":
+            html_file = built_site / page_uri.parent / "index.html"
+        html = html_file.read_text()
+        assert "&lt;!-- snippet:" not in html and "<!-- snippet:" not in html
+        for rel in rels:
+            assert f"snippets/{rel}" in html, f"{html_file}: code of {rel} missing"
+            stem = rel.removesuffix(".py")
+            figure = rf"assets/snippets/{re.escape(stem)}-\d+\.svg"
+            shown = set(re.findall(figure, html))
+            made = {
+                str(p.relative_to(built_site))
+                for p in (built_site / "assets" / "snippets").glob(f"{stem}-*.svg")
+                if not p.name.endswith("-dark.svg")
+            }
+            assert {s[s.index("assets/") :] for s in shown} == made
+
+
+def write_page(project: Path, body: str) -> None:
+    (project / "docs" / "index.md").write_text(f"# Test page\n\n{body}\n")
+
+
+def build_fails(project: Path, *, stops_early: bool = True) -> str:
+    """The build's error output; with `stops_early`, it must have written no page.
+    (Strict mode's warnings abort only at the end: `make build` builds into a
+    temporary folder and replaces site/ only on success, so nothing half-built is
+    published either way.)"""
+    build = mkdocs_build(project / "mkdocs.yml", project / "site")
+    assert build.returncode != 0, "the build should have stopped"
+    if stops_early:
+        assert not (project / "site" / "index.html").exists(), "a page was written"
+    return build.stderr
+
+
+def test_a_failing_snippet_stops_the_build_with_its_path_and_traceback(tmp_project):
+    (tmp_project / "snippets" / "broken.py").write_text("import math\nmath.sqrt(-1)\n")
+    write_page(tmp_project, "<!-- snippet: broken.py -->")
+    stderr = build_fails(tmp_project)
+    assert "snippets/broken.py failed" in stderr
+    assert 'broken.py", line 2, in <module>' in stderr
+    assert "ValueError: math domain error" in stderr
+
+
+def test_a_missing_snippet_stops_the_build(tmp_project):
+    write_page(tmp_project, "<!-- snippet: nowhere/missing.py -->")
+    assert "snippet 'nowhere/missing.py' does not exist" in build_fails(tmp_project)
+
+
+def test_an_unknown_marker_stops_the_build_naming_the_page(tmp_project):
+    write_page(tmp_project, "<!-- snipet: typo.py -->")
+    assert "index.md: line 3: unknown marker 'snipet'" in build_fails(tmp_project)
+
+
+def test_an_unused_snippet_fails_the_strict_build(tmp_project):
+    (tmp_project / "snippets" / "orphan.py").write_text("print(1)\n")
+    stderr = build_fails(tmp_project, stops_early=False)
+    assert "snippets/orphan.py is used by no page" in stderr
+
+
+def test_a_formula_latex2mathml_cannot_read_stops_the_build(tmp_project):
+    write_page(tmp_project, r"Before \(\frac{1}{\) after.")
+    stderr = build_fails(tmp_project)
+    assert "index.md: cannot convert a formula" in stderr
