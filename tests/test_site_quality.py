@@ -1,0 +1,123 @@
+"""Quality gates over the whole built site: links, offline, accessibility, lint."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+from conftest import ROOT
+
+
+class LinksAndIds(HTMLParser):
+    """The ids a page defines and the URLs it points to (links and assets)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.add(attrs["id"])
+        for name in ("href", "src"):
+            if attrs.get(name) and not (tag == "a" and name == "src"):
+                self.urls.append(attrs[name])
+
+
+def parse(page: Path) -> LinksAndIds:
+    parser = LinksAndIds()
+    parser.feed(page.read_text())
+    return parser
+
+
+def target_file(page: Path, path: str) -> Path:
+    target = (page.parent / unquote(path)).resolve()
+    return target / "index.html" if path.endswith("/") or target.is_dir() else target
+
+
+def test_every_internal_link_and_anchor_resolves(built_site):
+    pages = sorted(built_site.rglob("*.html"))
+    parsed = {page.resolve(): parse(page) for page in pages}
+    broken = []
+    for page, found in parsed.items():
+        for url in found.urls:
+            parts = urlsplit(url)
+            if parts.scheme or parts.netloc:
+                continue  # another host: the offline test below forbids loading it
+            target = target_file(page, parts.path) if parts.path else page
+            name = page.relative_to(built_site.resolve())
+            if not target.exists():
+                broken.append(f"{name}: {url} (no such file)")
+            elif parts.fragment and target.suffix == ".html":
+                ids = parsed[target].ids if target in parsed else parse(target).ids
+                if unquote(parts.fragment) not in ids:
+                    broken.append(f"{name}: {url} (no such anchor)")
+    assert broken == []
+
+
+def site_pages(built_site: Path) -> list[str]:
+    """Every page's URL path, as a reader would open it."""
+    paths = []
+    for page in sorted(built_site.rglob("index.html")):
+        rel = page.parent.relative_to(built_site).as_posix()
+        paths.append("" if rel == "." else f"{rel}/")
+    return paths
+
+
+@pytest.mark.browser
+def test_every_page_loads_with_no_request_to_another_host_and_no_error(
+    browser_page, built_site, page_log
+):
+    offenders = {}
+    for path in site_pages(built_site):
+        before = len(page_log.foreign_requests) + len(page_log.console_errors)
+        browser_page.goto(path, wait_until="load")
+        browser_page.wait_for_timeout(100)  # let scripts mount
+        if len(page_log.foreign_requests) + len(page_log.console_errors) > before:
+            offenders[path] = page_log.foreign_requests + page_log.console_errors
+    assert offenders == {}  # the fixture also fails the test on any of them
+
+
+@pytest.mark.browser
+def test_every_page_has_no_serious_accessibility_violation(browser_page, built_site):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    problems = {}
+    for scheme in ("light", "dark"):
+        browser_page.emulate_media(color_scheme=scheme)
+        for path in site_pages(built_site):
+            browser_page.goto(path, wait_until="load")
+            results = axe.run(browser_page)
+            serious = [
+                f"{v['id']} ({v['impact']}): {v['help']} at "
+                + ", ".join(str(n["target"]) for n in v["nodes"][:3])
+                for v in results.response["violations"]
+                if v["impact"] in ("serious", "critical")
+            ]
+            if serious:
+                problems[f"{scheme} {path}"] = serious
+    assert problems == {}
+
+
+def run_tool(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True
+    )
+
+
+def test_python_is_ruff_clean_and_formatted():
+    check = run_tool("ruff", "check", "snippets", "hooks", "tests", "docs/labs")
+    assert check.returncode == 0, check.stdout
+    formatted = run_tool("ruff", "format", "--check", "snippets", "hooks", "tests")
+    assert formatted.returncode == 0, formatted.stdout
+
+
+def test_docs_quiz_and_code_have_no_known_misspelling():
+    spell = run_tool("codespell", "docs", "quiz", "snippets", "hooks", "README.md")
+    assert spell.returncode == 0, spell.stdout
