@@ -138,22 +138,30 @@ def display_path(path: Path, root: Path = ROOT) -> str:
         return str(path)
 
 
+def cache_file(path: Path, root: Path = ROOT) -> Path:
+    return root / ".cache" / "snippets" / f"{cache_key(path)}.json"
+
+
+def cached_result(path: Path, root: Path = ROOT) -> Result | None:
+    """The stored result of running exactly this source with this runner, if any."""
+    cached = cache_file(path, root)
+    return _from_json(json.loads(cached.read_text())) if cached.exists() else None
+
+
 def run_snippet(
     path: Path, *, root: Path = ROOT, use_cache: bool = True, timeout: float = TIMEOUT_S
 ) -> Result:
     """Result of running one snippet from the project folder `root`, cached in
     `root/.cache/snippets`; raises SnippetError naming the file, with its traceback."""
-    key = cache_key(path)
-    cache_dir = root / ".cache" / "snippets"
-    cached = cache_dir / f"{key}.json"
-    if use_cache and cached.exists():
-        return _from_json(json.loads(cached.read_text()))
+    if use_cache and (result := cached_result(path, root)) is not None:
+        return result
     reply = _worker.run(path, root, timeout)
     if "error" in reply:
         raise SnippetError(f"{display_path(path, root)} failed:\n{reply['error']}")
     result = _from_json(reply)
     if use_cache:
-        cache_dir.mkdir(parents=True, exist_ok=True)
+        cached = cache_file(path, root)
+        cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(".tmp")
         tmp.write_text(json.dumps(asdict(result)))
         os.replace(tmp, cached)  # atomic: a killed build never leaves half a file

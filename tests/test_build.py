@@ -53,6 +53,28 @@ def test_every_snippet_shows_its_code_and_all_its_figures(built_site):
             assert {s[s.index("assets/") :] for s in shown} == made
 
 
+def test_a_second_build_gives_byte_identical_files(built_site, tmp_path):
+    """Together with test_snippets.py (every snippet run twice gives the same bytes),
+    this is the reproducibility gate. MkDocs stamps the build date into the sitemap;
+    that, and only that, may differ (on another day)."""
+    again = mkdocs_build(ROOT / "mkdocs.yml", tmp_path / "site")
+    assert again.returncode == 0, again.stderr[-4000:]
+    stamped = {"sitemap.xml", "sitemap.xml.gz"}
+    first = {p.relative_to(built_site): p for p in built_site.rglob("*") if p.is_file()}
+    second = {
+        p.relative_to(tmp_path / "site"): p for p in (tmp_path / "site").rglob("*")
+    }
+    assert sorted(map(str, first)) == sorted(
+        str(p) for p in second if second[p].is_file()
+    )
+    differ = [
+        str(rel)
+        for rel, path in first.items()
+        if str(rel) not in stamped and path.read_bytes() != second[rel].read_bytes()
+    ]
+    assert differ == []
+
+
 def write_page(project: Path, body: str) -> None:
     (project / "docs" / "index.md").write_text(f"# Test page\n\n{body}\n")
 

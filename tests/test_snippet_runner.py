@@ -95,7 +95,7 @@ def test_snippets_run_from_the_project_folder_as_main(tmp_path):
 def test_the_cache_serves_an_unchanged_snippet_without_running_it(tmp_path):
     path = write(tmp_path, "demo.py", "print('ran')\n")
     first = snippet_worker.run_snippet(path, root=tmp_path)
-    cached = tmp_path / ".cache" / "snippets" / f"{snippet_worker.cache_key(path)}.json"
+    cached = snippet_worker.cache_file(path, tmp_path)
     data = json.loads(cached.read_text())
     cached.write_text(json.dumps({**data, "output": "from the cache\n"}))
     assert first.output == "ran\n"
