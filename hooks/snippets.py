@@ -82,6 +82,8 @@ def run_all(rels: list[str], project: Path) -> dict[str, snippet_worker.Result]:
     for rel in rels:
         try:
             path = resolve(rel, project / "snippets")
+            if not snippet_worker.cache_file(path, project).exists():
+                log.info(f"Running snippets/{rel}")
             results[rel] = snippet_worker.run_snippet(path, root=project)
         except (snippet_worker.SnippetError, markers.MarkerError) as err:
             raise PluginError(f"snippet {rel}: {err}") from None
