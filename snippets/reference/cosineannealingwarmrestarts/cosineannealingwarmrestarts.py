@@ -1,0 +1,39 @@
+"""CosineAnnealingWarmRestarts: cosine decays restarting after T_0, T_0 x T_mult, ..."""
+
+import matplotlib.pyplot as plt
+import torch
+from torch.optim.lr_scheduler import CosineAnnealingWarmRestarts
+
+EPOCHS = 35  # restarts at epochs 5 and 15 with T_0=5, T_mult=2
+torch.manual_seed(0)
+model = torch.nn.Linear(4, 1)
+X, y = torch.randn(64, 4), torch.randn(64, 1)
+batches = list(zip(X.split(16), y.split(16), strict=True))  # 4 batches per epoch
+iters = len(batches)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+scheduler = CosineAnnealingWarmRestarts(optimizer, T_0=5, T_mult=2, eta_min=1e-3)
+
+steps, lrs = [], []
+for epoch in range(EPOCHS):
+    for i, (inputs, targets) in enumerate(batches):
+        steps.append(epoch + i / iters)
+        lrs.append(scheduler.get_last_lr()[0])  # the rate this batch trains with
+        optimizer.zero_grad()
+        torch.nn.functional.mse_loss(model(inputs), targets).backward()
+        optimizer.step()
+        # A fractional epoch: the cosine moves every batch, T_0 still counts epochs.
+        scheduler.step(epoch + (i + 1) / iters)
+
+for epoch in (0, 4.75, 5, 10, 14.75, 15, 34.75):
+    lr = lrs[steps.index(epoch)]
+    print(f"epoch {epoch:5}: lr = {lr:.4f}")
+assert lrs[steps.index(5)] == 0.1 and lrs[steps.index(15)] == 0.1  # the restarts
+
+fig, ax = plt.subplots()
+ax.plot(steps, lrs)
+ax.set(
+    xlabel="epoch (fractional: stepped every batch)",
+    ylabel="learning rate",
+    title="CosineAnnealingWarmRestarts(T_0=5, T_mult=2, eta_min=0.001), lr=0.1",
+)
+plt.show()

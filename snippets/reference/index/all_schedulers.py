@@ -1,0 +1,87 @@
+"""Every PyTorch scheduler on one grid: the lr for 40 calls of scheduler.step()."""
+
+import matplotlib.pyplot as plt
+import torch
+from torch.optim import lr_scheduler as sched
+from torch.optim.swa_utils import SWALR
+
+STEPS = 40
+# A plateauing validation loss for ReduceLROnPlateau: it improves, then stalls.
+PLATEAU = [1.0 / (t + 1) if t < 8 else 0.12 + 0.01 * (t % 2) for t in range(STEPS)]
+
+SCHEDULERS = {
+    "LambdaLR\nlambda t: 0.95 ** t": lambda o: sched.LambdaLR(o, lambda t: 0.95**t),
+    "MultiplicativeLR\nlambda t: 0.9 if t > 10 else 1": lambda o: (
+        sched.MultiplicativeLR(o, lambda t: 0.9 if t > 10 else 1.0)
+    ),
+    "StepLR\nstep_size=10, gamma=0.5": lambda o: sched.StepLR(o, 10, gamma=0.5),
+    "MultiStepLR\nmilestones=[20, 30]": lambda o: sched.MultiStepLR(o, [20, 30]),
+    "ConstantLR\nfactor=1/3, total_iters=5": lambda o: sched.ConstantLR(o),
+    "LinearLR\nstart_factor=0.1, total_iters=10": lambda o: sched.LinearLR(
+        o, start_factor=0.1, total_iters=10
+    ),
+    "ExponentialLR\ngamma=0.9": lambda o: sched.ExponentialLR(o, gamma=0.9),
+    "PolynomialLR\ntotal_iters=30, power=2": lambda o: sched.PolynomialLR(
+        o, total_iters=30, power=2.0
+    ),
+    "CosineAnnealingLR\nT_max=40": lambda o: sched.CosineAnnealingLR(o, T_max=40),
+    "ChainedScheduler\nLinearLR(0.1, 10) x ExponentialLR(0.95)": lambda o: (
+        sched.ChainedScheduler(
+            [sched.LinearLR(o, 0.1, total_iters=10), sched.ExponentialLR(o, 0.95)]
+        )
+    ),
+    "SequentialLR\nLinearLR(0.1, 5), CosineAnnealingLR(35)": lambda o: (
+        sched.SequentialLR(
+            o,
+            [sched.LinearLR(o, 0.1, total_iters=5), sched.CosineAnnealingLR(o, 35)],
+            milestones=[5],
+        )
+    ),
+    "ReduceLROnPlateau\nfactor=0.5, patience=5": lambda o: sched.ReduceLROnPlateau(
+        o, factor=0.5, patience=5
+    ),
+    "CyclicLR (per batch)\n0.01 to 0.1, step_size_up=10": lambda o: sched.CyclicLR(
+        o, base_lr=0.01, max_lr=0.1, step_size_up=10
+    ),
+    "OneCycleLR (per batch)\nmax_lr=0.1, total_steps=40": lambda o: sched.OneCycleLR(
+        o, max_lr=0.1, total_steps=STEPS
+    ),
+    "CosineAnnealingWarmRestarts\nT_0=5, T_mult=2": lambda o: (
+        sched.CosineAnnealingWarmRestarts(o, T_0=5, T_mult=2)
+    ),
+    "SWALR\nswa_lr=0.02, anneal_epochs=10": lambda o: SWALR(
+        o, swa_lr=0.02, anneal_epochs=10
+    ),
+}
+
+
+def lr_curve(make_scheduler) -> list[float]:
+    w = torch.nn.Parameter(torch.tensor([3.0]))
+    optimizer = torch.optim.SGD([w], lr=0.1, momentum=0.9)
+    scheduler = make_scheduler(optimizer)
+    lrs = []
+    for t in range(STEPS):
+        lrs.append(optimizer.param_groups[0]["lr"])
+        optimizer.zero_grad()
+        (w**2).sum().backward()  # a stand-in for one epoch (or batch) of training
+        optimizer.step()
+        if isinstance(scheduler, sched.ReduceLROnPlateau):
+            scheduler.step(PLATEAU[t])  # it needs the metric it watches
+        else:
+            scheduler.step()
+    return lrs
+
+
+fig, axes = plt.subplots(4, 4, figsize=(12, 10), sharex=True)
+for ax, (name, make) in zip(axes.flat, SCHEDULERS.items(), strict=True):
+    lrs = lr_curve(make)
+    print(f"{name.splitlines()[0]:28} first {lrs[0]:.4f}  last {lrs[-1]:.2e}")
+    ax.plot(range(STEPS), lrs)
+    ax.set_title(name, fontsize=9)
+    ax.set_ylim(bottom=0)
+    ax.tick_params(labelsize=8)
+    ax.set_xlabel("step", fontsize=9)
+    ax.set_ylabel("learning rate", fontsize=8)
+fig.suptitle("PyTorch's LR schedulers, lr=0.1 (SGD with momentum)")
+fig.tight_layout()
+plt.show()

@@ -1,0 +1,51 @@
+"""LinearLR: a linear warmup, or a linear decay, of the learning rate."""
+
+import matplotlib.pyplot as plt
+import torch
+from torch.optim.lr_scheduler import LinearLR
+
+EPOCHS = 30
+torch.manual_seed(0)
+model = torch.nn.Linear(4, 1)
+X, y = torch.randn(64, 4), torch.randn(64, 1)
+batches = list(zip(X.split(16), y.split(16), strict=True))  # 4 batches per epoch
+
+
+def schedule(**kwargs) -> list[float]:
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    scheduler = LinearLR(optimizer, **kwargs)
+    lrs = []
+    for _ in range(EPOCHS):
+        lrs.append(scheduler.get_last_lr()[0])  # the rate this epoch trains with
+        for inputs, targets in batches:
+            optimizer.zero_grad()
+            torch.nn.functional.mse_loss(model(inputs), targets).backward()
+            optimizer.step()
+        scheduler.step()  # once per epoch
+    return lrs
+
+
+warmup = schedule(start_factor=0.1, total_iters=10)
+decay = schedule(start_factor=1.0, end_factor=0.0, total_iters=EPOCHS)
+print("warmup:", ", ".join(f"{lr:.3g}" for lr in warmup[:12]), "...")
+print("decay: ", ", ".join(f"{lr:.3g}" for lr in decay[-3:]), "(last 3 epochs)")
+
+# A warmup cannot start from zero: start_factor must be in (0, 1].
+try:
+    LinearLR(torch.optim.SGD(model.parameters(), lr=0.1), start_factor=0.0)
+except ValueError as err:
+    print(f"ValueError: {err}")
+
+assert abs(warmup[0] - 0.01) < 1e-12 and abs(warmup[10] - 0.1) < 1e-12
+
+fig, ax = plt.subplots()
+ax.plot(range(EPOCHS), warmup, label="start_factor=0.1, total_iters=10 (warmup)")
+ax.plot(
+    range(EPOCHS),
+    decay,
+    label=f"start_factor=1.0, end_factor=0.0, total_iters={EPOCHS} (decay)",
+)
+ax.set(xlabel="epoch", ylabel="learning rate", title="LinearLR, lr=0.1")
+ax.set_ylim(top=0.15)  # room for the legend
+ax.legend(loc="upper right")
+plt.show()
