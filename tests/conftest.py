@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -51,7 +52,27 @@ def built_site(tmp_path_factory) -> Path:
     return site
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+SITE_URL = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(), re.M)
+
+
+class _LocalSiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the built site with sitemap.xml listing the address it is served at,
+    as `mkdocs serve` does. Material's instant navigation only takes over links to
+    pages its sitemap lists (same host, port and path): with the deployed site_url
+    in it, every click would be a full reload and a test of instant navigation
+    would prove nothing."""
+
+    def do_GET(self) -> None:
+        if self.path != "/sitemap.xml":
+            return super().do_GET()
+        sitemap = Path(self.directory, "sitemap.xml").read_text()
+        body = sitemap.replace(SITE_URL.group(1), f"http://{self.headers['Host']}/")
+        self.send_response(200)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body.encode())))
+        self.end_headers()
+        self.wfile.write(body.encode())
+
     def log_message(self, *args) -> None:
         pass
 
@@ -59,7 +80,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def site_url(built_site) -> str:
     """The built site served on 127.0.0.1 (a free port), as MkDocs' dev server would."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    handler = functools.partial(_LocalSiteHandler, directory=str(built_site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/"

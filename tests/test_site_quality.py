@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -10,7 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, SITE_URL
 
 
 class LinksAndIds(HTMLParser):
@@ -37,7 +36,6 @@ def parse(page: Path) -> LinksAndIds:
 
 
 # Absolute paths (only 404.html uses them) start with site_url's path.
-SITE_URL = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(), re.M)
 SITE_PATH = urlsplit(SITE_URL.group(1)).path
 
 
