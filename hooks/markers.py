@@ -59,9 +59,13 @@ def find_markers(markdown: str) -> list[Marker]:
 
 
 def replace_markers(markdown: str, kind: str, render: Callable[[Marker], str]) -> str:
-    """The page with each `kind` marker's line replaced by `render(marker)`."""
+    """The page with each `kind` marker's line replaced by `render(marker)`, indented
+    like the marker, so a marker inside a tab or an admonition stays inside it."""
     found = {m.line: m for m in find_markers(markdown) if m.kind == kind}
     lines = markdown.splitlines()
     for number, marker in found.items():
-        lines[number - 1] = render(marker)
+        line = lines[number - 1]
+        indent = line[: len(line) - len(line.lstrip())]
+        rendered = render(marker).splitlines()
+        lines[number - 1] = "\n".join(indent + r if r.strip() else "" for r in rendered)
     return "\n".join(lines) + "\n"
