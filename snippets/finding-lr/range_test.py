@@ -1,0 +1,118 @@
+"""The LR range test (Smith, arXiv:1506.01186) in plain PyTorch."""
+
+import copy
+import math
+
+import matplotlib.pyplot as plt
+import torch
+from torch import nn
+
+torch.set_num_threads(1)  # a tiny model: more threads only add overhead
+torch.manual_seed(0)
+X = torch.randn(2048, 10)
+teacher = nn.Sequential(nn.Linear(10, 16), nn.Tanh(), nn.Linear(16, 4))
+with torch.no_grad():
+    y = teacher(X).argmax(dim=1)  # 4 classes that a small MLP can learn
+loader = torch.utils.data.DataLoader(
+    torch.utils.data.TensorDataset(X, y), batch_size=32, shuffle=True
+)
+
+model = nn.Sequential(nn.Linear(10, 64), nn.ReLU(), nn.Linear(64, 4))
+initial_state = copy.deepcopy(model.state_dict())  # the test spoils the weights
+
+# One batch per step; the rate grows by the same factor each step, 1e-5 -> 10.
+START, END, STEPS = 1e-5, 10.0, 100
+optimizer = torch.optim.SGD(model.parameters(), lr=START, momentum=0.9)
+growth = (END / START) ** (1 / (STEPS - 1))
+scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=growth)
+
+lrs, smoothed = [], []
+average, best, beta = 0.0, math.inf, 0.9
+batches = iter(loader)
+for step in range(STEPS):
+    try:
+        xb, yb = next(batches)
+    except StopIteration:  # more steps than batches: start another epoch
+        batches = iter(loader)
+        xb, yb = next(batches)
+    optimizer.zero_grad()
+    loss = nn.functional.cross_entropy(model(xb), yb)
+    loss.backward()
+    optimizer.step()
+    # An exponential moving average, bias-corrected: raw batch losses are noisy.
+    average = beta * average + (1 - beta) * loss.item()
+    lrs.append(scheduler.get_last_lr()[0])
+    smoothed.append(average / (1 - beta ** (step + 1)))
+    best = min(best, smoothed[-1])
+    if not math.isfinite(smoothed[-1]) or smoothed[-1] > 4 * best:
+        break  # the loss has exploded: larger rates tell us nothing more
+    scheduler.step()
+
+# Two common readings of the curve.
+log_lrs = torch.tensor(lrs).log10()
+slopes = torch.diff(torch.tensor(smoothed)) / torch.diff(log_lrs)
+steepest = lrs[int(slopes[:-5].argmin())]  # fastest fall; skip the explosion's edge
+at_min = lrs[min(range(len(smoothed)), key=smoothed.__getitem__)]
+print(f"smoothed loss at the start {smoothed[0]:.3f}, best {best:.3f}")
+print(f"stopped after {len(lrs)} of {STEPS} steps, at lr {lrs[-1]:.3g}")
+print(f"steepest descent at lr {steepest:.3g}")
+print(f"minimum loss at lr {at_min:.3g}, a tenth of it: {at_min / 10:.3g}")
+assert math.isfinite(steepest) and START < steepest < at_min < lrs[-1]
+
+fig, ax = plt.subplots()
+ax.plot(lrs, smoothed, label="smoothed loss")
+ax.axvline(steepest, color="C1", linestyle="--", label=f"steepest: {steepest:.2g}")
+ax.axvline(at_min, color="C2", linestyle=":", label=f"minimum: {at_min:.2g}")
+ax.set_xscale("log")
+ax.set(
+    xlabel="learning rate (log scale)",
+    ylabel="training loss (cross-entropy)",
+    title="LR range test: loss while the rate grows every batch",
+)
+ax.legend()
+
+# Does the suggestion work? Train from the same initial weights for 3 epochs.
+
+
+def train(lr: float) -> list[float]:
+    model.load_state_dict(initial_state)  # the weights from before the test
+    torch.manual_seed(1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
+    losses = []
+    for _epoch in range(3):
+        for xb, yb in loader:
+            optimizer.zero_grad()
+            loss = nn.functional.cross_entropy(model(xb), yb)
+            loss.backward()
+            optimizer.step()
+            losses.append(loss.item())
+    return losses
+
+
+candidates = {
+    "steepest / 100": steepest / 100,
+    "steepest": steepest,
+    "minimum / 10": at_min / 10,
+    "minimum": at_min,
+}
+fig2, ax2 = plt.subplots()
+final = {}
+for name, lr in candidates.items():
+    losses = train(lr)
+    final[name] = sum(losses[-20:]) / 20  # mean of the last 20 batches
+    print(f"lr {lr:.3g} ({name}): final loss {final[name]:.3f}")
+    means = torch.tensor(losses).view(-1, 8).mean(dim=1)  # per 8 batches: less noise
+    ax2.plot(range(8, len(losses) + 1, 8), means, label=f"lr = {lr:.2g} ({name})")
+for reading in ("steepest", "minimum / 10"):  # both readings train well
+    assert final[reading] < final["steepest / 100"]  # much faster than too small
+    assert final[reading] < final["minimum"] / 2  # the minimum itself is too large
+ax2.set_yscale("log")
+ax2.set_yticks([0.2, 0.5, 1, 2, 5], ["0.2", "0.5", "1", "2", "5"])
+ax2.tick_params(axis="y", which="minor", labelleft=False)
+ax2.set(
+    xlabel="optimizer step (batch of 32)",
+    ylabel="training loss, mean of 8 batches",
+    title="Three epochs of training from the same start",
+)
+ax2.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+plt.show()

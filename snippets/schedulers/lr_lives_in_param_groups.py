@@ -1,0 +1,24 @@
+"""A scheduler does one thing: it writes a new rate into optimizer.param_groups."""
+
+import torch
+
+model = torch.nn.Linear(4, 1)
+optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=2, gamma=0.5)
+
+used = []
+for epoch in range(6):
+    lr = optimizer.param_groups[0]["lr"]  # the rate optimizer.step() will use
+    assert scheduler.get_last_lr() == [lr]  # the scheduler reports the same value
+    used.append(lr)
+    print(f"epoch {epoch}: lr = {lr:.4f}")
+    # ... one epoch of batches: zero_grad(), loss.backward(), optimizer.step() ...
+    optimizer.step()
+    scheduler.step()  # after optimizer.step(): sets the rate for the next epoch
+
+assert used == [0.1, 0.1, 0.05, 0.05, 0.025, 0.025]
+
+# Nothing else is hidden in the scheduler: writing the rate by hand does the same.
+for group in optimizer.param_groups:
+    group["lr"] = 0.001
+print("after a manual write:", optimizer.param_groups[0]["lr"])

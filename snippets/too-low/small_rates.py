@@ -1,0 +1,61 @@
+"""The MLP from the previous page trained with ever smaller rates: slow progress."""
+
+from itertools import pairwise
+
+import matplotlib.pyplot as plt
+import torch
+
+generator = torch.Generator().manual_seed(0)
+X = torch.randn(256, 2, generator=generator)  # the same synthetic data
+y = torch.sin(3 * X[:, :1]) + 0.5 * X[:, 1:] ** 2
+RATES = [0.1, 0.03, 0.01, 0.003]
+STEPS = 250
+TARGET = 0.5  # "good enough" for this comparison
+
+
+def train(lr: float) -> list[float]:
+    torch.manual_seed(0)  # the same initial weights for every rate
+    model = torch.nn.Sequential(
+        torch.nn.Linear(2, 64),
+        torch.nn.ReLU(),
+        torch.nn.Linear(64, 64),
+        torch.nn.ReLU(),
+        torch.nn.Linear(64, 1),
+    )
+    optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+    losses = []
+    for _ in range(STEPS):
+        optimizer.zero_grad()
+        loss = torch.nn.functional.mse_loss(model(X), y)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+
+
+runs = {lr: train(lr) for lr in RATES}
+reached = {}
+header = f"{'lr':>6} {'loss after 50':>14} {f'after {STEPS}':>10}"
+print(f"{header} {f'steps to loss < {TARGET}':>20}")
+for lr, losses in runs.items():
+    reached[lr] = next((i + 1 for i, v in enumerate(losses) if v < TARGET), None)
+    when = reached[lr] or f"not in {STEPS}"
+    print(f"{lr:>6} {losses[49]:>14.3f} {losses[-1]:>10.3f} {when:>20}")
+
+# What the page claims: each 3x smaller rate needs about 3x more steps to reach the
+# target, and the smallest one does not reach it at all in this budget.
+steps = [reached[lr] for lr in RATES[:3]]
+assert all(2 < b / a < 4.5 for a, b in pairwise(steps))
+assert reached[RATES[-1]] is None
+assert runs[0.003][-1] < runs[0.003][0]  # still improving: not converged, just slow
+
+fig, ax = plt.subplots()
+for lr, losses in runs.items():
+    ax.plot(range(1, STEPS + 1), losses, label=f"lr = {lr}")
+ax.axhline(TARGET, color="0.5", linestyle="--", linewidth=1, label=f"loss {TARGET}")
+ax.set_yscale("log")
+ax.set(
+    xlabel="step", ylabel="training loss (MSE)", title="Smaller rates, slower progress"
+)
+ax.legend()
+plt.show()
