@@ -1,0 +1,431 @@
+/* Quizzes. hooks/quiz.py renders each quiz as plain HTML (answers in <details>) with
+   its data as JSON; this script replaces that HTML with the interactive quiz. Loaded
+   once, mounted on every page through Material's document$ (instant navigation).
+   Quiz text is set with textContent only. Progress lives in localStorage under
+   KEY + page; when storage is full, blocked or corrupted the quiz works unsaved. */
+(() => {
+  "use strict";
+
+  const KEY = "lr-quiz:v1:"; // bump the version when the saved shape changes
+  const BOXES = 5; // Leitner boxes: a card in box b comes back every 2^(b-1) sessions
+  const SESSION_MAX = 15; // cards per review session, lowest boxes first
+
+  const obj = (v) => (v && typeof v === "object" && !Array.isArray(v) ? v : {});
+  const load = (name) => {
+    try {
+      return obj(JSON.parse(localStorage.getItem(KEY + name)));
+    } catch {
+      return {};
+    }
+  };
+  const save = (name, value) => {
+    try {
+      localStorage.setItem(KEY + name, JSON.stringify(value));
+    } catch {
+      /* full or blocked: carry on without saving */
+    }
+  };
+  const forget = (name) => {
+    try {
+      localStorage.removeItem(KEY + name);
+    } catch {
+      /* nothing saved, nothing to forget */
+    }
+  };
+
+  let uid = 0;
+  const newId = () => `quiz-${++uid}`;
+
+  /* An element; strings among `kids` become text nodes, never HTML. */
+  const h = (tag, attrs = {}, ...kids) => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) {
+      if (v === false || v == null) continue;
+      if (k === "text") e.textContent = v;
+      else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+      else e.setAttribute(k, v === true ? "" : String(v));
+    }
+    e.append(...kids);
+    return e;
+  };
+  const button = (text, attrs = {}) =>
+    h("button", { type: "button", class: "quiz-button", ...attrs, text });
+  const level = (name) =>
+    h("span", { class: `quiz-level quiz-level--${name}`, text: name });
+
+  const shuffle = (list) => {
+    const out = [...list];
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [out[i], out[j]] = [out[j], out[i]];
+    }
+    return out;
+  };
+
+  /* A button that shows and hides `target`; `saved[key]` remembers it. */
+  const toggler = (labels, target, saved, key, persist) => {
+    target.id = newId();
+    target.hidden = true;
+    const b = button(labels[0], { "aria-expanded": "false", "aria-controls": target.id });
+    const set = (open) => {
+      target.hidden = !open;
+      b.setAttribute("aria-expanded", String(open));
+      b.textContent = labels[open ? 1 : 0];
+      saved[key] = open || undefined;
+    };
+    b.addEventListener("click", () => {
+      set(target.hidden);
+      persist();
+    });
+    set(saved[key] === true);
+    return b;
+  };
+
+  function flashcard(card, saved, persist) {
+    const answer = h("div", { class: "quiz-answer" }, h("p", { text: card.answer }));
+    const show = toggler(["Show answer", "Hide answer"], answer, saved, card.id, persist);
+    return h(
+      "div",
+      { class: "quiz-card" },
+      h("p", { class: "quiz-question" }, level(card.level), " ", card.question),
+      show,
+      answer,
+    );
+  }
+
+  function choice(q, number, saved, persist, changed) {
+    const s = (saved[q.id] = obj(saved[q.id]));
+    const qid = newId();
+    const feedback = h("div", { class: "quiz-feedback", role: "status" });
+    const options = shuffle(q.options.map((_, i) => i)).map((i) =>
+      button(q.options[i], { class: "quiz-button quiz-option", "data-option": i, onclick: () => pick(i) }),
+    );
+    const retry = button("Try again", {
+      class: "quiz-button quiz-retry",
+      onclick: () => {
+        delete s.picked;
+        persist();
+        show();
+        options[0].focus();
+      },
+    });
+    const pick = (i) => {
+      if (typeof s.first !== "boolean") s.first = i === q.answer;
+      s.picked = i;
+      persist();
+      show();
+      retry.focus();
+    };
+    const show = () => {
+      const p = s.picked;
+      const picked = Number.isInteger(p) && p >= 0 && p < q.options.length;
+      for (const b of options) {
+        const i = Number(b.dataset.option);
+        b.disabled = picked;
+        b.setAttribute("aria-pressed", String(picked && i === p));
+        b.classList.toggle("is-right", picked && i === p && p === q.answer);
+        b.classList.toggle("is-wrong", picked && i === p && p !== q.answer);
+      }
+      feedback.replaceChildren();
+      retry.hidden = !picked;
+      if (picked) {
+        const right = p === q.answer;
+        feedback.append(
+          h("p", { class: right ? "quiz-right" : "quiz-wrong" },
+            h("strong", { text: right ? "✓ Correct" : "✗ Incorrect" })),
+        );
+        if (Array.isArray(q.feedback) && q.feedback[p]) {
+          feedback.append(h("p", { text: q.feedback[p] }));
+        }
+        feedback.append(h("p", { text: q.explanation }));
+      }
+      changed();
+    };
+    const item = h(
+      "div",
+      { class: "quiz-choice" },
+      h("p", { class: "quiz-question", id: qid, text: `${number}. ${q.question}` }),
+      h("div", { class: "quiz-options", role: "group", "aria-labelledby": qid }, ...options),
+      feedback,
+      retry,
+    );
+    show();
+    return item;
+  }
+
+  function explain(x, saved, persist) {
+    const s = (saved[x.id] = obj(saved[x.id]));
+    const text = h("textarea", {
+      id: newId(),
+      class: "quiz-text",
+      rows: 4,
+      placeholder: "Your answer, in your own words",
+    });
+    text.value = typeof s.text === "string" ? s.text : "";
+    text.addEventListener("input", () => {
+      s.text = text.value;
+      persist();
+    });
+    const hint = h("p", { class: "quiz-hint" }, h("strong", { text: "Hint: " }), x.hint);
+    const ticked = new Set(
+      (Array.isArray(s.checked) ? s.checked : []).filter(
+        (i) => Number.isInteger(i) && i >= 0 && i < x.concepts.length,
+      ),
+    );
+    const tally = h("p", { class: "quiz-tally", role: "status" });
+    const count = () => {
+      tally.textContent = `You got ${ticked.size}/${x.concepts.length} concepts.`;
+    };
+    const boxes = x.concepts.map((concept, i) => {
+      const box = h("input", { type: "checkbox" });
+      box.checked = ticked.has(i);
+      box.addEventListener("change", () => {
+        box.checked ? ticked.add(i) : ticked.delete(i);
+        s.checked = [...ticked].sort((a, b) => a - b);
+        persist();
+        count();
+      });
+      return h("li", {}, h("label", {}, box, h("span", { text: concept })));
+    });
+    const concepts = h(
+      "fieldset",
+      { class: "quiz-concepts" },
+      h("legend", { text: "A good answer covers these. Tick the ones yours does:" }),
+      h("ul", {}, ...boxes),
+      tally,
+    );
+    count();
+    return h(
+      "div",
+      { class: "quiz-explain" },
+      h("label", { class: "quiz-question", for: text.id, text: x.prompt }),
+      text,
+      h(
+        "div",
+        { class: "quiz-actions" },
+        toggler(["Show hint", "Hide hint"], hint, s, "hint", persist),
+        toggler(["Check my answer", "Hide the concepts"], concepts, s, "open", persist),
+      ),
+      hint,
+      concepts,
+    );
+  }
+
+  function pageQuiz(slug, data) {
+    let state;
+    const persist = () => save(slug, state);
+    const score = h("p", { class: "quiz-score" });
+    const scored = () => {
+      const all = data.choices || [];
+      const saved = obj(state.choices);
+      const right = all.filter((q) => obj(saved[q.id]).picked === q.answer).length;
+      const first = all.filter((q) => obj(saved[q.id]).first === true).length;
+      score.textContent = `Score: ${right}/${all.length} correct, ${first}/${all.length} on the first try.`;
+      score.hidden = all.length === 0;
+    };
+    const sections = () => {
+      state = load(slug);
+      const part = (k) => (state[k] = obj(state[k]));
+      const cards = part("cards");
+      const choices = part("choices");
+      const prompts = part("explain");
+      const out = [];
+      const section = (title, items) =>
+        out.push(h("section", { class: "quiz-section" }, h("h3", { text: title }), ...items));
+      if (data.flashcards) section("Flashcards", data.flashcards.map((c) => flashcard(c, cards, persist)));
+      if (data.choices) {
+        section("Multiple choice", data.choices.map((q, n) => choice(q, n + 1, choices, persist, scored)));
+      }
+      if (data.explain) section("Explain it", data.explain.map((x) => explain(x, prompts, persist)));
+      scored();
+      return out;
+    };
+    const body = h("div", { class: "quiz-body" }, ...sections());
+    const said = h("span", { class: "quiz-said", role: "status" });
+    const reset = button("Reset this quiz", {
+      class: "quiz-button quiz-reset",
+      onclick: () => {
+        forget(slug);
+        body.replaceChildren(...sections());
+        said.textContent = "Your answers on this page were cleared.";
+      },
+    });
+    return h("div", { class: "quiz-ui" }, body, h("div", { class: "quiz-footer" }, score, reset, said));
+  }
+
+  /* ------------------------------------------------------------ review deck */
+
+  function review(data) {
+    const deck = new Map((data.cards || []).map((c) => [c.key, c]));
+    let st;
+    const persist = () => save("review", st);
+    const box = (key) => {
+      const b = obj(st.cards[key]).box;
+      return Number.isInteger(b) && b >= 1 && b <= BOXES ? b : 1;
+    };
+    const seen = (key) => Number.isInteger(obj(st.cards[key]).last);
+    const due = (key, session) => !seen(key) || session - st.cards[key].last >= 2 ** (box(key) - 1);
+    const dueIn = (session) => [...deck.keys()].filter((k) => due(k, session));
+    const restore = () => {
+      st = load("review");
+      st.cards = obj(st.cards);
+      if (!Number.isInteger(st.session) || st.session < 1) st.session = 1;
+      st.queue = Array.isArray(st.queue) ? st.queue.filter((k) => deck.has(k)) : null;
+      st.tally = obj(st.tally);
+      if (st.queue === null) start(st.session);
+    };
+    const start = (session) => {
+      // Lowest boxes first; in a box, cards already seen before new ones.
+      const order = (k) => box(k) * 2 + (seen(k) ? 0 : 1);
+      const picked = shuffle(dueIn(session)).sort((a, b) => order(a) - order(b));
+      st.session = session;
+      st.queue = picked.slice(0, SESSION_MAX);
+      st.tally = { known: 0, again: 0 };
+      persist();
+    };
+    const nextSession = () => {
+      for (let s = st.session + 1; s <= st.session + 2 ** (BOXES - 1); s++) {
+        if (dueIn(s).length) return s;
+      }
+      return st.session + 1;
+    };
+
+    const counts = h("ol", { class: "quiz-boxes", "aria-label": "Cards per box" });
+    const status = h("p", { class: "quiz-progress", role: "status" });
+    const stage = h("div", { class: "quiz-stage" });
+    const every = (b) => (b === 1 ? "every session" : `every ${2 ** (b - 1)} sessions`);
+
+    const drawBoxes = (current) => {
+      const n = Array(BOXES + 1).fill(0);
+      for (const k of deck.keys()) n[box(k)] += 1;
+      counts.replaceChildren(
+        ...n.slice(1).map((count, i) => {
+          const li = h(
+            "li",
+            { class: i + 1 === current ? "is-current" : null },
+            h("span", { class: "quiz-box-name", text: `Box ${i + 1}` }),
+            h("span", { class: "quiz-box-count", text: `${count} card${count === 1 ? "" : "s"}` }),
+            h("span", { class: "quiz-box-every", text: every(i + 1) }),
+          );
+          li.style.setProperty("--fill", String(deck.size ? count / deck.size : 0));
+          return li;
+        }),
+      );
+    };
+
+    const grade = (key, knew) => {
+      const b = box(key);
+      st.cards[key] = { box: knew ? Math.min(BOXES, b + 1) : 1, last: st.session };
+      st.queue.shift();
+      if (knew) st.tally.known = (st.tally.known || 0) + 1;
+      else {
+        st.tally.again = (st.tally.again || 0) + 1;
+        st.queue.splice(Math.min(3, st.queue.length), 0, key); // again, a few cards on
+      }
+      persist();
+      draw(true);
+    };
+
+    const draw = (focus) => {
+      const key = st.queue[0];
+      drawBoxes(key ? box(key) : 0);
+      if (!deck.size) {
+        status.textContent = "No flashcards yet.";
+        stage.replaceChildren();
+        return;
+      }
+      if (!key) {
+        const next = nextSession();
+        const { known = 0, again = 0 } = st.tally;
+        status.textContent = `Session ${st.session} done: ${known} known, ${again} not yet.`;
+        const go = button(`Start session ${next} (${Math.min(dueIn(next).length, SESSION_MAX)} cards)`, {
+          class: "quiz-button quiz-primary",
+          onclick: () => {
+            start(next);
+            draw(true);
+          },
+        });
+        stage.replaceChildren(
+          h("p", { text: "Cards you knew moved up a box and come back later; the others stay in box 1 and come back next session." }),
+          go,
+        );
+        if (focus) go.focus();
+        return;
+      }
+      const card = deck.get(key);
+      status.textContent = `Session ${st.session}: ${st.queue.length} card${st.queue.length === 1 ? "" : "s"} to go. This card is in box ${box(key)}.`;
+      const answer = h("div", { class: "quiz-answer" }, h("p", { text: card.answer }));
+      const knew = button("I knew it", { class: "quiz-button quiz-primary", onclick: () => grade(key, true) });
+      const notYet = button("Not yet", { onclick: () => grade(key, false) });
+      const grades = h("div", { class: "quiz-actions", hidden: true }, knew, notYet);
+      const reveal = button("Show answer", {
+        class: "quiz-button quiz-primary",
+        "aria-expanded": "false",
+        onclick: () => {
+          answer.hidden = false;
+          grades.hidden = false;
+          reveal.setAttribute("aria-expanded", "true");
+          reveal.hidden = true;
+          knew.focus();
+        },
+      });
+      answer.hidden = true;
+      answer.id = newId();
+      reveal.setAttribute("aria-controls", answer.id);
+      const from = card.url ? h("a", { href: card.url, text: card.page }) : h("span", { text: card.page });
+      stage.replaceChildren(
+        h(
+          "div",
+          { class: "quiz-card" },
+          h("p", { class: "quiz-from" }, level(card.level), " from ", from),
+          h("p", { class: "quiz-question", text: card.question }),
+          answer,
+          reveal,
+          grades,
+        ),
+      );
+      if (focus) reveal.focus();
+    };
+
+    restore();
+    const reset = button("Reset the review", {
+      class: "quiz-button quiz-reset",
+      onclick: () => {
+        forget("review");
+        restore();
+        draw(false);
+        status.textContent = "Review reset: every card is back in box 1. " + status.textContent;
+      },
+    });
+    draw(false);
+    return h(
+      "div",
+      { class: "quiz-ui" },
+      counts,
+      status,
+      stage,
+      h("div", { class: "quiz-footer" }, reset),
+    );
+  }
+
+  /* ------------------------------------------------------------ mounting */
+
+  const mount = () => {
+    for (const root of document.querySelectorAll(".quiz[data-quiz]:not([data-mounted])")) {
+      root.setAttribute("data-mounted", "");
+      let data;
+      try {
+        data = obj(JSON.parse(root.dataset.items));
+      } catch {
+        continue; // keep the HTML that works without JavaScript
+      }
+      const slug = root.dataset.quiz;
+      const ui = slug === "review" ? review(data) : pageQuiz(slug, data);
+      root.querySelector(":scope > .quiz-static")?.replaceWith(ui);
+    }
+  };
+
+  if (window.document$) window.document$.subscribe(mount);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mount);
+  else mount();
+})();

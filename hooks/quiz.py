@@ -1,0 +1,338 @@
+"""MkDocs hook: `<!-- quiz: <page> -->` becomes the quiz in quiz/<page>.json, and
+`<!-- quiz: review -->` the site's review deck of every flashcard.
+
+Every quiz file is checked in `on_files`, before any page renders: against
+quiz/schema.json, then for what a schema cannot say (an answer index within its
+options, ids unique in the file). Pages get plain HTML that is complete without
+JavaScript (answers in <details>) and the quiz as JSON in a data attribute for
+docs/javascripts/quiz.js, which replaces that HTML with the interactive quiz.
+
+A page's quiz is named after the page: docs/too-high.md has quiz/too-high.json, and
+docs/reference/steplr.md has quiz/reference/steplr.json.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+from pathlib import Path
+
+import markers
+from jsonschema import Draft202012Validator
+from mkdocs.exceptions import PluginError
+
+log = logging.getLogger("mkdocs.hooks.quiz")
+
+REVIEW = "review"  # `<!-- quiz: review -->`: every flashcard of the site
+KINDS = ("flashcards", "choices", "explain")  # in the order a page shows them
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*")
+SLOT = '<div class="quiz-slot" data-quiz-slot="{}"></div>'
+SLOT_RE = re.compile(r'<div class="quiz-slot" data-quiz-slot="([^"<>]*)"></div>')
+
+_quizzes: dict[str, dict] = {}  # slug -> quiz, per build
+_nav_order: list[str] = []  # page sources in nav order, for the review deck
+_project = Path.cwd()  # the folder of mkdocs.yml, set in on_config
+
+
+class QuizError(Exception):
+    """A quiz file that is not valid, or a marker naming no quiz file."""
+
+
+# ---------------------------------------------------------------- loading
+
+
+def validator(quiz_dir: Path) -> Draft202012Validator:
+    schema = json.loads((quiz_dir / "schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def _message(error) -> str:
+    if error.validator == "anyOf" and not error.absolute_path:
+        return "needs at least one of " + ", ".join(repr(kind) for kind in KINDS)
+    text = error.message  # it may quote a whole item: keep the start
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def problems(data: object, check: Draft202012Validator) -> list[str]:
+    """What is wrong with one quiz, each as '<JSON path>: <what>'; [] if nothing."""
+    errors = sorted(check.iter_errors(data), key=lambda e: e.json_path)
+    found = [f"{e.json_path}: {_message(e)}" for e in errors]
+    if found:  # the checks below need the shape the schema promises
+        return found
+    first: dict[str, str] = {}  # id -> JSON path where it first appears
+    for kind in KINDS:
+        for number, item in enumerate(data.get(kind, [])):
+            path = f"$.{kind}[{number}]"
+            if item["id"] in first:
+                found.append(
+                    f"{path}.id: duplicate id {item['id']!r} "
+                    f"(first at {first[item['id']]})"
+                )
+            first.setdefault(item["id"], f"{path}.id")
+            if kind != "choices":
+                continue
+            count = len(item["options"])
+            if item["answer"] >= count:
+                found.append(
+                    f"{path}.answer: {item['answer']} is out of range: "
+                    f"{count} options, so 0 to {count - 1}"
+                )
+            feedback = item.get("feedback")
+            if feedback is not None and len(feedback) != count:
+                found.append(
+                    f"{path}.feedback: {len(feedback)} lines for {count} options "
+                    "(one per option, in the same order)"
+                )
+    return found
+
+
+def load_quiz(path: Path, check: Draft202012Validator, name: str) -> dict:
+    """One quiz file, checked; QuizError names the file, the JSON path and what."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise QuizError(
+            f"{name}: not JSON: {err.msg} (line {err.lineno}, column {err.colno})"
+        ) from None
+    found = problems(data, check)
+    if found:
+        raise QuizError("\n".join(f"{name}: {problem}" for problem in found))
+    return data
+
+
+def load_all(quiz_dir: Path) -> dict[str, dict]:
+    """Every quiz under quiz_dir by slug; one QuizError listing every problem."""
+    if not quiz_dir.is_dir():
+        return {}
+    check = validator(quiz_dir)
+    quizzes, errors = {}, []
+    for path in sorted(quiz_dir.rglob("*.json")):
+        rel = path.relative_to(quiz_dir).as_posix()
+        if rel == "schema.json":
+            continue
+        slug, name = rel.removesuffix(".json"), f"quiz/{rel}"
+        if not SLUG_RE.fullmatch(slug) or slug == REVIEW:
+            errors.append(
+                f"{name}: bad file name: use the page's path in lowercase words "
+                f"and hyphens (and not {REVIEW!r}, which names the review deck)"
+            )
+            continue
+        try:
+            quizzes[slug] = load_quiz(path, check, name)
+        except QuizError as err:
+            errors.append(str(err))
+    if errors:
+        raise QuizError("invalid quiz data:\n" + "\n".join(errors))
+    return quizzes
+
+
+def quiz_uses(pages: dict[str, str], quizzes: dict[str, dict]) -> dict[str, str]:
+    """Quiz slug -> first page naming it; QuizError for a marker naming no quiz."""
+    used: dict[str, str] = {}
+    for src, markdown in pages.items():
+        for marker in markers.find_markers(markdown):
+            if marker.kind != "quiz":
+                continue
+            if marker.arg != REVIEW and marker.arg not in quizzes:
+                raise QuizError(
+                    f"{src}: line {marker.line}: quiz {marker.arg!r} does not exist "
+                    f"(expected quiz/{marker.arg}.json)"
+                )
+            used.setdefault(marker.arg, src)
+    return used
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def _e(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def data_attribute(data: object) -> str:
+    """The quiz as JSON in an attribute. Not in a <script type="application/json">:
+    Material's instant navigation re-creates each inline script of the new page
+    without its type, and the browser would run the JSON as JavaScript."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return f'data-items="{_e(text)}"'
+
+
+def _card(card: dict) -> str:
+    level = card["level"].capitalize()
+    return (
+        f'<div class="quiz-card"><p class="quiz-question">'
+        f'<span class="quiz-level">{_e(level)}</span> {_e(card["question"])}</p>'
+        f"<details><summary>Answer</summary><p>{_e(card['answer'])}</p></details>"
+        "</div>"
+    )
+
+
+def _letter(number: int) -> str:
+    return "ABCDEF"[number]
+
+
+def _choice(item: dict, number: int) -> str:
+    options = "".join(f"<li>{_e(option)}</li>" for option in item["options"])
+    right = item["answer"]
+    answer = (
+        f"<p><strong>{_letter(right)}. {_e(item['options'][right])}</strong></p>"
+        f"<p>{_e(item['explanation'])}</p>"
+    )
+    if item.get("feedback"):
+        lines = "".join(
+            f"<li>{_letter(n)}: {_e(text)}</li>"
+            for n, text in enumerate(item["feedback"])
+        )
+        answer += f"<ul>{lines}</ul>"
+    return (
+        f'<div class="quiz-choice"><p class="quiz-question">{number}. '
+        f'{_e(item["question"])}</p><ol class="quiz-options" type="A">{options}</ol>'
+        f"<details><summary>Answer</summary>{answer}</details></div>"
+    )
+
+
+def _explain(item: dict) -> str:
+    concepts = "".join(f"<li>{_e(concept)}</li>" for concept in item["concepts"])
+    return (
+        f'<div class="quiz-explain"><p class="quiz-question">{_e(item["prompt"])}</p>'
+        f"<details><summary>Hint</summary><p>{_e(item['hint'])}</p></details>"
+        f"<details><summary>A good answer covers</summary><ul>{concepts}</ul>"
+        "</details></div>"
+    )
+
+
+HEADINGS = {
+    "flashcards": "Flashcards",
+    "choices": "Multiple choice",
+    "explain": "Explain it",
+}
+
+
+def render_quiz(slug: str, quiz: dict) -> str:
+    """The quiz as HTML complete without JavaScript, with its data for quiz.js."""
+    data = {kind: quiz[kind] for kind in KINDS if kind in quiz}
+    sections = []
+    for kind, items in data.items():
+        if kind == "flashcards":
+            body = "".join(_card(card) for card in items)
+        elif kind == "choices":
+            body = "".join(_choice(item, n) for n, item in enumerate(items, 1))
+        else:
+            body = "".join(_explain(item) for item in items)
+        sections.append(
+            f'<section class="quiz-section"><h3>{HEADINGS[kind]}</h3>{body}</section>'
+        )
+    return (
+        f'<div class="quiz" data-quiz="{_e(slug)}" {data_attribute(data)}>'
+        f'<div class="quiz-static">{"".join(sections)}</div></div>'
+    )
+
+
+def review_deck(
+    quizzes: dict[str, dict],
+    pages: dict[str, tuple[str, str]],
+    nav_order: list[str],
+) -> list[dict]:
+    """Every flashcard of the site, in nav order. `pages` maps a slug to its page's
+    title and URL from the review page; a quiz with no page gets no link."""
+    order = [src.removesuffix(".md") for src in nav_order]
+    slugs = sorted(quizzes, key=lambda s: (order.index(s) if s in order else 1e9, s))
+    deck = []
+    for slug in slugs:
+        title, url = pages.get(slug, (slug, None))
+        for card in quizzes[slug].get("flashcards", []):
+            deck.append(
+                {"key": f"{slug}/{card['id']}", "page": title, "url": url}
+                | {k: card[k] for k in ("level", "question", "answer")}
+            )
+    return deck
+
+
+def render_review(deck: list[dict]) -> str:
+    """The review deck: every card listed for readers without JavaScript."""
+    groups: dict[str, list[str]] = {}
+    for card in deck:
+        title = _e(card["page"])
+        if card["url"] is not None:
+            title = f'<a href="{_e(card["url"])}">{title}</a>'
+        groups.setdefault(title, []).append(_card(card))
+    sections = "".join(
+        f'<section class="quiz-section"><h3>{title}</h3>{"".join(cards)}</section>'
+        for title, cards in groups.items()
+    )
+    return (
+        f'<div class="quiz quiz-review" data-quiz="{REVIEW}" '
+        f"{data_attribute({'cards': deck})}>"
+        f'<div class="quiz-static"><p>{len(deck)} flashcards from {len(groups)} '
+        f"pages.</p>{sections}</div></div>"
+    )
+
+
+def page_title(markdown: str, fallback: str) -> str:
+    for line in markdown.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return fallback
+
+
+# ---------------------------------------------------------------- MkDocs events
+
+
+def on_config(config):
+    global _project
+    _project = Path(config.config_file_path).resolve().parent
+    return config
+
+
+def on_files(files, config):
+    pages = {f.src_uri: f.content_string for f in files.documentation_pages()}
+    try:
+        quizzes = load_all(_project / "quiz")
+        used = quiz_uses(pages, quizzes)
+    except (QuizError, markers.MarkerError) as err:
+        raise PluginError(str(err)) from None
+    for slug in sorted(set(quizzes) - set(used)):
+        log.warning(
+            f"quiz/{slug}.json is used by no page: add <!-- quiz: {slug} --> "
+            f"to docs/{slug}.md, or delete it"
+        )
+    _quizzes.clear()
+    _quizzes.update(quizzes)
+    return files
+
+
+def on_nav(nav, config, files):
+    _nav_order[:] = [page.file.src_uri for page in nav.pages]
+    return nav
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    def slot(marker: markers.Marker) -> str:
+        if marker.arg != REVIEW and marker.arg not in _quizzes:
+            raise markers.MarkerError(f"line {marker.line}: no quiz {marker.arg!r}")
+        # Blank lines around: Markdown keeps the element as a raw HTML block.
+        return "\n" + SLOT.format(_e(marker.arg)) + "\n"
+
+    try:
+        return markers.replace_markers(markdown, "quiz", slot)
+    except markers.MarkerError as err:
+        raise PluginError(f"{page.file.src_uri}: {err}") from None
+
+
+def on_page_content(content: str, page, config, files) -> str:
+    def render(match: re.Match) -> str:
+        slug = html.unescape(match.group(1))
+        if slug != REVIEW:
+            return render_quiz(slug, _quizzes[slug])
+        pages = {}
+        for slug in _quizzes:
+            file = files.get_file_from_path(f"{slug}.md")
+            if file is not None:
+                title = page_title(file.content_string, slug)
+                pages[slug] = (title, file.url_relative_to(page.file))
+        return render_review(review_deck(_quizzes, pages, _nav_order))
+
+    return SLOT_RE.sub(render, content)

@@ -1,0 +1,440 @@
+"""Quizzes: quiz files checked against quiz/schema.json and beyond, bad data stopping
+the build with the file, the JSON path and what is wrong, HTML that is complete
+without JavaScript and escapes everything, every marker resolving, every seed item
+in the site."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markers
+import pytest
+from conftest import mkdocs_build
+from jsonschema import Draft202012Validator
+
+import quiz
+
+ROOT = Path(__file__).resolve().parent.parent
+QUIZ_DIR = ROOT / "quiz"
+SEED_DIR = ROOT.parent / "shared" / "seed"
+XSS = "<img src=x onerror=alert(1)>"
+
+VALID = {
+    "flashcards": [
+        {"id": "card", "level": "beginner", "question": "Q?", "answer": "A."}
+    ],
+    "choices": [
+        {
+            "id": "pick",
+            "question": "Which?",
+            "options": ["right", "wrong", "also wrong", "still wrong"],
+            "answer": 0,
+            "explanation": "Because.",
+        }
+    ],
+    "explain": [
+        {
+            "id": "why",
+            "prompt": "Explain.",
+            "hint": "Think.",
+            "concepts": ["one", "two", "three", "four"],
+        }
+    ],
+}
+
+
+def write_quiz(folder: Path, name: str, data: object) -> Path:
+    """A quiz folder holding the project's schema and one quiz file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(QUIZ_DIR / "schema.json", folder / "schema.json")
+    path = folder / f"{name}.json"
+    path.write_text(data if isinstance(data, str) else json.dumps(data))
+    return path
+
+
+def broken(change) -> dict:
+    data = copy.deepcopy(VALID)
+    change(data)
+    return data
+
+
+# ---------------------------------------------------------------- the data
+
+
+def test_the_schema_is_a_valid_draft_2020_12_schema():
+    schema = json.loads((QUIZ_DIR / "schema.json").read_text())
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Draft202012Validator.check_schema(schema)
+
+
+def test_the_sample_quiz_used_below_is_valid(tmp_path):
+    write_quiz(tmp_path, "page", VALID)
+    assert quiz.load_all(tmp_path) == {"page": VALID}
+
+
+def test_every_quiz_file_of_the_site_is_valid():
+    quizzes = quiz.load_all(QUIZ_DIR)  # raises QuizError on any problem
+    assert quizzes, "no quiz files found"
+
+
+BAD_DATA = {
+    "wrong type": (
+        broken(lambda d: d["choices"][0].update(answer="0")),
+        "$.choices[0].answer: '0' is not of type 'integer'",
+    ),
+    "missing field": (
+        broken(lambda d: d["choices"][0].pop("explanation")),
+        "$.choices[0]: 'explanation' is a required property",
+    ),
+    "answer out of range": (
+        broken(lambda d: d["choices"][0].update(answer=4)),
+        "$.choices[0].answer: 4 is out of range: 4 options, so 0 to 3",
+    ),
+    "negative answer": (
+        broken(lambda d: d["choices"][0].update(answer=-1)),
+        "$.choices[0].answer: -1 is less than the minimum of 0",
+    ),
+    "duplicate ids": (
+        broken(lambda d: d["explain"][0].update(id="card")),
+        "$.explain[0].id: duplicate id 'card' (first at $.flashcards[0].id)",
+    ),
+    "unknown level": (
+        broken(lambda d: d["flashcards"][0].update(level="expert")),
+        "$.flashcards[0].level: 'expert' is not one of",
+    ),
+    "three concepts": (
+        broken(lambda d: d["explain"][0]["concepts"].pop()),
+        "$.explain[0].concepts: ['one', 'two', 'three'] is too short",
+    ),
+    "misspelt field": (
+        broken(lambda d: d["choices"][0].update(explanations="x")),
+        "$.choices[0]: Additional properties are not allowed ('explanations'",
+    ),
+    "feedback not one per option": (
+        broken(lambda d: d["choices"][0].update(feedback=["a", "b"])),
+        "$.choices[0].feedback: 2 lines for 4 options",
+    ),
+    "empty text": (
+        broken(lambda d: d["flashcards"][0].update(answer=" ")),
+        "$.flashcards[0].answer: ' ' does not match",
+    ),
+    "not JSON": ('{"flashcards": [}', "not JSON: Expecting value (line 1, column 17)"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_DATA, ids=list(BAD_DATA))
+def test_bad_quiz_data_names_the_file_the_json_path_and_the_problem(tmp_path, case):
+    data, expected = BAD_DATA[case]
+    write_quiz(tmp_path / "quiz", "too-high", VALID)  # a good file beside it
+    write_quiz(tmp_path / "quiz", "bad", data)
+    with pytest.raises(quiz.QuizError) as caught:
+        quiz.load_all(tmp_path / "quiz")
+    assert f"quiz/bad.json: {expected}" in str(caught.value)
+    assert "too-high" not in str(caught.value)
+
+
+def test_every_problem_in_a_file_is_reported_at_once(tmp_path):
+    def two_problems(data):
+        data["choices"][0]["answer"] = 9
+        data["explain"][0]["id"] = "pick"
+
+    write_quiz(tmp_path, "page", broken(two_problems))
+    with pytest.raises(quiz.QuizError) as caught:
+        quiz.load_all(tmp_path)
+    message = str(caught.value)
+    assert "quiz/page.json: $.choices[0].answer: 9 is out of range" in message
+    assert "quiz/page.json: $.explain[0].id: duplicate id 'pick'" in message
+
+
+def test_a_quiz_with_no_items_says_which_keys_it_needs(tmp_path):
+    write_quiz(tmp_path, "page", {"$schema": "./schema.json"})
+    with pytest.raises(quiz.QuizError) as caught:
+        quiz.load_all(tmp_path)
+    assert str(caught.value).endswith(
+        "quiz/page.json: $: needs at least one of 'flashcards', 'choices', 'explain'"
+    )
+
+
+def test_a_quiz_file_named_like_the_review_deck_is_refused(tmp_path):
+    write_quiz(tmp_path, "review", VALID)
+    with pytest.raises(quiz.QuizError, match=r"quiz/review\.json: bad file name"):
+        quiz.load_all(tmp_path)
+
+
+def test_nested_pages_have_their_quiz_in_a_folder(tmp_path):
+    write_quiz(tmp_path, "unused", VALID).unlink()
+    (tmp_path / "reference").mkdir()
+    (tmp_path / "reference" / "steplr.json").write_text(json.dumps(VALID))
+    assert list(quiz.load_all(tmp_path)) == ["reference/steplr"]
+
+
+def test_a_marker_naming_a_missing_quiz_is_an_error_with_page_and_line():
+    pages = {"too-high.md": "# Too high\n\n<!-- quiz: too-hihg -->\n"}
+    with pytest.raises(quiz.QuizError) as caught:
+        quiz.quiz_uses(pages, {"too-high": VALID})
+    assert str(caught.value) == (
+        "too-high.md: line 3: quiz 'too-hihg' does not exist "
+        "(expected quiz/too-hihg.json)"
+    )
+
+
+def test_quiz_uses_maps_each_quiz_to_its_page_and_ignores_fenced_markers():
+    pages = {
+        "a.md": "<!-- quiz: a -->\n```\n<!-- quiz: missing -->\n```\n",
+        "review.md": "<!-- quiz: review -->\n",
+    }
+    assert quiz.quiz_uses(pages, {"a": VALID}) == {"a": "a.md", "review": "review.md"}
+
+
+# ---------------------------------------------------------------- the HTML
+
+
+class _Text(HTMLParser):
+    """Text of a fragment, split into what is inside <details> and what is not,
+    every tag seen, and the quiz data for the script."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.hidden: list[str] = []
+        self.shown: list[str] = []
+        self.tags: list[str] = []
+        self.items: object = None  # the data-items attribute, parsed
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.depth += tag == "details"
+        if "data-items" in dict(attrs):
+            self.items = json.loads(dict(attrs)["data-items"])
+
+    def handle_endtag(self, tag):
+        self.depth -= tag == "details"
+
+    def handle_data(self, data):
+        if data.strip():
+            (self.hidden if self.depth else self.shown).append(data.strip())
+
+
+def parse(fragment: str) -> _Text:
+    parser = _Text()
+    parser.feed(fragment)
+    parser.close()
+    return parser
+
+
+def test_without_javascript_answers_explanations_and_concepts_are_in_details():
+    data = broken(lambda d: d["choices"][0].update(answer=2, feedback=list("abcd")))
+    page = parse(quiz.render_quiz("page", data))
+    assert "Q?" in " ".join(page.shown) and "A." in page.hidden
+    assert "Which?" in " ".join(page.shown)
+    options = page.shown[page.shown.index("1. Which?") + 1 :][:4]
+    assert options == ["right", "wrong", "also wrong", "still wrong"]
+    assert "C. also wrong" in page.hidden and "Because." in page.hidden
+    assert "Explain." in page.shown and "Think." in page.hidden
+    assert {"one", "two", "three", "four"} <= set(page.hidden)
+    assert not {"A.", "Because.", "Think.", "one"} & set(page.shown)
+
+
+def test_the_data_for_the_script_is_the_quiz_itself_in_an_attribute():
+    page = parse(quiz.render_quiz("page", VALID))
+    assert page.items == VALID
+
+
+def test_quiz_text_is_escaped_in_the_html_and_in_the_script_data():
+    def everywhere(data):
+        for item in data["flashcards"] + data["choices"] + data["explain"]:
+            for key, value in item.items():
+                if key in (
+                    "question",
+                    "answer",
+                    "explanation",
+                    "prompt",
+                    "hint",
+                ) and isinstance(value, str):
+                    item[key] = f"{value} {XSS} </script><b>&amp;"
+        data["choices"][0]["options"][1] = XSS
+        data["choices"][0]["feedback"] = [XSS] * 4
+        data["explain"][0]["concepts"][3] = XSS
+
+    data = broken(everywhere)
+    html = quiz.render_quiz("page", data)
+    page = parse(html)
+    assert "img" not in page.tags and "b" not in page.tags
+    assert "<script" not in html  # instant navigation would run it as JavaScript
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert f"A. {XSS}" not in html and "&amp;amp;" in html
+    assert XSS in page.shown and f"B: {XSS}" in page.hidden
+    assert page.items == data
+
+
+def test_review_deck_lists_every_flashcard_in_nav_order_with_its_page():
+    quizzes = {"b": VALID, "a": broken(lambda d: d["flashcards"][0].update(id="x"))}
+    pages = {"b": ("Page B", "../b/"), "a": ("Page <A>", "../a/")}
+    deck = quiz.review_deck(quizzes, pages, ["index.md", "b.md", "a.md"])
+    assert [card["key"] for card in deck] == ["b/card", "a/x"]
+    assert deck[1] == {
+        "key": "a/x",
+        "page": "Page <A>",
+        "url": "../a/",
+        "level": "beginner",
+        "question": "Q?",
+        "answer": "A.",
+    }
+    html = quiz.render_review(deck)
+    assert '<a href="../a/">Page &lt;A&gt;</a>' in html
+    assert parse(html).items == {"cards": deck}
+
+
+# ---------------------------------------------------------------- the site
+
+
+def site_markers() -> list[tuple[str, markers.Marker]]:
+    found = []
+    for path in sorted((ROOT / "docs").rglob("*.md")):
+        page = path.relative_to(ROOT / "docs").as_posix()
+        for marker in markers.find_markers(path.read_text()):
+            if marker.kind == "quiz":
+                found.append((page, marker))
+    return found
+
+
+def test_every_quiz_marker_names_its_own_pages_quiz():
+    quizzes = quiz.load_all(QUIZ_DIR)
+    for page, marker in site_markers():
+        if marker.arg == quiz.REVIEW:
+            continue
+        assert marker.arg in quizzes, f"{page}: no quiz/{marker.arg}.json"
+        assert marker.arg == page.removesuffix(".md"), f"{page} shows another's quiz"
+
+
+def test_every_quiz_file_is_shown_on_a_page_and_the_review_page_exists():
+    used = {marker.arg for _, marker in site_markers()}
+    assert set(quiz.load_all(QUIZ_DIR)) <= used
+    assert quiz.REVIEW in used
+
+
+def test_every_page_with_a_quiz_has_all_three_kinds():
+    for slug, data in quiz.load_all(QUIZ_DIR).items():
+        assert len(data.get("flashcards", [])) >= 2, slug
+        assert len(data.get("choices", [])) >= 3, slug
+        assert len(data.get("explain", [])) >= 1, slug
+
+
+# ---------------------------------------------------------------- the seed
+
+
+def seed_items() -> dict[str, list[dict]]:
+    """The seed page's items: flashcards (level, question, answer), choices
+    (question, explanation) and explain prompts (prompt, hint)."""
+    files = sorted(SEED_DIR.glob("*.txt"))
+    if not files:
+        message = f"no seed in {SEED_DIR}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    lines = [line.strip() for f in files for line in f.read_text().splitlines()]
+    items: dict[str, list[dict]] = {"flashcards": [], "choices": [], "explain": []}
+    for n, line in enumerate(lines):
+        if line in ("beginner", "intermediate", "advanced"):
+            items["flashcards"].append(
+                {"level": line, "question": lines[n + 1], "answer": lines[n + 2]}
+            )
+        elif line == "✗ Incorrect":
+            items["choices"].append(
+                {"question": lines[n - 1], "explanation": lines[n + 1]}
+            )
+        elif re.fullmatch(r"You got N?/4 concepts\.?", line):
+            items["explain"].append({"prompt": lines[n - 2], "hint": lines[n - 1]})
+    return items
+
+
+def test_the_seed_parses_into_five_cards_five_questions_and_two_prompts():
+    items = seed_items()
+    assert [len(items[k]) for k in ("flashcards", "choices", "explain")] == [5, 5, 2]
+
+
+@pytest.mark.parametrize("kind", ["flashcards", "choices", "explain"])
+def test_every_seed_item_is_in_a_quiz_of_the_site(kind):
+    quizzes = quiz.load_all(QUIZ_DIR)
+    shown = {marker.arg for _, marker in site_markers()}
+    for seed in seed_items()[kind]:
+        homes = [
+            slug
+            for slug, data in quizzes.items()
+            for item in data.get(kind, [])
+            if all(item[key] == value for key, value in seed.items())
+        ]
+        assert homes, f"seed {kind} item missing from quiz/: {seed}"
+        assert set(homes) & shown, f"seed item on no page: {seed}"
+
+
+def test_every_built_page_shows_its_quiz_and_review_shows_every_card(built_site):
+    quizzes = quiz.load_all(QUIZ_DIR)
+    for slug in quizzes:
+        html = (built_site / slug / "index.html").read_text()
+        assert f'<div class="quiz" data-quiz="{slug}" data-items=' in html
+        assert "quiz-slot" not in html
+    review = (built_site / "review" / "index.html").read_text()
+    cards = sum(len(q.get("flashcards", [])) for q in quizzes.values())
+    assert f"<p>{cards} flashcards from" in review
+    assert review.count('class="quiz-card"') == cards
+
+
+# ---------------------------------------------------------------- the build
+
+
+@pytest.fixture
+def quiz_project(tmp_project) -> Path:
+    """The minimal project with the quiz hook, the schema and one good quiz."""
+    config = tmp_project / "mkdocs.yml"
+    text = config.read_text().replace(
+        "  - hooks/snippets.py\n", "  - hooks/snippets.py\n  - hooks/quiz.py\n"
+    )
+    assert "hooks/quiz.py" in text
+    config.write_text(text)
+    write_quiz(tmp_project / "quiz", "index", VALID)
+    (tmp_project / "docs" / "index.md").write_text(
+        "# Test page\n\n<!-- quiz: index -->\n"
+    )
+    return tmp_project
+
+
+def test_a_build_renders_the_quiz(quiz_project, tmp_path):
+    build = mkdocs_build(quiz_project / "mkdocs.yml", tmp_path / "out")
+    assert build.returncode == 0, build.stderr
+    html = (tmp_path / "out" / "index.html").read_text()
+    assert '<div class="quiz" data-quiz="index" data-items=' in html
+
+
+def test_a_build_with_bad_quiz_data_stops_with_file_path_and_problem(
+    quiz_project, tmp_path
+):
+    write_quiz(
+        quiz_project / "quiz", "index", broken(lambda d: d["choices"][0].pop("answer"))
+    )
+    build = mkdocs_build(quiz_project / "mkdocs.yml", tmp_path / "out")
+    assert build.returncode != 0
+    assert (
+        "quiz/index.json: $.choices[0]: 'answer' is a required property" in build.stderr
+    )
+
+
+def test_a_build_with_a_marker_naming_a_missing_quiz_stops(quiz_project, tmp_path):
+    page = quiz_project / "docs" / "index.md"
+    page.write_text(page.read_text() + "\n<!-- quiz: nowhere -->\n")
+    build = mkdocs_build(quiz_project / "mkdocs.yml", tmp_path / "out")
+    assert build.returncode != 0
+    assert "index.md: line 5: quiz 'nowhere' does not exist" in build.stderr
+
+
+def test_a_strict_build_fails_on_a_quiz_no_page_shows(quiz_project, tmp_path):
+    write_quiz(quiz_project / "quiz", "orphan", VALID)
+    build = mkdocs_build(quiz_project / "mkdocs.yml", tmp_path / "out")
+    assert build.returncode != 0
+    assert "quiz/orphan.json is used by no page" in build.stderr
