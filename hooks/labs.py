@@ -63,7 +63,7 @@ TOKEN_COLOURS = {
     "string": "cpf l s s1 s2 sb sc si ss",
     "special": "cp se sh sr sx",
     "number": "il m mb mf mh mi mo",
-    "keyword": "k kd kn kp kr kt nd ni nl nt",
+    "keyword": "k kd kn kp kr kt nd ni nl nt",  # codespell:ignore nd
     "name": "kc n",
     "constant": "bp nb no",
     "function": "nc ne nf nn",

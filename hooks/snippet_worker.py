@@ -127,8 +127,14 @@ class Worker:
             self._proc = None
 
 
-_worker = Worker()  # module state survives MkDocs reloading its hooks in `serve`
-atexit.register(_worker.close)
+# Idle workers, one per core at most; module state survives MkDocs reloading its
+# hooks in `serve`. A worker starts on first use, so a warm build starts none.
+_idle: queue.Queue[Worker] = queue.Queue()
+_all_workers = [Worker() for _ in range(min(2, os.cpu_count() or 1))]
+for _w in _all_workers:
+    _idle.put(_w)
+    atexit.register(_w.close)
+PARALLEL = len(_all_workers)
 
 
 def display_path(path: Path, root: Path = ROOT) -> str:
@@ -155,7 +161,11 @@ def run_snippet(
     `root/.cache/snippets`; raises SnippetError naming the file, with its traceback."""
     if use_cache and (result := cached_result(path, root)) is not None:
         return result
-    reply = _worker.run(path, root, timeout)
+    worker = _idle.get()  # blocks while every worker is busy
+    try:
+        reply = worker.run(path, root, timeout)
+    finally:
+        _idle.put(worker)
     if "error" in reply:
         raise SnippetError(f"{display_path(path, root)} failed:\n{reply['error']}")
     result = _from_json(reply)
@@ -168,8 +178,9 @@ def run_snippet(
     return result
 
 
-def close_worker() -> None:
-    _worker.close()
+def close_workers() -> None:
+    for worker in _all_workers:
+        worker.close()
 
 
 # --------------------------------------------------------------------- worker side
@@ -218,10 +229,12 @@ def _describe(fig) -> dict:
     axes = []
     for ax in fig.axes:
         legend = ax.get_legend()
+        # Stacked plots with a shared x axis label only the bottom one.
+        shared = [ax, *ax.get_shared_x_axes().get_siblings(ax)]
         axes.append(
             {
                 "title": ax.get_title(),
-                "xlabel": ax.get_xlabel(),
+                "xlabel": next((a.get_xlabel() for a in shared if a.get_xlabel()), ""),
                 "ylabel": ax.get_ylabel(),
                 "yscale": ax.get_yscale(),
                 "legend": [t.get_text() for t in legend.get_texts()] if legend else [],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import posixpath
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import markers
@@ -78,13 +79,20 @@ def render(rel: str, code: str, result: snippet_worker.Result, page_uri: str) ->
 
 
 def run_all(rels: list[str], project: Path) -> dict[str, snippet_worker.Result]:
+    """Every snippet's result; those not cached run in parallel worker processes."""
+
+    def run(rel: str) -> snippet_worker.Result:
+        path = resolve(rel, project / "snippets")
+        if not snippet_worker.cache_file(path, project).exists():
+            log.info(f"Running snippets/{rel}")
+        return snippet_worker.run_snippet(path, root=project)
+
+    with ThreadPoolExecutor(snippet_worker.PARALLEL) as pool:
+        futures = {rel: pool.submit(run, rel) for rel in rels}
     results = {}
-    for rel in rels:
+    for rel, future in futures.items():  # the first failure, in page order
         try:
-            path = resolve(rel, project / "snippets")
-            if not snippet_worker.cache_file(path, project).exists():
-                log.info(f"Running snippets/{rel}")
-            results[rel] = snippet_worker.run_snippet(path, root=project)
+            results[rel] = future.result()
         except (snippet_worker.SnippetError, markers.MarkerError) as err:
             raise PluginError(f"snippet {rel}: {err}") from None
     return results
@@ -134,4 +142,4 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 
 def on_shutdown() -> None:
-    snippet_worker.close_worker()
+    snippet_worker.close_workers()

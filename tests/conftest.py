@@ -10,12 +10,15 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from filelock import FileLock
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -27,6 +30,16 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+
+def page_paths() -> list[str]:
+    """Every page's URL path, from its source in docs/ (Markdown pages and labs)."""
+    docs = ROOT / "docs"
+    paths = []
+    for source in sorted(docs.rglob("*.md")) + sorted((docs / "labs").glob("*.py")):
+        rel = source.relative_to(docs).with_suffix("").as_posix().removesuffix("index")
+        paths.append(rel if rel == "" or rel.endswith("/") else f"{rel}/")
+    return paths
 
 
 def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
@@ -41,14 +54,70 @@ def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
     )
 
 
+BACKGROUND_BUILD = "LR_SITE_TEST_BUILD"  # folder of the build started at configure
+
+
+def pytest_configure(config) -> None:
+    """On a whole-suite run, start the site build at once in the background, so the
+    tests that need no build run meanwhile (they are ordered first, below). Only
+    the main process starts it; pytest-xdist's workers inherit the folder."""
+    if hasattr(config, "workerinput") or config.args != config.getini("testpaths"):
+        return
+    folder = Path(tempfile.mkdtemp(prefix="lr-site-build-"))
+    os.environ[BACKGROUND_BUILD] = str(folder)
+    script = '"$@" > "$0/build.log" 2>&1; echo $? > "$0/build.rc"'
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir"]
+    config.site_build = subprocess.Popen(
+        ["sh", "-c", script, folder, *command, folder / "site"],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def pytest_unconfigure(config) -> None:
+    if build := getattr(config, "site_build", None):
+        build.kill()
+        build.wait()
+        shutil.rmtree(os.environ.pop(BACKGROUND_BUILD), ignore_errors=True)
+
+
+def pytest_collection_modifyitems(items) -> None:
+    """Tests that need the built site last: the others run while it builds."""
+    items.sort(key=lambda item: "built_site" in item.fixturenames)
+
+
+def wait_for_background_build(folder: Path) -> Path:
+    rc_file = folder / "build.rc"
+    deadline = time.monotonic() + 900
+    while not rc_file.exists() or not rc_file.read_text().strip():
+        if time.monotonic() > deadline:
+            pytest.fail(f"the site build in {folder} did not finish in 900 s")
+        time.sleep(0.2)
+    if rc_file.read_text().strip() != "0":
+        log = (folder / "build.log").read_text()[-6000:]
+        pytest.fail(f"mkdocs build --strict failed:\n{log}")
+    return folder / "site"
+
+
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
+def built_site(tmp_path_factory, worker_id) -> Path:
     """The whole site, built with --strict into a temporary folder (snippet results
-    come from the project's cache when their sources are unchanged)."""
-    site = tmp_path_factory.mktemp("site")
-    build = mkdocs_build(ROOT / "mkdocs.yml", site)
-    if build.returncode != 0:
-        pytest.fail(f"mkdocs build --strict failed:\n{build.stderr[-6000:]}")
+    come from the project's cache when their sources are unchanged). Under
+    pytest-xdist the first worker builds it and the others wait and share it."""
+    if BACKGROUND_BUILD in os.environ:
+        return wait_for_background_build(Path(os.environ[BACKGROUND_BUILD]))
+    run_dir = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        run_dir = run_dir.parent  # shared by this run's workers, new for each run
+    site, failure = run_dir / "built-site", run_dir / "built-site.failed"
+    with FileLock(run_dir / "built-site.lock"):
+        if not site.exists() and not failure.exists():
+            build = mkdocs_build(ROOT / "mkdocs.yml", site)
+            if build.returncode != 0:
+                failure.write_text(build.stderr[-6000:])
+    if failure.exists():
+        pytest.fail(f"mkdocs build --strict failed:\n{failure.read_text()}")
     return site
 
 

@@ -1,9 +1,9 @@
 """Every snippet runs as a reader would run it, gives the same bytes every time, and
 draws figures a reader can read.
 
-Each snippet runs here afresh; when the build (test_build.py runs first) or an
-earlier run left a cached result for the same source, the two runs must agree to the
-byte: that is the reproducibility gate for figures and printed output.
+Each snippet runs here afresh, after the site build has run it too (and cached the
+result): the two runs must agree to the byte. That is the reproducibility gate for
+figures and printed output.
 """
 
 import os
@@ -23,8 +23,8 @@ def snippet_id(path: Path) -> str:
 
 
 @pytest.mark.parametrize("path", SNIPPETS, ids=snippet_id)
-def test_snippet_runs_and_its_figures_are_titled_and_labelled(path):
-    earlier = snippet_worker.cached_result(path)
+def test_snippet_runs_and_its_figures_are_titled_and_labelled(path, built_site):
+    earlier = snippet_worker.cached_result(path)  # the build's run, for comparison
     try:
         result = snippet_worker.run_snippet(path, use_cache=False)
     except snippet_worker.SnippetError as err:
