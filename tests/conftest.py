@@ -84,7 +84,7 @@ def pytest_unconfigure(config) -> None:
 
 def pytest_collection_modifyitems(items) -> None:
     """Tests that need the built site last: the others run while it builds."""
-    items.sort(key=lambda item: "built_site" in item.fixturenames)
+    items.sort(key=lambda item: "built_site" in getattr(item, "fixturenames", ()))
 
 
 def wait_for_background_build(folder: Path) -> Path:
