@@ -27,6 +27,7 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import html
+import itertools
 import posixpath
 import re
 from importlib.metadata import version
@@ -224,6 +225,16 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
+CELL_ID_RE = re.compile(r'id="cell-id=[0-9a-f-]+"')
+
+
+def number_cells(page_html: str) -> str:
+    """jupytext gives cells random ids on every read, and nbconvert writes them into
+    the page; number them instead, so two builds give the same bytes."""
+    numbers = itertools.count(1)
+    return CELL_ID_RE.sub(lambda _: f'id="cell-{next(numbers)}"', page_html)
+
+
 def on_page_content(html_text: str, page, config, files) -> str:
     if not is_lab(page.file.src_uri):
         return html_text
@@ -232,7 +243,7 @@ def on_page_content(html_text: str, page, config, files) -> str:
         html_text = strip_remote_scripts(html_text)
     except ValueError as err:
         raise PluginError(f"{page.file.src_uri}: {err}") from None
-    html_text = add_alt_text(html_text)
+    html_text = number_cells(add_alt_text(html_text))
     html_text, css = extract_styles(html_text)
     if css:
         uri = stylesheet_uri(css)

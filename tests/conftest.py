@@ -121,6 +121,15 @@ def built_site(tmp_path_factory, worker_id) -> Path:
     return site
 
 
+@pytest.fixture(scope="session")
+def output_of(built_site):
+    """A snippet's printed output as the site build ran it (read from the snippet
+    cache the build filled, so no snippet runs twice for this)."""
+    import snippet_worker
+
+    return lambda rel: snippet_worker.run_snippet(ROOT / "snippets" / rel).output
+
+
 SITE_URL = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(), re.M)
 
 

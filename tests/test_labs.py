@@ -117,6 +117,11 @@ def test_the_notebook_is_the_same_bytes_every_time():
     assert [c["id"] for c in cells] == [f"cell-{n}" for n in range(1, len(cells) + 1)]
 
 
+def test_cell_ids_in_the_page_do_not_change_from_build_to_build():
+    page = '<div id="cell-id=8e47b45f">a</div><div id="cell-id=39804e81">b</div>'
+    assert labs.number_cells(page) == '<div id="cell-1">a</div><div id="cell-2">b</div>'
+
+
 def test_a_script_from_another_host_fails_instead_of_reaching_the_reader():
     cdn = '<script src="https://cdn.example.org/x.js"></script>'
     with pytest.raises(ValueError, match="another host"):

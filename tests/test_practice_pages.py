@@ -1,10 +1,8 @@
-"""The practice pages (schedulers, finding-lr, recipes, mistakes) say what their
-snippets print: every number quoted in the prose is in the snippet's output, every
+"""The practice pages (schedulers, finding-lr, recipes, mistakes): every
 "wrong" snippet shows the warning or error the page talks about (or, for the silent
 mistakes, none), and every "right" snippet runs clean.
 
-Snippets are run through the build's runner, so results come from the cache when
-the build already ran them.
+Numbers quoted in their prose are checked in test_curriculum.py.
 """
 
 from __future__ import annotations
@@ -13,16 +11,12 @@ import re
 from pathlib import Path
 
 import pytest
-import snippet_worker
+
+from snippets import snippet_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-SNIPPETS = ROOT / "snippets"
 MESSAGE = re.compile(r"^(\w+(?:Error|Warning)): ", re.MULTILINE)
-
-
-def output(rel: str) -> str:
-    return snippet_worker.run_snippet(SNIPPETS / rel).output
 
 
 def sections(page: str) -> dict[str, str]:
@@ -32,80 +26,11 @@ def sections(page: str) -> dict[str, str]:
     return dict(zip(titles, parts[2::2], strict=True))
 
 
-def markers(text: str) -> list[str]:
-    return re.findall(r"^<!-- snippet: (\S+) -->$", text, flags=re.MULTILINE)
-
-
-# What the prose quotes from each snippet's output: a string found in both, or a
-# pair (as printed, as the page words it).
-QUOTED = {
-    "schedulers.md": {
-        "schedulers/per_epoch_vs_per_batch.py": ["0.000017"],
-        "schedulers/steplr_training.py": ["0.0789", "0.0762", "0.1291"],
-        "schedulers/plateau_training.py": ["0.155", "0.102", "3.64e-05"],
-        "schedulers/resume.py": ["0.025"],
-    },
-    "finding-lr.md": {
-        "finding-lr/range_test.py": [
-            ("89 of 100 steps", "89 of its 100 steps"),
-            "2.15",
-            "0.175",
-            "0.614",
-            "0.0614",
-            "1.329",
-            "0.317",
-            "0.183",
-            "0.820",
-            "1.954",
-        ],
-    },
-    "recipes.md": {
-        "recipes/compare.py": ["0.553 ± 0.038", "0.488 ± 0.014", "0.506 ± 0.005"],
-    },
-    "mistakes.md": {
-        "mistakes/step_order_wrong.py": ["0.00625"],
-        "mistakes/per_batch_wrong.py": [
-            ("epoch  3: lr 1.0e-06", "10^{-6}"),
-            ("1.0e-149", "10^{-149}"),
-        ],
-        "mistakes/onecycle_wrong.py": [
-            ("expects 45 steps", "45 in all"),
-            ("Tried to step 46 times", "46th step"),
-        ],
-        "mistakes/resume_wrong.py": ["0.0481", "0.0427", "0.0346", "0.0038"],
-        "mistakes/cyclic_momentum_wrong.py": [
-            "0.800",
-            "0.900",
-            ("momentum now: 0.9", "now has momentum 0.9"),
-        ],
-    },
-}
-
-
-@pytest.mark.parametrize(
-    ("page", "rel", "quote"),
-    [
-        (page, rel, quote)
-        for page, snippets in QUOTED.items()
-        for rel, quotes in snippets.items()
-        for quote in quotes
-    ],
-    ids=str,
-)
-def test_a_number_the_page_quotes_is_what_its_snippet_prints(page, rel, quote):
-    printed, worded = quote if isinstance(quote, tuple) else (quote, quote)
-    text = (DOCS / page).read_text()
-    assert rel in markers(text), f"{page} does not show snippets/{rel}"
-    assert printed in output(rel), f"snippets/{rel} no longer prints {printed!r}"
-    prose = " ".join(text.split())  # line breaks in the Markdown do not count
-    assert worded in prose, f"{page} does not quote {worded!r} from snippets/{rel}"
-
-
 def mistakes() -> dict[str, list[str]]:
     return {
-        title: markers(body)
+        title: snippet_paths(body)
         for title, body in sections("mistakes.md").items()
-        if markers(body)
+        if snippet_paths(body)
     }
 
 
@@ -125,15 +50,15 @@ SILENT = {"per_batch", "resume"}
 
 
 @pytest.mark.parametrize("title", sorted(mistakes()))
-def test_wrong_snippet_shows_its_message_and_right_snippet_runs_clean(title):
+def test_wrong_snippet_shows_its_message_and_right_snippet_runs_clean(title, output_of):
     wrong, right = mistakes()[title]
     stem = wrong.removeprefix("mistakes/").removesuffix("_wrong.py")
-    shown = MESSAGE.findall(output(wrong))
+    shown = MESSAGE.findall(output_of(wrong))
     if stem in LOUD:
         assert shown, f"{wrong} should show PyTorch's warning or error"
     if stem in SILENT:
         assert not shown, f"the page says nothing warns, but {wrong} shows {shown}"
-    assert not MESSAGE.findall(output(right)), f"{right} shows a warning or error"
+    assert not MESSAGE.findall(output_of(right)), f"{right} shows a warning or error"
     body = sections("mistakes.md")[title]
     for category in shown:  # the page names every kind of message it shows
         assert f"`{category}`" in body, f"{title!r}: say it is a {category}"
