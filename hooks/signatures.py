@@ -8,9 +8,12 @@ source keeps the marker, so `pytest --codeblocks` never sees (or runs) it.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import inspect
+import json
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 import markers
 from mkdocs.exceptions import PluginError
@@ -93,14 +96,39 @@ def format_signature(dotted: str) -> str:
     return f"{dotted}(\n{body})"
 
 
+# Signatures already read, by name, library version and this file's source: reading
+# one imports torch (over a second), which a warm build or `serve` need not pay.
+_HOOK_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+_cache: dict[str, str] = {}
+_cache_file: Path | None = None
+
+
 def render(marker: markers.Marker) -> str:
     """A fence titled with the library version the signature was read from."""
     top = marker.arg.split(".")[0]
     try:
-        title = f' title="Signature in {top} {version(top)}"'
+        lib_version = version(top)
+        title = f' title="Signature in {top} {lib_version}"'
     except PackageNotFoundError:
-        title = ""
-    return f"```python{title}\n{format_signature(marker.arg)}\n```"
+        lib_version, title = "?", ""
+    key = f"{marker.arg} {lib_version} {_HOOK_HASH}"
+    if key not in _cache:
+        _cache[key] = format_signature(marker.arg)
+    return f"```python{title}\n{_cache[key]}\n```"
+
+
+def on_config(config):
+    global _cache_file
+    _cache_file = Path(config.config_file_path).parent / ".cache" / "signatures.json"
+    _cache.clear()
+    if _cache_file.exists():
+        _cache.update(json.loads(_cache_file.read_text()))
+    return config
+
+
+def on_post_build(config) -> None:
+    _cache_file.parent.mkdir(parents=True, exist_ok=True)
+    _cache_file.write_text(json.dumps(_cache, indent=0, sort_keys=True))
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
