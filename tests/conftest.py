@@ -101,15 +101,19 @@ def wait_for_background_build(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory, worker_id) -> Path:
+def run_dir(tmp_path_factory, worker_id) -> Path:
+    """A temporary folder of this test run, shared by pytest-xdist's workers."""
+    base = tmp_path_factory.getbasetemp()
+    return base if worker_id == "master" else base.parent
+
+
+@pytest.fixture(scope="session")
+def built_site(run_dir) -> Path:
     """The whole site, built with --strict into a temporary folder (snippet results
     come from the project's cache when their sources are unchanged). Under
     pytest-xdist the first worker builds it and the others wait and share it."""
     if BACKGROUND_BUILD in os.environ:
         return wait_for_background_build(Path(os.environ[BACKGROUND_BUILD]))
-    run_dir = tmp_path_factory.getbasetemp()
-    if worker_id != "master":
-        run_dir = run_dir.parent  # shared by this run's workers, new for each run
     site, failure = run_dir / "built-site", run_dir / "built-site.failed"
     with FileLock(run_dir / "built-site.lock"):
         if not site.exists() and not failure.exists():

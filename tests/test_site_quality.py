@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from bench import own_assets, page_weights
 from conftest import ROOT, SITE_URL, page_paths
 
 
@@ -114,6 +115,16 @@ def test_page_is_offline_error_free_and_accessible(browser_page, path):
             if v["impact"] in ("serious", "critical")
         ]
     assert not problems, "serious accessibility violations:\n" + "\n".join(problems)
+
+
+def test_our_js_and_css_and_every_page_stay_within_their_weight_budgets(built_site):
+    """Budgets from issue 8: our own JS+CSS under 40 KB, and no page over 500 KB
+    before compression (its HTML, our JS and CSS, and its figures)."""
+    own = own_assets(built_site)
+    assert set(own) >= {"javascripts/quiz.js", "stylesheets/site.css"}
+    assert sum(own.values()) < 40 * 1024, own
+    heavy = [(total, page) for total, page, *_ in page_weights(built_site)]
+    assert [row for row in heavy if row[0] > 500 * 1024] == []
 
 
 def run_tool(tool: str, *args: str) -> subprocess.CompletedProcess:
