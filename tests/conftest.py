@@ -155,6 +155,12 @@ class _LocalSiteHandler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body.encode())
 
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the browser moved on before the file was sent: not an error
+
     def log_message(self, *args) -> None:
         pass
 
