@@ -21,6 +21,7 @@ from pathlib import Path
 
 import markers
 from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
 from mkdocs.exceptions import PluginError
 
 log = logging.getLogger("mkdocs.hooks.quiz")
@@ -44,8 +45,11 @@ class QuizError(Exception):
 
 
 def validator(quiz_dir: Path) -> Draft202012Validator:
-    schema = json.loads((quiz_dir / "schema.json").read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
+    try:
+        schema = json.loads((quiz_dir / "schema.json").read_text(encoding="utf-8"))
+        Draft202012Validator.check_schema(schema)
+    except (OSError, ValueError, SchemaError) as err:
+        raise QuizError(f"quiz/schema.json: {err}") from None
     return Draft202012Validator(schema)
 
 
@@ -97,6 +101,8 @@ def load_quiz(path: Path, check: Draft202012Validator, name: str) -> dict:
         raise QuizError(
             f"{name}: not JSON: {err.msg} (line {err.lineno}, column {err.colno})"
         ) from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise QuizError(f"{name}: cannot read it: {err}") from None
     found = problems(data, check)
     if found:
         raise QuizError("\n".join(f"{name}: {problem}" for problem in found))

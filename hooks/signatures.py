@@ -100,6 +100,7 @@ def format_signature(dotted: str) -> str:
 # one imports torch (over a second), which a warm build or `serve` need not pay.
 _HOOK_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 _cache: dict[str, str] = {}
+_used: set[str] = set()  # keys this build used: only they are written back
 _cache_file: Path | None = None
 
 
@@ -114,6 +115,7 @@ def render(marker: markers.Marker) -> str:
     key = f"{marker.arg} {lib_version} {_HOOK_HASH}"
     if key not in _cache:
         _cache[key] = format_signature(marker.arg)
+    _used.add(key)
     return f"```python{title}\n{_cache[key]}\n```"
 
 
@@ -121,14 +123,18 @@ def on_config(config):
     global _cache_file
     _cache_file = Path(config.config_file_path).parent / ".cache" / "signatures.json"
     _cache.clear()
-    if _cache_file.exists():
+    _used.clear()
+    try:
         _cache.update(json.loads(_cache_file.read_text()))
+    except (OSError, ValueError):
+        pass  # no cache yet, or an unreadable one: read the signatures again
     return config
 
 
 def on_post_build(config) -> None:
     _cache_file.parent.mkdir(parents=True, exist_ok=True)
-    _cache_file.write_text(json.dumps(_cache, indent=0, sort_keys=True))
+    kept = {key: _cache[key] for key in sorted(_used)}
+    _cache_file.write_text(json.dumps(kept, indent=0))
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:

@@ -150,8 +150,10 @@ def cache_file(path: Path, root: Path = ROOT) -> Path:
 
 def cached_result(path: Path, root: Path = ROOT) -> Result | None:
     """The stored result of running exactly this source with this runner, if any."""
-    cached = cache_file(path, root)
-    return _from_json(json.loads(cached.read_text())) if cached.exists() else None
+    try:
+        return _from_json(json.loads(cache_file(path, root).read_text()))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # missing or unreadable (say, cut short by a full disk): run it
 
 
 def run_snippet(
@@ -172,7 +174,9 @@ def run_snippet(
     if use_cache:
         cached = cache_file(path, root)
         cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_suffix(".tmp")
+        # One temporary name per writer: two builds or threads may write one key.
+        writer = f"{os.getpid()}-{threading.get_ident()}"
+        tmp = cached.with_name(f"{cached.stem}.{writer}.tmp")
         tmp.write_text(json.dumps(asdict(result)))
         os.replace(tmp, cached)  # atomic: a killed build never leaves half a file
     return result

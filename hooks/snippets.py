@@ -93,7 +93,7 @@ def run_all(rels: list[str], project: Path) -> dict[str, snippet_worker.Result]:
     for rel, future in futures.items():  # the first failure, in page order
         try:
             results[rel] = future.result()
-        except (snippet_worker.SnippetError, markers.MarkerError) as err:
+        except (snippet_worker.SnippetError, markers.MarkerError, OSError) as err:
             raise PluginError(f"snippet {rel}: {err}") from None
     return results
 

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import markers
+import snippet_worker
 from conftest import ROOT, mkdocs_build
 
 IMG_SRC = re.compile(r'<img[^>]*\bsrc="([^"]+)"[^>]*>')
@@ -51,12 +52,16 @@ def test_every_snippet_shows_its_code_and_all_its_figures(built_site):
                 if not p.name.endswith("-dark.svg")
             }
             assert {s[s.index("assets/") :] for s in shown} == made
+            drawn = snippet_worker.cached_result(ROOT / "snippets" / rel).figures
+            assert len(made) == len(drawn), f"{rel}: {len(drawn)} figures drawn"
 
 
 def test_a_second_build_gives_byte_identical_files(built_site, tmp_path):
     """Together with test_snippets.py (every snippet run twice gives the same bytes),
     this is the reproducibility gate. MkDocs stamps the build date into the sitemap;
-    that, and only that, may differ (on another day)."""
+    that, and only that, may differ (on another day). The labs come from
+    mkdocs-jupyter's cache here, so their fresh runs are not compared: running them
+    again would cost half a minute (test_labs.py checks their cell ids)."""
     again = mkdocs_build(ROOT / "mkdocs.yml", tmp_path / "site")
     assert again.returncode == 0, again.stderr[-4000:]
     stamped = {"sitemap.xml", "sitemap.xml.gz"}

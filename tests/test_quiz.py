@@ -438,3 +438,11 @@ def test_a_strict_build_fails_on_a_quiz_no_page_shows(quiz_project, tmp_path):
     build = mkdocs_build(quiz_project / "mkdocs.yml", tmp_path / "out")
     assert build.returncode != 0
     assert "quiz/orphan.json is used by no page" in build.stderr
+
+
+@pytest.mark.parametrize("schema", [None, "{not json"])
+def test_a_missing_or_broken_schema_is_a_clear_error(tmp_path, schema):
+    if schema is not None:
+        (tmp_path / "schema.json").write_text(schema)
+    with pytest.raises(quiz.QuizError, match=r"^quiz/schema.json: "):
+        quiz.load_all(tmp_path)

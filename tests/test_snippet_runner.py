@@ -1,6 +1,7 @@
 """The snippet runner: what it captures, how it fails, and its cache."""
 
 import json
+import queue
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,18 @@ def test_output_keeps_prints_and_warnings_in_order(tmp_path):
     assert run(tmp_path, source).output == "before\nUserWarning: careful\nafter\n"
 
 
-def test_a_warning_shows_again_in_every_snippet_that_triggers_it(tmp_path):
+@pytest.fixture
+def one_worker(monkeypatch):
+    """Every run in the test goes to one worker process (the site uses two), so a
+    test can see what one snippet leaves behind for the next in the same process."""
+    worker, idle = snippet_worker.Worker(), queue.Queue()
+    idle.put(worker)
+    monkeypatch.setattr(snippet_worker, "_idle", idle)
+    yield worker
+    worker.close()
+
+
+def test_a_warning_shows_again_in_every_snippet_that_triggers_it(tmp_path, one_worker):
     source = (
         "import torch\nopt = torch.optim.SGD([torch.zeros(1, requires_grad=True)])\n"
     )
@@ -70,7 +82,9 @@ def test_a_failing_snippet_names_its_file_and_shows_its_traceback(tmp_path):
     assert "snippet_worker" not in message  # the runner's own frames are noise
 
 
-def test_a_snippet_that_hangs_times_out_and_the_next_one_still_runs(tmp_path):
+def test_a_snippet_that_hangs_times_out_and_the_next_one_still_runs(
+    tmp_path, one_worker
+):
     with pytest.raises(snippet_worker.SnippetError, match="timed out after 1 s"):
         run(tmp_path, "import time\ntime.sleep(30)\n", timeout=1)
     assert run(tmp_path, "print('alive')\n").output == "alive\n"
@@ -141,3 +155,11 @@ def test_code_containing_backticks_gets_a_longer_fence():
     result = snippet_worker.Result("", [])
     markdown = snippets.render("d.py", 's = """\n```\n"""\n', result, "p.md")
     assert markdown.count("````") == 2
+
+
+def test_an_unreadable_cache_entry_is_run_again_not_a_crash(tmp_path):
+    path = write(tmp_path, "demo.py", "print('ran')\n")
+    cached = snippet_worker.cache_file(path, tmp_path)
+    cached.parent.mkdir(parents=True)
+    cached.write_text('{"output": "cut sho')  # a write cut short
+    assert snippet_worker.run_snippet(path, root=tmp_path).output == "ran\n"

@@ -210,5 +210,6 @@
     if (ex && window.LRSchedules) mountExplorer(ex, ac.signal);
   }
   if (window.document$) window.document$.subscribe(mount);
-  else document.addEventListener("DOMContentLoaded", mount);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mount);
+  else mount();
 })();
