@@ -129,7 +129,9 @@ class Worker:
 
 # Idle workers, one per core at most; module state survives MkDocs reloading its
 # hooks in `serve`. A worker starts on first use, so a warm build starts none.
-_idle: queue.Queue[Worker] = queue.Queue()
+# Last in, first out: one snippet at a time keeps using one worker, and the second
+# starts only when two snippets run at once (a cold build), not on every other run.
+_idle: queue.LifoQueue[Worker] = queue.LifoQueue()
 _all_workers = [Worker() for _ in range(min(2, os.cpu_count() or 1))]
 for _w in _all_workers:
     _idle.put(_w)

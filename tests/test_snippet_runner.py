@@ -39,15 +39,21 @@ def test_output_keeps_prints_and_warnings_in_order(tmp_path):
     assert run(tmp_path, source).output == "before\nUserWarning: careful\nafter\n"
 
 
-@pytest.fixture
-def one_worker(monkeypatch):
-    """Every run in the test goes to one worker process (the site uses two), so a
-    test can see what one snippet leaves behind for the next in the same process."""
-    worker, idle = snippet_worker.Worker(), queue.Queue()
-    idle.put(worker)
-    monkeypatch.setattr(snippet_worker, "_idle", idle)
+@pytest.fixture(scope="module")
+def single_worker():
+    worker = snippet_worker.Worker()
     yield worker
     worker.close()
+
+
+@pytest.fixture
+def one_worker(monkeypatch, single_worker):
+    """Every run in the test goes to one worker process (the site uses two), so a
+    test can see what one snippet leaves behind for the next in the same process."""
+    idle = queue.Queue()
+    idle.put(single_worker)
+    monkeypatch.setattr(snippet_worker, "_idle", idle)
+    return single_worker
 
 
 def test_a_warning_shows_again_in_every_snippet_that_triggers_it(tmp_path, one_worker):
