@@ -4,9 +4,10 @@ the build with a message that names the file."""
 import re
 from pathlib import Path
 
-import markers
 import snippet_worker
 from conftest import ROOT, mkdocs_build
+
+from snippets import snippet_paths
 
 IMG_SRC = re.compile(r'<img[^>]*\bsrc="([^"]+)"[^>]*>')
 
@@ -31,8 +32,7 @@ def test_every_image_on_every_page_exists_and_has_alt_text(built_site):
 
 def test_every_snippet_shows_its_code_and_all_its_figures(built_site):
     for source in sorted((ROOT / "docs").rglob("*.md")):
-        rels = [m.arg for m in markers.find_markers(source.read_text())]
-        rels = [rel for rel in rels if rel.endswith(".py")]
+        rels = snippet_paths(source.read_text())
         if not rels:
             continue
         page_uri = source.relative_to(ROOT / "docs").with_suffix("")

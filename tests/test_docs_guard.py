@@ -4,9 +4,10 @@ pytest-codeblocks, every snippet is used by a page, every marker resolves."""
 import re
 from pathlib import Path
 
-import markers
 import pytest
 from pytest_codeblocks import extract_from_file
+
+from snippets import snippet_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted((ROOT / "docs").rglob("*.md")) + [ROOT / "README.md"]
@@ -54,9 +55,8 @@ def snippet_markers() -> dict[str, list[str]]:
     """Snippet path -> pages that name it."""
     used: dict[str, list[str]] = {}
     for page in PAGES:
-        for marker in markers.find_markers(page.read_text()):
-            if marker.kind == "snippet":
-                used.setdefault(marker.arg, []).append(str(page.relative_to(ROOT)))
+        for rel in snippet_paths(page.read_text()):
+            used.setdefault(rel, []).append(str(page.relative_to(ROOT)))
     return used
 
 
