@@ -28,7 +28,7 @@ class Marker:
     line: int  # 1-based line number in the page source
 
 
-def _lines_outside_fences(markdown: str) -> Iterator[tuple[int, str]]:
+def lines_outside_fences(markdown: str) -> Iterator[tuple[int, str]]:
     fence = None  # the opening fence while inside fenced code
     for number, line in enumerate(markdown.splitlines(), 1):
         match = FENCE_RE.match(line)
@@ -44,7 +44,7 @@ def _lines_outside_fences(markdown: str) -> Iterator[tuple[int, str]]:
 def find_markers(markdown: str) -> list[Marker]:
     """Every marker outside fenced code; raises MarkerError on an unknown kind."""
     markers = []
-    for number, line in _lines_outside_fences(markdown):
+    for number, line in lines_outside_fences(markdown):
         match = MARKER_RE.match(line)
         if not match:
             continue

@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 
 import markers
+import values
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 from mkdocs.exceptions import PluginError
@@ -133,6 +134,15 @@ def load_all(quiz_dir: Path) -> dict[str, dict]:
     if errors:
         raise QuizError("invalid quiz data:\n" + "\n".join(errors))
     return quizzes
+
+
+def bind_values(slug: str, quiz: dict) -> dict:
+    """The quiz with `{{ snippet.value }}` in its text bound to the runs of its
+    page's snippets (snippets/<slug>/), which the snippets hook ran already."""
+    try:
+        return values.bind_strings(quiz, values.values_for(slug))
+    except values.BindError as err:
+        raise QuizError(f"quiz/{slug}.json: {err}") from None
 
 
 def quiz_uses(pages: dict[str, str], quizzes: dict[str, dict]) -> dict[str, str]:
@@ -298,6 +308,7 @@ def on_files(files, config):
     try:
         quizzes = load_all(_project / "quiz")
         used = quiz_uses(pages, quizzes)
+        quizzes = {slug: bind_values(slug, quiz) for slug, quiz in quizzes.items()}
     except (QuizError, markers.MarkerError) as err:
         raise PluginError(str(err)) from None
     for slug in sorted(set(quizzes) - set(used)):

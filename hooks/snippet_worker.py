@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import platform
 import queue
 import subprocess
 import sys
@@ -26,6 +27,9 @@ STYLE_FILE = Path(__file__).with_name("figure.mplstyle")
 TIMEOUT_S = 30.0
 SVG_SALT = "learning-rate-site"  # fixed ids in the SVG: same bytes on every build
 INK, GRID = "#24292f", "#d0d7de"  # text and grid colours of figure.mplstyle
+# ATEN_CPU_CAPABILITY=default: PyTorch's portable kernels, which compute as a CPU
+# without AVX would. Another CPU prints other last digits; this shows them here.
+PORTABLE = "default"
 
 
 class SnippetError(Exception):
@@ -45,17 +49,32 @@ class Figure:
 class Result:
     output: str  # stdout, stderr and warnings, in the order they happened
     figures: list[Figure]
+    values: dict  # the snippet's module-level numbers and strings (values.py)
 
 
 # --------------------------------------------------------------------- parent side
 
 
-def cache_key(path: Path) -> str:
-    """Everything that can change a snippet's result: its source, the libraries that
-    run and draw it, and this runner with its figure style."""
+def kernels(capability: str | None = None) -> str:
+    """Which CPU kernels PyTorch runs: their last digits differ from CPU to CPU."""
+    capability = capability or os.environ.get("ATEN_CPU_CAPABILITY")
+    if capability:
+        return capability
+    try:  # the CPU's instruction sets (Linux); PyTorch picks its kernels by them
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+        flags = next(line for line in cpuinfo.splitlines() if line.startswith("flags"))
+    except (OSError, StopIteration):
+        flags = platform.processor()
+    return f"{platform.machine()}-{hashlib.sha256(flags.encode()).hexdigest()[:12]}"
+
+
+def cache_key(path: Path, capability: str | None = None) -> str:
+    """Everything that can change a snippet's result: its source, the libraries and
+    CPU kernels that run and draw it, and this runner with its figure style."""
     digest = hashlib.sha256()
     for part in (
         path.read_bytes(),
+        kernels(capability).encode(),
         version("torch").encode(),
         version("matplotlib").encode(),
         sys.version.encode(),
@@ -67,23 +86,28 @@ def cache_key(path: Path) -> str:
 
 
 def _from_json(data: dict) -> Result:
-    return Result(data["output"], [Figure(**fig) for fig in data["figures"]])
+    figures = [Figure(**fig) for fig in data["figures"]]
+    return Result(data["output"], figures, data["values"])
 
 
 class Worker:
     """One long-lived worker process; `import torch` costs about 1.3 s, paid once."""
 
-    def __init__(self) -> None:
+    def __init__(self, capability: str | None = None) -> None:
+        self.capability = capability  # ATEN_CPU_CAPABILITY for the worker, if set
         self._proc: subprocess.Popen | None = None
         self._lines: queue.Queue[str] = queue.Queue()
 
     def _start(self) -> None:
+        env = {**os.environ, "MPLBACKEND": "Agg"}
+        if self.capability:
+            env["ATEN_CPU_CAPABILITY"] = self.capability
         self._proc = subprocess.Popen(
             [sys.executable, __file__],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
-            env={**os.environ, "MPLBACKEND": "Agg"},
+            env=env,
         )
         self._lines = queue.Queue()
         self._pump_thread = threading.Thread(
@@ -137,6 +161,12 @@ for _w in _all_workers:
     _idle.put(_w)
     atexit.register(_w.close)
 PARALLEL = len(_all_workers)
+# One worker on the portable kernels, for the tests that check another CPU's view.
+_portable = Worker(PORTABLE)
+_portable_idle: queue.Queue[Worker] = queue.Queue()
+_portable_idle.put(_portable)
+_all_workers.append(_portable)
+atexit.register(_portable.close)
 
 
 def display_path(path: Path, root: Path = ROOT) -> str:
@@ -146,35 +176,45 @@ def display_path(path: Path, root: Path = ROOT) -> str:
         return str(path)
 
 
-def cache_file(path: Path, root: Path = ROOT) -> Path:
-    return root / ".cache" / "snippets" / f"{cache_key(path)}.json"
+def cache_file(path: Path, root: Path = ROOT, capability: str | None = None) -> Path:
+    return root / ".cache" / "snippets" / f"{cache_key(path, capability)}.json"
 
 
-def cached_result(path: Path, root: Path = ROOT) -> Result | None:
+def cached_result(
+    path: Path, root: Path = ROOT, capability: str | None = None
+) -> Result | None:
     """The stored result of running exactly this source with this runner, if any."""
     try:
-        return _from_json(json.loads(cache_file(path, root).read_text()))
+        return _from_json(json.loads(cache_file(path, root, capability).read_text()))
     except (OSError, ValueError, KeyError, TypeError):
         return None  # missing or unreadable (say, cut short by a full disk): run it
 
 
 def run_snippet(
-    path: Path, *, root: Path = ROOT, use_cache: bool = True, timeout: float = TIMEOUT_S
+    path: Path,
+    *,
+    root: Path = ROOT,
+    use_cache: bool = True,
+    timeout: float = TIMEOUT_S,
+    portable: bool = False,
 ) -> Result:
     """Result of running one snippet from the project folder `root`, cached in
-    `root/.cache/snippets`; raises SnippetError naming the file, with its traceback."""
-    if use_cache and (result := cached_result(path, root)) is not None:
+    `root/.cache/snippets`; raises SnippetError naming the file, with its traceback.
+    With `portable`, it runs on PyTorch's portable kernels, as another CPU would."""
+    capability = PORTABLE if portable else None
+    if use_cache and (result := cached_result(path, root, capability)) is not None:
         return result
-    worker = _idle.get()  # blocks while every worker is busy
+    idle = _portable_idle if portable else _idle
+    worker = idle.get()  # blocks while every worker is busy
     try:
         reply = worker.run(path, root, timeout)
     finally:
-        _idle.put(worker)
+        idle.put(worker)
     if "error" in reply:
         raise SnippetError(f"{display_path(path, root)} failed:\n{reply['error']}")
     result = _from_json(reply)
     if use_cache:
-        cached = cache_file(path, root)
+        cached = cache_file(path, root, capability)
         cached.parent.mkdir(parents=True, exist_ok=True)
         # One temporary name per writer: two builds or threads may write one key.
         writer = f"{os.getpid()}-{threading.get_ident()}"
@@ -263,6 +303,28 @@ def _svg(fig) -> str:
     return buf.getvalue()
 
 
+def _plain(value, depth: int = 0):
+    """`value` as JSON numbers, strings and lists of them, or None if it is not."""
+    if isinstance(value, bool | int | float | str):
+        return value
+    if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
+        return value.item()  # a 0-d tensor or a NumPy scalar
+    if isinstance(value, list | tuple) and depth < 2 and len(value) <= 10_000:
+        items = [_plain(item, depth + 1) for item in value]
+        return None if any(item is None for item in items) else items
+    return None
+
+
+def _values(namespace: dict) -> dict:
+    """What a page can quote from the run: every public module-level value that is
+    a number, a string, or a list of them (a 0-d tensor becomes its number)."""
+    found = {}
+    for name, value in namespace.items():
+        if not name.startswith("_") and (plain := _plain(value)) is not None:
+            found[name] = plain
+    return found
+
+
 def _snippet_traceback(exc: BaseException, path: Path) -> str:
     """The traceback from the snippet's first frame on; the runner's are noise."""
     import traceback
@@ -304,7 +366,7 @@ def _run_one(path: Path) -> dict:
     sys.argv = [str(path)]
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-            runpy.run_path(str(path), run_name="__main__")
+            namespace = runpy.run_path(str(path), run_name="__main__")
     except BaseException as exc:  # noqa: BLE001 - SystemExit included: report all
         return {"error": _snippet_traceback(exc, path)}
     figures = [plt.figure(n) for n in plt.get_fignums()]
@@ -320,7 +382,7 @@ def _run_one(path: Path) -> dict:
         _recolour_for_dark(fig)
         results.append({"light": light, "dark": _svg(fig), **described})
     plt.close("all")
-    return {"output": out.getvalue(), "figures": results}
+    return {"output": out.getvalue(), "figures": results, "values": _values(namespace)}
 
 
 def _serve() -> None:

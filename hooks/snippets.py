@@ -1,5 +1,6 @@
 """MkDocs hook: `<!-- snippet: page/name.py -->` becomes the snippet's code, its
-output and its figures, produced by running it at build time (see snippet_worker).
+output and its figures, produced by running it at build time (see snippet_worker),
+and `{{ name.value }}` in the prose the value that run left (see values).
 
 Snippets run in `on_files`, before any page is rendered, so their figures can be
 added to the site as generated files and a failing snippet stops the build early.
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import markers
 import snippet_worker
+import values
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
@@ -117,6 +119,8 @@ def on_files(files: Files, config) -> Files:
             raise PluginError(f"{file.src_uri}: {err}") from None
     _results.clear()
     _results.update(run_all(sorted(used), _project))
+    values.runs.clear()
+    values.runs.update({rel: result.values for rel, result in _results.items()})
     for rel, result in _results.items():
         for number, figure in enumerate(result.figures, 1):
             light, dark = figure_uris(rel, number)
@@ -135,9 +139,11 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         code = resolve(marker.arg, _project / "snippets").read_text()
         return render(marker.arg, code, _results[marker.arg], page.file.src_uri)
 
+    folder = page.file.src_uri.removesuffix(".md")  # docs/x.md shows snippets/x/
     try:
+        markdown = values.bind_page(markdown, values.values_for(folder))
         return markers.replace_markers(markdown, "snippet", render_marker)
-    except markers.MarkerError as err:
+    except (markers.MarkerError, values.BindError) as err:
         raise PluginError(f"{page.file.src_uri}: {err}") from None
 
 

@@ -124,3 +124,32 @@ def test_a_formula_latex2mathml_cannot_read_stops_the_build(tmp_project):
     write_page(tmp_project, r"Before \(\frac{1}{\) after.")
     stderr = build_fails(tmp_project)
     assert "index.md: cannot convert a formula" in stderr
+
+
+def test_the_prose_says_what_the_run_left_and_follows_a_changed_snippet(tmp_project):
+    snippet = tmp_project / "snippets" / "index" / "train.py"
+    snippet.parent.mkdir()
+    write_page(
+        tmp_project,
+        "Final loss {{ train.loss:.3f }}.\n\n<!-- snippet: index/train.py -->",
+    )
+    for loss in (0.25, 0.5):
+        snippet.write_text(f"loss = {loss}\nprint(f'final loss {{loss:.3f}}')\n")
+        build = mkdocs_build(tmp_project / "mkdocs.yml", tmp_project / "site")
+        assert build.returncode == 0, build.stderr
+        html = (tmp_project / "site" / "index.html").read_text()
+        assert f"<p>Final loss {loss:.3f}.</p>" in html
+        assert f"final loss {loss:.3f}" in html  # the output block beside it agrees
+
+
+def test_a_value_the_run_did_not_leave_stops_the_build_naming_page_and_line(
+    tmp_project,
+):
+    snippet = tmp_project / "snippets" / "index" / "train.py"
+    snippet.parent.mkdir()
+    snippet.write_text("loss = 0.25\n")
+    write_page(
+        tmp_project, "<!-- snippet: index/train.py -->\n\nIt ends at {{ train.los }}."
+    )
+    stderr = build_fails(tmp_project)
+    assert "index.md: line 5: train.py left no value 'los' (it has: loss)" in stderr

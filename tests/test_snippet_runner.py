@@ -140,7 +140,7 @@ def test_resolve_refuses_missing_files_and_paths_outside_snippets(tmp_path):
 
 def test_render_shows_titled_code_output_and_both_figure_variants():
     figure = snippet_worker.Figure("<svg/>", "<svg/>", "Figure. [a] b", "", [])
-    result = snippet_worker.Result("hello\n", [figure])
+    result = snippet_worker.Result("hello\n", [figure], {})
     markdown = snippets.render("page/demo.py", "print('hello')\n", result, "page.md")
     assert "```python title=\"snippets/page/demo.py\"\nprint('hello')\n```" in markdown
     assert '```text title="Output"\nhello\n```' in markdown
@@ -151,14 +151,14 @@ def test_render_shows_titled_code_output_and_both_figure_variants():
 
 def test_render_links_figures_relative_to_nested_pages():
     figure = snippet_worker.Figure("", "", "alt", "", [])
-    result = snippet_worker.Result("", [figure])
+    result = snippet_worker.Result("", [figure], {})
     markdown = snippets.render("x/demo.py", "", result, "reference/steplr.md")
     assert "(../assets/snippets/x/demo-1.svg#only-light)" in markdown
     assert "Output" not in markdown  # no empty output block
 
 
 def test_code_containing_backticks_gets_a_longer_fence():
-    result = snippet_worker.Result("", [])
+    result = snippet_worker.Result("", [], {})
     markdown = snippets.render("d.py", 's = """\n```\n"""\n', result, "p.md")
     assert markdown.count("````") == 2
 
