@@ -104,13 +104,13 @@ def references(text: str) -> list[tuple[str, str]]:
 runs: dict[str, dict] = {}
 
 
-def values_for(folder: str) -> Values:
-    """A lookup of the snippets in snippets/<folder>/ that this build ran."""
+def values_for(folder: str, ran: dict[str, dict] = runs) -> Values:
+    """A lookup of the snippets in snippets/<folder>/ that ran (in this build)."""
 
     def values_of(stem: str) -> dict:
         rel = f"{folder}/{stem}.py"
-        if rel not in runs:
+        if rel not in ran:
             raise BindError(f"snippets/{rel} was not run: no page shows it")
-        return runs[rel]
+        return ran[rel]
 
     return values_of
