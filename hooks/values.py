@@ -104,13 +104,14 @@ def references(text: str) -> list[tuple[str, str]]:
 runs: dict[str, dict] = {}
 
 
-def values_for(folder: str, ran: dict[str, dict] = runs) -> Values:
-    """A lookup of the snippets in snippets/<folder>/ that ran (in this build)."""
+def values_for(folder: str, ran: dict[str, dict] | None = None) -> Values:
+    """A lookup of the snippets in snippets/<folder>/ that ran (in this build, if
+    `ran` does not say which runs)."""
 
     def values_of(stem: str) -> dict:
-        rel = f"{folder}/{stem}.py"
-        if rel not in ran:
+        rel, found = f"{folder}/{stem}.py", runs if ran is None else ran
+        if rel not in found:
             raise BindError(f"snippets/{rel} was not run: no page shows it")
-        return ran[rel]
+        return found[rel]
 
     return values_of

@@ -91,3 +91,15 @@ def test_a_snippet_leaves_its_public_numbers_strings_and_lists(tmp_path):
         "label": "sgd",
         "flag": True,
     }
+
+
+def test_a_quiz_naming_a_value_no_run_left_is_an_error_naming_the_file(monkeypatch):
+    import quiz
+
+    monkeypatch.setattr(values, "runs", {"too-high/train.py": RUN})
+    card = {"question": "Where?", "answer": "At {{ train.steps }}."}
+    assert quiz.bind_values("too-high", {"flashcards": [card]}) == {
+        "flashcards": [{"question": "Where?", "answer": "At 89."}]
+    }
+    with pytest.raises(quiz.QuizError, match=r"^quiz/too-high.json: \$.flashcards"):
+        quiz.bind_values("too-high", {"flashcards": [{"answer": "{{ train.nope }}"}]})
