@@ -3,17 +3,27 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# The one torch pin is in pyproject.toml.
+TORCH_VERSION := $(shell sed -n 's/.*"torch==\([^"]*\)".*/\1/p' pyproject.toml)
+PIP_VERSION := 26.3
+PIP_TOOLS := pip-tools==7.6.2
+COMPILE := pip-compile --quiet --extra test --generate-hashes --strip-extras \
+  --unsafe-package torch --no-emit-index-url --no-emit-find-links \
+  --output-file requirements.lock pyproject.toml
 # Material 9.8 prints a long banner about MkDocs 2 on every build.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve build test bench lint clean chromium
+.PHONY: serve build test test-latest lock upgrade bench lint clean chromium
 
-$(INSTALLED): pyproject.toml
+# Every package at the version in requirements.lock, checked against its hashes.
+# torch is installed apart, exactly: its wheel differs by platform and index (the
+# CPU build; see the README), so the lock holds everything but torch itself.
+$(INSTALLED): requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	# torch first and exactly: elsewhere a looser request can pull a CUDA build.
-	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet ".[test]"
+	$(BIN)/pip install --quiet pip==$(PIP_VERSION)
+	$(BIN)/pip install --quiet --no-deps torch==$(TORCH_VERSION)
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements.lock
+	$(BIN)/pip check
 	touch $@
 
 serve: $(INSTALLED)  ## the site on http://127.0.0.1:8000, rebuilt on every edit
@@ -30,6 +40,31 @@ test: $(INSTALLED) chromium  ## the whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS) || { rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc; }
 
+# The lock is made from pyproject.toml by pip-tools, in a venv of its own (so the
+# site's venv holds exactly the lock). `make lock` after editing pyproject.toml's
+# dependencies keeps every other pin; `make upgrade` moves every pin to the newest
+# version pyproject.toml allows. Both need PyPI; run `make test` after either.
+.venv-lock/bin/pip-compile:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet pip==$(PIP_VERSION) $(PIP_TOOLS)
+
+lock: .venv-lock/bin/pip-compile
+	.venv-lock/bin/$(COMPILE)
+
+upgrade: .venv-lock/bin/pip-compile
+	.venv-lock/bin/$(COMPILE) --upgrade
+
+# A dry run of the next upgrade: the newest versions pyproject.toml allows, in a
+# venv of their own, through the whole suite. The lock and .venv stay as they are.
+test-latest: chromium
+	$(PYTHON) -m venv .venv-latest
+	.venv-latest/bin/pip install --quiet --upgrade pip
+	.venv-latest/bin/pip install --quiet torch==$(TORCH_VERSION)
+	.venv-latest/bin/pip install --quiet --upgrade --upgrade-strategy eager ".[test]"
+	.venv-latest/bin/pip list --format=freeze > .venv-latest/versions.txt
+	.venv-latest/bin/python -m pytest $(PYTEST_ARGS) -p no:cacheprovider \
+	  --ignore tests/test_lock.py || { rc=$$?; [ $$rc -eq 5 ] && exit 0; exit $$rc; }
+
 bench: $(INSTALLED)  ## cold, warm and one-snippet builds, test time, page weights
 	$(BIN)/python tests/bench.py
 
@@ -44,4 +79,4 @@ chromium:
 	  || echo "No /usr/bin/chromium: browser tests will be skipped (they fail under CI=true)."
 
 clean:
-	rm -rf site site.partial .cache .pytest_cache
+	rm -rf site site.partial .cache .pytest_cache .venv-lock .venv-latest

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import posixpath
 from concurrent.futures import ThreadPoolExecutor
+from importlib.metadata import version
 from pathlib import Path
 
 import markers
@@ -68,7 +69,9 @@ def render(rel: str, code: str, result: snippet_worker.Result, page_uri: str) ->
     """Markdown for one snippet: titled code, then output, then figures."""
     parts = [_fence(code, f'python title="snippets/{rel}"')]
     if result.output.strip():
-        parts.append(_fence(result.output, 'text title="Output"'))
+        # Which torch printed it: its behaviour and its digits change across versions.
+        title = f"Output with torch {version('torch')}"
+        parts.append(_fence(result.output, f'text title="{title}"'))
     page_dir = posixpath.dirname(page_uri) or "."
     for number, figure in enumerate(result.figures, 1):
         light, dark = (posixpath.relpath(u, page_dir) for u in figure_uris(rel, number))

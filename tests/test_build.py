@@ -1,7 +1,9 @@
 """The site builds with --strict, every figure it links exists, and bad input stops
 the build with a message that names the file."""
 
+import platform
 import re
+from importlib.metadata import version
 from pathlib import Path
 
 import snippet_worker
@@ -153,3 +155,12 @@ def test_a_value_the_run_did_not_leave_stops_the_build_naming_page_and_line(
     )
     stderr = build_fails(tmp_project)
     assert "index.md: line 5: train.py left no value 'los' (it has: loss)" in stderr
+
+
+def test_every_page_says_which_versions_built_it(built_site):
+    torch, material = version("torch"), version("mkdocs-material")
+    said = f"Built with PyTorch {torch}, Material for MkDocs {material} and Python "
+    said += platform.python_version()
+    for page in pages(built_site):
+        if "md-footer" in (html := page.read_text()):  # not the 404 fragment
+            assert said in html, f"{page.relative_to(built_site)}: no versions"

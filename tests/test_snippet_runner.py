@@ -2,6 +2,7 @@
 
 import json
 import queue
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -143,7 +144,8 @@ def test_render_shows_titled_code_output_and_both_figure_variants():
     result = snippet_worker.Result("hello\n", [figure], {})
     markdown = snippets.render("page/demo.py", "print('hello')\n", result, "page.md")
     assert "```python title=\"snippets/page/demo.py\"\nprint('hello')\n```" in markdown
-    assert '```text title="Output"\nhello\n```' in markdown
+    torch = version("torch")
+    assert f'```text title="Output with torch {torch}"\nhello\n```' in markdown
     light = "(assets/snippets/page/demo-1.svg#only-light)"
     assert f"![Figure. \\[a\\] b]{light}{{ loading=lazy }}" in markdown
     assert "(assets/snippets/page/demo-1-dark.svg#only-dark)" in markdown

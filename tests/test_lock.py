@@ -1,0 +1,79 @@
+"""The install does not drift: requirements.lock holds every package the site and
+its tests need, torch aside, at one version with its hashes; `make lock` makes it
+from pyproject.toml, and the venv holds exactly what it says."""
+
+import re
+import tomllib
+from importlib.metadata import distributions
+
+from conftest import ROOT
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+LOCK = (ROOT / "requirements.lock").read_text()
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+PIN_RE = re.compile(r"^([A-Za-z0-9][\w.-]*)==(\S+?)\s", re.M)
+UNLOCKED = {"torch"}  # installed apart, exactly (see the Makefile)
+
+
+def pins() -> dict[str, str]:
+    return {canonicalize_name(name): ver for name, ver in PIN_RE.findall(LOCK)}
+
+
+def requirements() -> list[Requirement]:
+    project = PYPROJECT["project"]
+    listed = project["dependencies"] + project["optional-dependencies"]["test"]
+    return [Requirement(text) for text in listed]
+
+
+def required_by_pyproject() -> set[str]:
+    """The pins whose `# via` comment names our pyproject.toml: its direct ones."""
+    names, current = set(), None
+    for line in LOCK.splitlines():
+        if pin := PIN_RE.match(line + " "):
+            current = canonicalize_name(pin.group(1))
+        elif "learning-rate-site (pyproject.toml)" in line and current:
+            names.add(current)
+    return names
+
+
+def test_every_requirement_is_locked_at_a_version_pyproject_allows():
+    locked = pins()
+    for requirement in requirements():
+        name = canonicalize_name(requirement.name)
+        if name in UNLOCKED:
+            assert name not in locked, f"{name} is installed apart: keep it unlocked"
+            continue
+        assert name in locked, f"{requirement} is not in the lock: run `make lock`"
+        allowed = requirement.specifier.contains(locked[name], prereleases=True)
+        assert allowed, f"lock: {name}=={locked[name]}, pyproject: {requirement}"
+
+
+def test_the_lock_was_made_from_the_requirements_pyproject_lists_now():
+    listed = {canonicalize_name(r.name) for r in requirements()} - UNLOCKED
+    assert required_by_pyproject() == listed, "run `make lock` after editing pyproject"
+
+
+def test_every_pin_carries_hashes_so_pip_checks_what_it_installs():
+    blocks = re.split(r"\n(?=[A-Za-z0-9])", LOCK.split("\n\n", 1)[1])
+    pinned = [block for block in blocks if PIN_RE.match(block + " ")]
+    assert len(pinned) == len(pins()) > 50
+    assert all("--hash=sha256:" in block for block in pinned)
+
+
+def test_the_venv_holds_exactly_the_locked_versions():
+    """`make` installs the lock with --require-hashes; a lock edited by hand (or a
+    venv installed some other way) fails here instead of running untested code."""
+    installed = {
+        canonicalize_name(dist.metadata["Name"]): dist.version
+        for dist in distributions()
+    }
+    locked = pins()
+    wrong = {
+        name: (ver, installed.get(name))
+        for name, ver in locked.items()
+        if installed.get(name) != ver
+    }
+    assert wrong == {}, "locked version, installed version: run `make test` again"
+    extra = set(installed) - set(locked) - UNLOCKED - {"pip"}
+    assert extra == set(), "installed but not in the lock"
