@@ -28,7 +28,7 @@
 # into 1,400 training images and the rest for validation, a two-layer network,
 # SGD with momentum 0.9 and mini-batches of 64. Every schedule gets the same
 # budget, 8 epochs of mini-batches (the cell below prints how many steps that
-# makes), and the same peak rate, 0.3. That rate comes from the first lab: it
+# makes), and the same peak rate, 0.3, picked with the first lab's help: it
 # lies in the stretch where that lab's LR range test saw the loss falling,
 # above the rate the test chose and below the bottom of its curve (the first
 # lab prints both, and checks that 0.3 lies between them).
