@@ -7,6 +7,7 @@ Numbers quoted in their prose are checked in test_curriculum.py.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -82,3 +83,25 @@ def test_recipes_page_covers_every_recipe_the_issue_lists():
     text = (DOCS / "recipes.md").read_text()
     for arxiv in ("1708.07120", "2404.06395", "1706.02677"):
         assert f"arXiv:{arxiv}" in text
+
+
+def test_playground_presets_snippet_runs_what_the_playground_runs():
+    """docs/playground.md quotes presets.py's results as what the playground's
+    presets show: both must run the same surfaces, starts, rates, tilt and steps."""
+    import runpy
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    run = runpy.run_path(str(ROOT / "snippets" / "playground" / "presets.py"))
+    js = (DOCS / "javascripts" / "playground.js").read_text()
+    starts = [json.loads(m) for m in re.findall(r"x0: (\[[^\]]*\])", js)]
+    presets = [json.loads(m) for m in re.findall(r"pre: (\[[^\]]*\])", js)]
+    surfaces = list(run["SURFACES"].values())
+    assert starts == [start for _, start, _, _ in surfaces]
+    assert presets == [list(rates) for _, _, _, rates in surfaces]
+    assert f"const C = {run['TILT']};" in js
+    assert f"const N = {run['STEPS']};" in js
+    assert "abs(v) < 1e6" in js and "p.abs().max() > 1e6" in (
+        ROOT / "snippets" / "playground" / "presets.py"
+    ).read_text()

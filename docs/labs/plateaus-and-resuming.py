@@ -27,9 +27,9 @@
 # %% [markdown]
 # ## The data and the model
 #
-# The setup of the first lab: pixels scaled to 0..1, a fixed split into 1,400
-# training and 397 validation images, a two-layer network, SGD with momentum
-# 0.9, mini-batches of 64 and a starting rate of 0.1.
+# The setup of the first lab: pixels scaled to 0..1, the same fixed split into
+# 1,400 training images and the rest for validation, a two-layer network, SGD
+# with momentum 0.9, mini-batches of 64 and a starting rate of 0.1.
 
 # %%
 import tempfile
@@ -186,6 +186,7 @@ plt.show()
 # %%
 CHECKPOINT_EPOCH = drops[0] + 2
 assert CHECKPOINT_EPOCH < len(lrs), "the checkpoint must fall inside the run"
+assert lrs[CHECKPOINT_EPOCH - 1] < lrs[0], "the rate was lowered before it"
 
 
 def save_checkpoint(run, path):
@@ -252,8 +253,23 @@ for name, run in (("full state", resumed), ("weights only", weights_only)):
 assert resumed["history"]["train_loss"] == full["train_loss"]
 assert resumed["history"]["val_loss"] == full["val_loss"]
 assert resumed["history"]["lr"] == full["lr"]
-assert weights_only["history"]["val_loss"] != full["val_loss"]
 print(f"the resumed run equals the uninterrupted one in all {len(lrs)} epochs")
+
+# What the text below says of the run resumed from the weights alone: it leaves
+# the uninterrupted run in its first epoch after the checkpoint, back at the
+# initial rate; it still trains (its validation loss goes below where it was at
+# the checkpoint); and early stopping ends it at a different epoch.
+alone = weights_only["history"]
+first = CHECKPOINT_EPOCH  # index of its first epoch after resuming
+assert alone["val_loss"][:first] == full["val_loss"][:first]
+assert alone["val_loss"][first] != full["val_loss"][first]
+assert alone["lr"][first] == lrs[0] > full["lr"][first]
+assert min(alone["val_loss"][first:]) < alone["val_loss"][first - 1]
+assert len(alone["lr"]) != len(lrs)
+print(
+    f"weights only: back to lr {alone['lr'][first]:g} in epoch {first + 1}, "
+    f"stopped after {len(alone['lr'])} epochs"
+)
 
 # %%
 fig, (ax_loss, ax_lr) = plt.subplots(

@@ -16,6 +16,8 @@ for _step in range(8):
     scheduler.step()
 print("lr:   ", ", ".join(f"{lr:.1e}" for lr in lrs))
 print("beta1:", ", ".join(f"{b:.3f}" for b in beta1))
+# What the page claims: the rate cycles between base_lr and max_lr, beta1 stays.
+assert abs(min(lrs) - 1e-4) < 1e-12 and abs(max(lrs) - 1e-3) < 1e-12
 assert set(beta1) == {0.95}  # your beta1, untouched
 
 sgd = torch.optim.SGD(params(), lr=1e-3)

@@ -1,4 +1,5 @@
-"""Wrong: scheduler.step() before optimizer.step() skips the schedule's first rate."""
+"""Wrong: scheduler.step() before optimizer.step() skips the schedule's first rate.
+Since PyTorch 1.1, the scheduler steps after the optimizer."""
 
 import torch
 

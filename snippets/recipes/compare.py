@@ -89,9 +89,29 @@ for name, final in results.items():
         + ")"
     )
 assert all(torch.isfinite(final).all() for final in results.values())
+
+# The numbers the page quotes: the constant rate, the best and the worst of the
+# schedules that decay, and how far apart the decaying schedules' means are.
+means = {name: final.mean().item() for name, final in results.items()}
+stds = {name: final.std().item() for name, final in results.items()}
 decaying = [name for name in results if name != "constant"]
-assert all(results["constant"].mean() > results[name].mean() for name in decaying)
-assert all(results["constant"].std() > results[name].std() for name in decaying)
+best, worst = min(decaying, key=means.get), max(decaying, key=means.get)
+constant_mean, constant_std = means["constant"], stds["constant"]
+best_mean, best_std = means[best], stds[best]
+worst_mean, worst_std = means[worst], stds[worst]
+decaying_gap = worst_mean - best_mean
+decaying_std_max = max(stds[name] for name in decaying)
+print(
+    f"decaying schedules: means {decaying_gap:.3f} apart, std up to "
+    f"{decaying_std_max:.3f}"
+)
+# What the page claims: every decaying schedule beats the constant rate, with less
+# spread; the constant rate's spread is by far the widest (over twice any other);
+# the decaying schedules' means are less than 0.02 apart, not much more than their
+# standard deviations (under twice the largest).
+assert all(constant_mean > means[name] for name in decaying)
+assert all(constant_std > 2 * stds[name] for name in decaying)
+assert decaying_gap < 0.02 and decaying_gap < 2 * decaying_std_max
 
 fig, ax = plt.subplots()
 for name, lrs in rates.items():
