@@ -122,15 +122,16 @@ ax2.set(
 ax2.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
 
 # What the page claims. The test: the loss barely moves below 1e-3, falls to less
-# than half its start, and explodes before the sweep ends; both readings lie below
-# the minimum, a few times apart. The training: both readings beat a hundredth of
-# the steepest rate. The minimum's rate is the fastest for its first 16 batches,
-# passes the untrained loss within its first epoch, and ends several times worse
-# than either reading, and worse than the untrained model started.
+# than half its start, and explodes before the sweep ends, within a decade of the
+# rate at the minimum; both readings lie below the minimum, a few times apart. The
+# training: both readings beat a hundredth of the steepest rate. The minimum's rate
+# is the fastest for its first 16 batches, passes the untrained loss within its
+# first epoch, and ends several times worse than either reading, and worse than the
+# untrained model started.
 flat = [loss for lr, loss in zip(lrs, smoothed, strict=True) if lr < 1e-3]
 assert max(flat) - min(flat) < 0.05 * start
 assert best < start / 2 and steps_run < STEPS and smoothed[-1] > 4 * best
-assert START < steepest < at_min < stopped_at and apart < 4
+assert START < steepest < at_min < stopped_at < 10 * at_min and apart < 4
 for reading in (final_steepest, final_tenth):
     assert reading < final_slow and reading < start / 2
 for i in (0, 1):  # the mean of batches 1-8, then of 9-16
