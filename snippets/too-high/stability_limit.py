@@ -45,7 +45,8 @@ for name, factor in zip(RATES, (factor_below, factor_at, factor_above), strict=T
 
 # What the page claims: below the limit w2 changes sign every step and shrinks, and
 # the loss converges; at it w2 bounces between +1 and -1 for ever and the loss stays
-# at 2; above it the loss falls for one step, then grows every step without bound.
+# at 2; above it w2 changes sign and grows every step, and the loss falls for one
+# step, then grows every step without bound.
 assert -1 < factor_below < 0 and factor_at == -1 and factor_above < -1
 steep_below = [w[1].item() for w in runs["below"][0]]
 assert all(a * b < 0 and abs(b) < abs(a) for a, b in pairwise(steep_below))
@@ -53,6 +54,8 @@ assert loss_below < 1e-4 * loss_start
 assert all(abs(abs(w[1].item()) - 1) < 1e-12 for w in runs["at"][0])
 # w1 still shrinks, so the loss falls to 4 * 1**2 / 2 = 2 and stays there.
 assert all(v >= 0.5 * LAMBDA_MAX for v in at) and loss_at - 0.5 * LAMBDA_MAX < 1e-12
+steep_above = [w[1].item() for w in runs["above"][0]]
+assert all(a * b < 0 and abs(b) > abs(a) for a, b in pairwise(steep_above))
 assert above[1] < above[0]  # one good step: the flat direction still improves
 assert all(b > a for a, b in pairwise(above[1:]))  # then it grows every step
 assert loss_above > 1000 * loss_start
