@@ -6,7 +6,7 @@ from itertools import pairwise
 import matplotlib.pyplot as plt
 import torch
 
-torch.set_default_dtype(torch.float64)  # float64: the same run on every CPU
+torch.set_default_dtype(torch.float64)  # float64: CPUs differ only in the last bits
 generator = torch.Generator().manual_seed(0)
 X = torch.randn(256, 2, generator=generator)  # synthetic regression data
 y = torch.sin(3 * X[:, :1]) + 0.5 * X[:, 1:] ** 2
