@@ -1,5 +1,7 @@
 """Gradient descent on L(w) = (w - 1)^2 with a too small, a good and a too large lr."""
 
+from itertools import pairwise
+
 import matplotlib.pyplot as plt
 import torch
 
@@ -21,16 +23,24 @@ def train(lr: float) -> list[float]:
     return losses
 
 
+runs = {name: train(lr) for name, lr in RATES.items()}
 fig, ax = plt.subplots()
 for name, lr in RATES.items():
-    losses = train(lr)
+    losses = runs[name]
     print(f"lr={lr:<5} ({name:>9}): loss {losses[0]:.3g} -> {losses[-1]:.3g}")
     ax.plot(range(STEPS), losses, label=f"lr = {lr} ({name})")
+start_loss = runs["good"][0]  # the same start for all three
+small_final, good_final, large_final = (runs[name][-1] for name in RATES)
 
-# What the page claims: only the good rate reaches the minimum in 30 steps.
-final = {name: train(lr)[-1] for name, lr in RATES.items()}
-assert final["good"] < 1e-6 < final["too small"] < final["too large"]
-assert final["too large"] > 9  # larger than the starting loss: it diverges
+# What the page claims: the good rate falls by the same factor every step (a straight
+# line on the log scale) and alone reaches the minimum in 30 steps; the small rate
+# falls every step but is still far away; the large one grows every step.
+good_factors = [b / a for a, b in pairwise(runs["good"])]
+assert max(good_factors) / min(good_factors) < 1.001
+assert good_final < 1e-20 and small_final > 0.5
+assert all(b < a for a, b in pairwise(runs["too small"]))
+assert all(b > a for a, b in pairwise(runs["too large"]))
+assert large_final > 100 * start_loss
 
 ax.set_yscale("log")
 ax.set(

@@ -7,7 +7,8 @@ import matplotlib.pyplot as plt
 import torch
 
 CURVATURES = torch.tensor([1.0, 4.0], dtype=torch.float64)  # Hessian eigenvalues
-LIMIT = 2 / CURVATURES.max().item()  # 2 / 4 = 0.5
+LAMBDA_MAX = CURVATURES.max().item()
+LIMIT = 2 / LAMBDA_MAX  # 2 / 4 = 0.5
 RATES = {"below": 0.9 * LIMIT, "at": LIMIT, "above": 1.1 * LIMIT}
 STEPS = 30
 
@@ -28,22 +29,36 @@ def descend(lr: float) -> tuple[list[torch.Tensor], list[float]]:
 
 
 runs = {name: descend(lr) for name, lr in RATES.items()}
-print(f"lambda_max = {CURVATURES.max().item():g}, limit 2/lambda_max = {LIMIT:g}")
+# The steep coordinate's factor per step, 1 - lr * lambda_max, for each run.
+factor_below, factor_at, factor_above = (1 - lr * LAMBDA_MAX for lr in RATES.values())
+below, at, above = (runs[name][1] for name in RATES)
+loss_start = below[0]  # the same start in all three runs
+loss_below, loss_at, loss_above = below[-1], at[-1], above[-1]
+print(f"lambda_max = {LAMBDA_MAX:g}, limit 2/lambda_max = {LIMIT:g}")
 print(f"loss after {STEPS} steps:")
-for name, (_, losses) in runs.items():
-    factor = 1 - RATES[name] * CURVATURES.max().item()
+for name, factor in zip(RATES, (factor_below, factor_at, factor_above), strict=True):
+    losses = runs[name][1]
     print(
         f"lr = {RATES[name]:.3f} ({name:>5} the limit): w2 x{factor:+.2f} per step,"
         f" loss {losses[0]:.3g} -> {losses[-1]:.3g}"
     )
 
-# What the page claims: below the limit it converges, at it the steep coordinate
-# bounces between +1 and -1 for ever, above it the loss grows without bound.
-below, at, above = (runs[name][1] for name in RATES)
-assert below[-1] < 1e-4 * below[0]
+# What the page claims: below the limit w2 changes sign every step and shrinks, and
+# the loss converges; at it w2 bounces between +1 and -1 for ever and the loss stays
+# at 2; above it w2 changes sign and grows every step, and the loss falls for one
+# step, then grows every step without bound.
+assert -1 < factor_below < 0 and factor_at == -1 and factor_above < -1
+steep_below = [w[1].item() for w in runs["below"][0]]
+assert all(a * b < 0 and abs(b) < abs(a) for a, b in pairwise(steep_below))
+assert loss_below < 1e-4 * loss_start
 assert all(abs(abs(w[1].item()) - 1) < 1e-12 for w in runs["at"][0])
-assert above[-1] > 1000 * above[0]
-assert all(b > a for a, b in pairwise(above[1:]))  # grows every step
+# w1 still shrinks, so the loss falls to 4 * 1**2 / 2 = 2 and stays there.
+assert all(v >= 0.5 * LAMBDA_MAX for v in at) and loss_at - 0.5 * LAMBDA_MAX < 1e-12
+steep_above = [w[1].item() for w in runs["above"][0]]
+assert all(a * b < 0 and abs(b) > abs(a) for a, b in pairwise(steep_above))
+assert above[1] < above[0]  # one good step: the flat direction still improves
+assert all(b > a for a, b in pairwise(above[1:]))  # then it grows every step
+assert loss_above > 1000 * loss_start
 
 fig, (top, bottom) = plt.subplots(2, 1, figsize=(7, 7), layout="constrained")
 for name, (path, losses) in runs.items():
