@@ -591,6 +591,47 @@ def test_chainedscheduler_multiplies_its_parts_known_values():
     assert lrs[39] == pytest.approx(0.05 * 0.9**39, rel=REL)
 
 
+def test_chainedscheduler_docstring_quoted_on_its_page_is_ten_times_too_high():
+    """chainedscheduler.md quotes the example of ChainedScheduler's docstring and
+    says its values are ten times what torch computes. Both halves are checked: the
+    quotes are in the installed torch's docstring, and they are 10x the real rates
+    (the example above, which is the docstring's: ConstantLR(0.1, 20) then
+    ExponentialLR(0.9) on lr=0.05)."""
+    documented = {
+        int(epoch): value
+        for value, epoch in re.findall(
+            r"# lr = ([\d.]+)\s+if epoch == (\d+)",
+            lr_scheduler.ChainedScheduler.__doc__ or "",
+        )
+    }
+    text = re.sub(r"\s+", " ", page("ChainedScheduler"))
+    quoted = re.search(
+        r"docstring of torch [\d.]+ lists ([\d.]+) for epoch (\d+), ([\d.]+) for "
+        r"epoch (\d+) and ([\d.]+) for epoch (\d+), ten times the values above",
+        text,
+    )
+    assert quoted, "chainedscheduler.md no longer quotes the docstring as tested"
+    pairs = list(zip(quoted.groups()[1::2], quoted.groups()[0::2], strict=True))
+    opt = optimizer(lr=0.05)
+    chained = lr_scheduler.ChainedScheduler(
+        [
+            lr_scheduler.ConstantLR(opt, factor=0.1, total_iters=20),
+            lr_scheduler.ExponentialLR(opt, gamma=0.9),
+        ],
+        optimizer=opt,
+    )
+    lrs = run(opt, chained, 40)
+    for epoch, value in pairs:
+        assert documented.get(int(epoch)) == value, (
+            f"torch's docstring no longer says lr = {value} at epoch {epoch}"
+        )
+    for epoch, value in documented.items():  # every line of it, not only the quotes
+        # To the docstring's 3 or 4 digits (it truncates): far from a factor of 10.
+        assert float(value) == pytest.approx(10 * lrs[epoch], rel=1e-3), (
+            f"docstring epoch {epoch}: {value}, ten times torch's is {10 * lrs[epoch]}"
+        )
+
+
 def test_sequentiallr_switches_at_the_milestone_known_values():
     opt = optimizer(lr=0.05)
     seq = lr_scheduler.SequentialLR(

@@ -31,13 +31,23 @@ for _ in range(EPOCHS):
 
 for epoch in (0, 1, 19, 20, 21, 39):
     print(f"epoch {epoch:2d}: lr = {lrs[epoch]:.5g}")
-assert abs(lrs[19] - 0.05 * 0.1 * 0.9**19) < 1e-12
-assert abs(lrs[20] - 0.05 * 0.9**20) < 1e-12  # ConstantLR lets go: x10 at once
+first, second, before_jump, after_jump = lrs[0], lrs[1], lrs[19], lrs[20]
+jump = after_jump / before_jump  # x10 from ConstantLR, x0.9 from ExponentialLR
+print(f"epoch 19 -> 20: x{jump:.3g}")
 
 try:
     ChainedScheduler([low_start, ReduceLROnPlateau(optimizer)])
 except ValueError as err:
-    print(f"ValueError: {err}")
+    refused = str(err)
+    print(f"ValueError: {refused}")
+
+# What the page claims: both factors from epoch 0 (0.05 x 0.1, then x 0.9 each
+# epoch); at epoch 20 ConstantLR gives its 0.1 back while the decay goes on.
+assert abs(first - 0.05 * 0.1) < 1e-15 and abs(second - first * 0.9) < 1e-15
+assert abs(before_jump - 0.05 * 0.1 * 0.9**19) < 1e-12
+assert abs(after_jump - 0.05 * 0.9**20) < 1e-12 and abs(jump - 10 * 0.9) < 1e-9
+assert all(abs(lrs[e + 1] / lrs[e] - 0.9) < 1e-9 for e in range(20, EPOCHS - 1))
+assert "does not support" in refused  # ReduceLROnPlateau is refused
 
 fig, ax = plt.subplots()
 ax.plot(range(EPOCHS), lrs, drawstyle="steps-post")

@@ -15,6 +15,7 @@ torch.manual_seed(0)
 X, y = torch.randn(128, 4), torch.randn(128, 1)
 batches = list(zip(X.split(16), y.split(16), strict=True))
 TOTAL = EPOCHS * len(batches)
+MIDDLE = WARMUP + (TOTAL - WARMUP) // 2  # step 88: half way down the cosine
 
 
 def sequential(optimizer):
@@ -46,10 +47,10 @@ def train(make_scheduler) -> list[float]:
 
 
 seq, chain = train(sequential), train(chained)
-for step in (0, 8, 16, 88, 159):
+for step in (0, 8, WARMUP, MIDDLE, TOTAL - 1):
     print(f"step {step:3d}: SequentialLR {seq[step]:.2e}  Chained {chain[step]:.2e}")
-assert max(seq) == seq[WARMUP] == 1e-3  # the peak is the optimizer's lr
-assert chain[WARMUP] < 1e-3  # the cosine was already decaying during warmup
+seq_peak, seq_middle = seq[WARMUP], seq[MIDDLE]
+chain_peak, chain_middle = chain[WARMUP], chain[MIDDLE]
 
 # A part built on another optimizer is refused: they must share one.
 model = torch.nn.Linear(4, 1)
@@ -62,7 +63,16 @@ try:
         milestones=[5],
     )
 except ValueError as err:
-    print(f"ValueError: {str(err).split(' has ')[0]} ...")
+    refused = str(err).split(" has ")[0]
+    print(f"ValueError: {refused} ...")
+
+# What the page claims: the sequential peak is the optimizer's lr, exactly at the
+# end of the warmup, and half of it in the middle of the cosine; the chained curve
+# peaks lower and stays below it; a part on another optimizer is refused.
+assert max(seq) == seq_peak == 1e-3 and abs(seq_middle - 0.5e-3) < 1e-15
+assert 0.9 * seq_peak < chain_peak < seq_peak and chain_middle < seq_middle
+assert all(c <= s for c, s in zip(chain, seq, strict=True))
+assert "same optimizer" in refused
 
 fig, ax = plt.subplots()
 ax.plot(range(TOTAL), seq, label="SequentialLR([warmup, cosine], milestones=[16])")

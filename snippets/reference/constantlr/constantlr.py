@@ -22,7 +22,14 @@ for _ in range(EPOCHS):
     scheduler.step()  # once per epoch
 
 print("lr per epoch:", ", ".join(f"{lr:g}" for lr in lrs))
-assert lrs[:5] == [0.025] * 5 and lrs[5:] == [0.1] * (EPOCHS - 5)
+low, full = lrs[0], lrs[-1]
+jump_call = next(e for e, lr in enumerate(lrs) if lr > low)  # step() calls before it
+
+# What the page claims: total_iters=5 epochs at 0.25 x 0.1, every later one at 0.1;
+# the jump comes with the fifth call of scheduler.step().
+assert lrs[:jump_call] == [low] * jump_call
+assert lrs[jump_call:] == [full] * (EPOCHS - jump_call)
+assert abs(low - 0.25 * 0.1) < 1e-15 and full == 0.1 and jump_call == 5
 
 fig, ax = plt.subplots()
 ax.plot(range(EPOCHS), lrs, drawstyle="steps-post", marker="o")

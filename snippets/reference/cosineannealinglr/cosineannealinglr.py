@@ -30,7 +30,14 @@ short = schedule(T_max=15)  # T_max shorter than the run: the lr climbs back
 print(f"T_max={EPOCHS}: epoch 20 -> {right[20]:.4f}, epoch 39 -> {right[39]:.4f}")
 for epoch in (15, 22, 30, 39):
     print(f"T_max=15: epoch {epoch} -> {short[epoch]:.4f}")
-assert short[15] < 1e-12 and abs(short[30] - 0.1) < 1e-12  # back to the start
+half_way, last = right[20], right[-1]
+bottom, climbing, back = short[15], short[22], short[30]
+
+# What the page claims: T_max=40 is half way at epoch 20 and ends just above
+# eta_min; T_max=15 reaches 0 at epoch 15, then climbs back to the full 0.1.
+assert abs(half_way - (0.1 + 1e-3) / 2) < 1e-12 and 1e-3 < last < 1.5e-3
+assert 0 <= bottom < 1e-12 and abs(back - 0.1) < 1e-12
+assert all(a < b for a, b in zip(short[15:30], short[16:31], strict=True))
 
 fig, ax = plt.subplots()
 ax.plot(range(EPOCHS), right, label=f"T_max={EPOCHS}, eta_min=0.001")

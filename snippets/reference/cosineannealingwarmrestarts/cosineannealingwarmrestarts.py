@@ -27,7 +27,16 @@ for epoch in range(EPOCHS):
 for epoch in (0, 4.75, 5, 10, 14.75, 15, 34.75):
     lr = lrs[steps.index(epoch)]
     print(f"epoch {epoch:5}: lr = {lr:.4f}")
-assert lrs[steps.index(5)] == 0.1 and lrs[steps.index(15)] == 0.1  # the restarts
+first_low = lrs[steps.index(5) - 1]  # the last batch of epoch 4
+restart_lr, half_way, final = lrs[steps.index(5)], lrs[steps.index(10)], lrs[-1]
+restarts = [steps[s] for s in range(1, len(lrs)) if lrs[s] > lrs[s - 1]]
+
+# What the page claims: restarts at the full rate at epochs 5 and 15 only, half way
+# at epoch 10, the end at eta_min (to the 4 decimals shown); the rate moves every
+# batch, not once per epoch.
+assert restarts == [5, 15] and restart_lr == lrs[steps.index(15)] == 0.1
+assert abs(half_way - (0.1 + 1e-3) / 2) < 1e-12 and abs(final - 1e-3) < 5e-5
+assert all(a != b for a, b in zip(lrs, lrs[1:], strict=False))
 
 fig, ax = plt.subplots()
 ax.plot(steps, lrs)

@@ -32,8 +32,21 @@ for _ in range(EPOCHS):
 
 for step in (0, 10, 20, 40, 60, 100, 140):
     print(f"step {step:3d}: lr = {lrs[step]:.4f}, momentum = {momenta[step]:.4f}")
-assert abs(lrs[20] - 0.1) < 1e-12 and abs(lrs[60] - 0.055) < 1e-12  # peaks halve
-assert abs(momenta[20] - 0.8) < 1e-12  # lowest momentum at the highest lr
+CYCLE = 40  # step_size_up + step_size_down (= step_size_up by default)
+peak = max(range(CYCLE), key=lrs.__getitem__)
+second_peak = CYCLE + max(range(CYCLE), key=lambda s: lrs[CYCLE + s])
+start, peak_lr, bottom = lrs[0], lrs[peak], lrs[CYCLE]
+second_peak_lr = lrs[second_peak]
+low_momentum, bottom_momentum = momenta[peak], momenta[CYCLE]
+
+# What the page claims: 0.01 up to 0.1 at batch 20, back at 0.01 at batch 40; the
+# second peak, 40 batches later, half as high above base_lr; the momentum lowest
+# when the rate is highest, back to 0.9 at the bottom.
+assert peak == 20 and abs(peak_lr - 0.1) < 1e-12 and abs(bottom - start) < 1e-12
+assert second_peak == peak + CYCLE
+assert abs((second_peak_lr - start) - (peak_lr - start) / 2) < 1e-12
+assert min(momenta) == low_momentum and abs(low_momentum - 0.8) < 1e-12
+assert abs(bottom_momentum - 0.9) < 1e-12
 
 fig, (ax_lr, ax_m) = plt.subplots(2, 1, sharex=True, figsize=(7, 5))
 ax_lr.plot(range(len(lrs)), lrs)

@@ -21,9 +21,17 @@ for _ in range(EPOCHS):
         optimizer.step()
     scheduler.step()  # once per epoch
 
-for epoch in (0, 1, 10, 22, 49):
+under_a_hundredth = next(e for e, lr in enumerate(lrs) if lr < 0.01)
+last_epoch = EPOCHS - 1
+for epoch in (0, 1, 10, under_a_hundredth, last_epoch):
     print(f"epoch {epoch:2d}: lr = {lrs[epoch]:.3g}")
-assert abs(lrs[10] - 0.1 * 0.9**10) < 1e-12
+after_one, after_ten = lrs[1], lrs[10]
+hundredth_lr, last = lrs[under_a_hundredth], lrs[-1]
+
+# What the page claims: a straight line on the log scale (the same factor every
+# epoch), more than two decades below the start at the end.
+assert all(abs(b / a - 0.9) < 1e-12 for a, b in zip(lrs, lrs[1:], strict=False))
+assert abs(after_ten - 0.1 * 0.9**10) < 1e-12 and lrs[0] / last > 100
 
 fig, ax = plt.subplots()
 ax.plot(range(EPOCHS), lrs)

@@ -72,9 +72,10 @@ def lr_curve(make_scheduler) -> list[float]:
     return lrs
 
 
+curves = {}  # the first line of each title -> its lr per step
 fig, axes = plt.subplots(4, 4, figsize=(12, 10), sharex=True)
 for ax, (name, make) in zip(axes.flat, SCHEDULERS.items(), strict=True):
-    lrs = lr_curve(make)
+    lrs = curves[name.splitlines()[0]] = lr_curve(make)
     print(f"{name.splitlines()[0]:28} first {lrs[0]:.4f}  last {lrs[-1]:.2e}")
     ax.plot(range(STEPS), lrs)
     ax.set_title(name, fontsize=9)
@@ -82,6 +83,27 @@ for ax, (name, make) in zip(axes.flat, SCHEDULERS.items(), strict=True):
     ax.tick_params(labelsize=8)
     ax.set_xlabel("step", fontsize=9)
     ax.set_ylabel("learning rate", fontsize=8)
+
+
+def rises(lrs: list[float]) -> int:
+    return sum(b > a + 1e-12 for a, b in zip(lrs, lrs[1:], strict=False))
+
+
+# What the page claims, the shapes to read the panels by: staircases of a few
+# constant steps, smooth decays that never rise, warmups that end higher than they
+# start, cycles that rise again after falling, a plateau rate that is cut only after
+# the loss stalls, and SWA's constant tail.
+assert len(set(curves["StepLR"])) == 4 and len(set(curves["MultiStepLR"])) == 3
+for name in ("ExponentialLR", "PolynomialLR", "CosineAnnealingLR"):
+    assert rises(curves[name]) == 0 and curves[name][-1] < curves[name][0] / 10
+for name in ("ConstantLR", "LinearLR"):
+    assert curves[name][-1] > curves[name][0]
+for name in ("CyclicLR (per batch)", "CosineAnnealingWarmRestarts"):
+    assert rises(curves[name]) > 0 and min(curves[name]) < max(curves[name]) / 2
+plateau = curves["ReduceLROnPlateau"]
+assert plateau[:9] == [0.1] * 9 and plateau[-1] < 0.1
+assert curves["SWALR"][-10:] == [curves["SWALR"][-1]] * 10
+
 fig.suptitle("PyTorch's LR schedulers, lr=0.1 (SGD with momentum)")
 fig.tight_layout()
 plt.show()

@@ -28,14 +28,22 @@ for _ in range(EPOCHS):
         optimizer.step()
         scheduler.step()  # once per batch: the lambda counts batches
 
-for step in (0, 9, 19, 79, 99):
+peak = max(range(len(lrs)), key=lrs.__getitem__)
+half = next(s for s in range(peak, len(lrs)) if lrs[s] <= lrs[peak] / 2)
+for step in (0, 9, peak, half, len(lrs) - 1):
     print(
         f"step {step:2d}: factor {warmup_then_inverse_sqrt(step):.3f}, "
         f"lr = {lrs[step]:.3g}"
     )
+first_factor, first_lr = warmup_then_inverse_sqrt(0), lrs[0]
+peak_lr, half_lr = lrs[peak], lrs[half]
+
+# What the page claims: every rate is 1e-3 x the function; the peak is the
+# optimizer's lr at the last warmup step, and it halves later.
 assert all(
     abs(lr - 1e-3 * warmup_then_inverse_sqrt(s)) < 1e-15 for s, lr in enumerate(lrs)
 )
+assert peak == WARMUP - 1 and peak_lr == 1e-3 and abs(half_lr - 0.5e-3) < 1e-15
 
 fig, ax = plt.subplots()
 ax.plot(range(len(lrs)), lrs)

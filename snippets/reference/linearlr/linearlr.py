@@ -34,9 +34,20 @@ print("decay: ", ", ".join(f"{lr:.3g}" for lr in decay[-3:]), "(last 3 epochs)")
 try:
     LinearLR(torch.optim.SGD(model.parameters(), lr=0.1), start_factor=0.0)
 except ValueError as err:
-    print(f"ValueError: {err}")
+    refused = str(err)
+    print(f"ValueError: {refused}")
 
-assert abs(warmup[0] - 0.01) < 1e-12 and abs(warmup[10] - 0.1) < 1e-12
+warmup_start, warmup_added = warmup[0], warmup[1] - warmup[0]
+warmup_done = next(e for e, lr in enumerate(warmup) if abs(lr - 0.1) < 1e-12)
+decay_last = decay[-1]
+
+# What the page claims: the warmup adds the same amount every epoch up to 0.1 at
+# epoch 10, then holds it; the decay has not reached zero in the last epoch.
+assert abs(warmup_start - 0.01) < 1e-12 and abs(warmup[10] - 0.1) < 1e-12
+steps = [b - a for a, b in zip(warmup[:10], warmup[1:11], strict=True)]
+assert all(abs(step - warmup_added) < 1e-12 for step in steps)
+assert warmup_done == 10 and all(abs(lr - 0.1) < 1e-12 for lr in warmup[10:])
+assert 0 < decay_last < decay[-2] and "greater than 0" in refused
 
 fig, ax = plt.subplots()
 ax.plot(range(EPOCHS), warmup, label="start_factor=0.1, total_iters=10 (warmup)")

@@ -37,8 +37,15 @@ for epoch in (9, 10, 11, 20, 29):
         f"epoch {epoch:2d}: MultiplicativeLR {multiplied[epoch]:.4f}   "
         f"LambdaLR {scaled[epoch]:.4f}"
     )
-assert abs(multiplied[20] - 0.1 * 0.9**11) < 1e-12  # epochs 10..20 each shrink
-assert abs(scaled[20] - 0.09) < 1e-12  # LambdaLR: 0.1 x 0.9, once
+held, first_shrink, lambda_stays = multiplied[9], multiplied[10], scaled[-1]
+after_11, after_20, after_29 = multiplied[11], multiplied[20], multiplied[29]
+
+# What the page claims: both hold 0.1 for 10 epochs and are at 0.09 at epoch 10;
+# then LambdaLR stays there while MultiplicativeLR shrinks by 0.9 every epoch.
+assert multiplied[:10] == scaled[:10] == [0.1] * 10
+assert abs(first_shrink - 0.09) < 1e-12 and abs(scaled[10] - 0.09) < 1e-12
+assert all(abs(lr - lambda_stays) < 1e-12 for lr in scaled[10:])
+assert all(abs(multiplied[e + 1] / multiplied[e] - 0.9) < 1e-12 for e in range(9, 29))
 
 fig, ax = plt.subplots()
 ax.plot(range(EPOCHS), multiplied, label="MultiplicativeLR(lr_lambda=f)")

@@ -32,7 +32,16 @@ for epoch in (0, 19, 20, 30):
         f"epoch {epoch:2d}: [20, 30] -> {at_half[epoch]:.0e}   "
         f"[20, 20] -> {repeated[epoch]:.0e}"
     )
-assert abs(repeated[20] - 0.1 * 0.1**2) < 1e-12  # gamma applied twice at 20
+start, after_first, after_second = at_half[0], at_half[20], at_half[30]
+after_repeated = repeated[20]
+drops = [e for e in range(1, EPOCHS) if at_half[e] < at_half[e - 1]]
+drops_repeated = [e for e in range(1, EPOCHS) if repeated[e] < repeated[e - 1]]
+
+# What the page claims: [20, 30] drops by 10x at 20 and at 30; [20, 20] drops once,
+# at 20, straight to 0.001: gamma applied twice.
+assert drops == [20, 30] and drops_repeated == [20]
+assert abs(after_first - 0.01) < 1e-12 and abs(after_second - 0.001) < 1e-12
+assert abs(after_repeated - 0.1 * 0.1**2) < 1e-12
 
 fig, ax = plt.subplots()
 ax.plot(range(EPOCHS), at_half, drawstyle="steps-post", label="milestones=[20, 30]")

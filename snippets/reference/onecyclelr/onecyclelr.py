@@ -15,7 +15,8 @@ optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3)  # lr is replaced
 scheduler = OneCycleLR(
     optimizer, max_lr=0.01, epochs=EPOCHS, steps_per_epoch=len(loader)
 )
-print(f"len(loader) = {len(loader)} batches, total_steps = {scheduler.total_steps}")
+total_steps = scheduler.total_steps
+print(f"len(loader) = {len(loader)} batches, total_steps = {total_steps}")
 
 lrs, beta1s = [], []
 for _ in range(EPOCHS):
@@ -28,16 +29,27 @@ for _ in range(EPOCHS):
         scheduler.step()  # once per batch, never once per epoch
 
 peak = max(range(len(lrs)), key=lrs.__getitem__)
-print(f"start lr = {lrs[0]:.2e} (max_lr / 25), peak {lrs[peak]:.2e} at step {peak}")
-print(f"last lr = {lrs[-1]:.2e}, beta1 from {beta1s[0]} to {min(beta1s)} and back")
-assert peak == 23 and abs(lrs[0] - 0.01 / 25) < 1e-15
+start_lr, peak_lr, last_lr = lrs[0], lrs[peak], lrs[-1]
+beta1_start, beta1_low, beta1_end = beta1s[0], min(beta1s), beta1s[-1]
+print(f"start lr = {start_lr:.2e} (max_lr / 25), peak {peak_lr:.2e} at step {peak}")
+print(f"last lr = {last_lr:.2e}, beta1 from {beta1_start} to {beta1_low} and back")
 
 # One batch more than total_steps (say, an epoch too many) stops training:
 try:
     optimizer.step()
     scheduler.step()
 except ValueError as err:
-    print(f"ValueError: {err}")
+    refused = str(err)
+    print(f"ValueError: {refused}")
+
+# What the page claims: total_steps = epochs x batches; the rate starts at
+# max_lr / 25, peaks at max_lr 30 % of the way and ends 1e4 times lower still;
+# beta1 is lowest at the peak and back at 0.95 at the end; one step more raises.
+assert len(lrs) == total_steps == EPOCHS * len(loader)
+assert abs(start_lr - 0.01 / 25) < 1e-15 and abs(peak_lr - 0.01) < 1e-15
+assert peak == round(0.3 * total_steps) - 1 and abs(last_lr - start_lr / 1e4) < 1e-15
+assert beta1s.index(beta1_low) == peak and beta1_start == 0.95 and beta1_low == 0.85
+assert abs(beta1_end - 0.95) < 1e-12 and f"step {total_steps + 1} times" in refused
 
 fig, (ax_lr, ax_b) = plt.subplots(2, 1, sharex=True, figsize=(7, 5))
 ax_lr.plot(range(len(lrs)), lrs)

@@ -33,7 +33,15 @@ curves = {
 }
 for label, lrs in curves.items():
     print(f"{label:36} epoch 15: {lrs[15]:.4f}  epoch 29: {lrs[29]:.4f}")
-assert curves["defaults (total_iters=5, power=1.0)"][5:] == [0.0] * (EPOCHS - 5)
+defaults = curves["defaults (total_iters=5, power=1.0)"]
+linear_half, square_half, root_half = (
+    curves[f"total_iters=30, power={p}"][15] for p in ("1.0", "2.0", "0.5")
+)
+
+# What the page claims: half way, power=2.0 is below the straight line and
+# power=0.5 above it; the defaults train at 0 from the sixth epoch (epoch 5) on.
+assert square_half < linear_half < root_half and abs(linear_half - 0.05) < 1e-12
+assert defaults[4] > 0 and defaults[5:] == [0.0] * (EPOCHS - 5)
 
 fig, ax = plt.subplots()
 for label, lrs in curves.items():

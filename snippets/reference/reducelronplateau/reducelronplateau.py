@@ -44,7 +44,23 @@ for e in range(cuts[0] - 6, cuts[0] + 3):
         + ("  bad" if e in bad else "")
         + ("  cooldown" if ignored[e] else "")
     )
+cut_lrs = [lrs[e] for e in cuts]
+first_cut = cuts[0]
+best_loss = best[first_cut - 1]  # the best when the rate was first cut
+best_epoch = best.index(best_loss)  # the epoch that set it
+bad_run = [e for e in bad if best_epoch < e < first_cut]
+cooldown_run = [e for e in epochs if ignored[e] and e < first_cut + scheduler.cooldown]
+recount = first_cut + scheduler.cooldown  # the first epoch counted again
+
+# What the page claims: after the best epoch, patience + 1 bad epochs in a row, then
+# the cut; the cooldown epochs after it are worse than the best, yet not counted;
+# counting starts again after them; four cuts, each halving the rate.
+assert bad_run == list(range(best_epoch + 1, first_cut))
+assert len(bad_run) == scheduler.patience + 1
+assert cooldown_run == list(range(first_cut, recount))
+assert all(losses[e] > best_loss for e in cooldown_run) and recount in bad
 assert all(e - 4 in bad and e - 1 in bad for e in cuts)  # 4 bad in a row, then cut
+assert len(cuts) == 4 and cut_lrs == [0.8 / 2**n for n in range(1, 5)]
 
 fig, (ax_loss, ax_lr) = plt.subplots(2, 1, sharex=True, figsize=(7, 6))
 ax_loss.plot(epochs, losses, color="C0", lw=1, label="validation loss")

@@ -31,13 +31,22 @@ for _ in range(EPOCHS):
 
 for epoch in (0, 19, 20, 21, 22, 39):
     print(f"epoch {epoch:2d}: lr = {lrs[epoch]:.5g}")
-assert abs(lrs[19] - 0.005) < 1e-12 and abs(lrs[20] - 0.05) < 1e-12
+low, restart, second, third, last = lrs[0], lrs[20], lrs[21], lrs[22], lrs[-1]
 
 # ReduceLROnPlateau needs a metric in step(), so it cannot be part of a sequence.
 try:
     SequentialLR(optimizer, [first, ReduceLROnPlateau(optimizer)], milestones=[20])
 except ValueError as err:
-    print(f"ValueError: {err}")
+    refused = str(err)
+    print(f"ValueError: {refused}")
+
+# What the page claims: 0.05 x 0.1 for epochs 0 to 19, then the exponential decay
+# starts afresh from the initial 0.05 at epoch 20, x 0.9 every epoch; the
+# ReduceLROnPlateau is refused.
+assert lrs[:20] == [low] * 20 and abs(low - 0.05 * 0.1) < 1e-12
+assert abs(restart - 0.05) < 1e-12
+assert all(abs(lrs[e + 1] / lrs[e] - 0.9) < 1e-12 for e in range(20, EPOCHS - 1))
+assert "does not support" in refused
 
 fig, ax = plt.subplots()
 ax.plot(range(EPOCHS), lrs, drawstyle="steps-post")

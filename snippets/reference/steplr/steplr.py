@@ -23,7 +23,13 @@ for _ in range(EPOCHS):
 
 for epoch in (0, 9, 10, 19, 20, 30):
     print(f"epoch {epoch:2d}: lr = {lrs[epoch]:.0e}")
-assert lrs[9] == 0.1 and abs(lrs[10] - 0.01) < 1e-12  # the first drop, at epoch 10
+drops = [e for e in range(1, EPOCHS) if lrs[e] < lrs[e - 1]]
+rates = [lrs[0]] + [lrs[e] for e in drops]  # 0.1, then one rate per drop
+
+# What the page claims: one drop of gamma=0.1 every step_size=10 epochs, at 10, 20
+# and 30, each the same factor (the same height on the log scale).
+assert drops == [10, 20, 30] and lrs[:10] == [0.1] * 10
+assert all(abs(b / a - 0.1) < 1e-9 for a, b in zip(rates, rates[1:], strict=False))
 
 fig, ax = plt.subplots()
 ax.plot(range(EPOCHS), lrs, drawstyle="steps-post")

@@ -11,7 +11,7 @@ X, y = torch.randn(64, 4), torch.randn(64, 1)
 batches = list(zip(X.split(16), y.split(16), strict=True))  # 4 batches per epoch
 
 
-def train(anneal_strategy: str) -> list[float]:
+def train(anneal_strategy: str) -> tuple[list[float], int]:
     torch.manual_seed(0)
     model = torch.nn.Linear(4, 1)
     swa_model = AveragedModel(model)  # the running average of the weights
@@ -35,13 +35,22 @@ def train(anneal_strategy: str) -> list[float]:
     # With BatchNorm layers, recompute their statistics for the averaged weights:
     # torch.optim.swa_utils.update_bn(loader, swa_model)
     print(f"{anneal_strategy:>6}: averaged {int(swa_model.n_averaged)} models")
-    return lrs
+    return lrs, int(swa_model.n_averaged)
 
 
-cos, linear = train("cos"), train("linear")
+(cos, averaged), (linear, _) = train("cos"), train("linear")
 for epoch in (24, 25, 27, 29, 30, 39):
     print(f"epoch {epoch}: cos {cos[epoch]:.4f}  linear {linear[epoch]:.4f}")
-assert cos[29] == linear[29] == 0.02  # swa_lr reached after anneal_epochs=5
+swa_from = cos[SWA_START]  # the cosine's rate when SWA starts
+cos_next, linear_next = cos[SWA_START + 1], linear[SWA_START + 1]
+reached = next(e for e in range(EPOCHS) if abs(cos[e] - 0.02) < 1e-12)
+
+# What the page claims: both start from the cosine's rate at epoch 24, reach
+# swa_lr after anneal_epochs=5 and hold it; one model averaged per epoch from 24.
+assert cos[: SWA_START + 1] == linear[: SWA_START + 1]
+assert reached == SWA_START + 5 and cos[reached:] == linear[reached:]
+assert all(abs(lr - 0.02) < 1e-12 for lr in cos[reached:])
+assert averaged == EPOCHS - SWA_START
 
 fig, ax = plt.subplots()
 ax.plot(range(EPOCHS), cos, label="SWALR(anneal_strategy='cos')")
