@@ -46,21 +46,30 @@ SHAPES = {
 }
 
 fig, axes = plt.subplots(2, 3, figsize=(11, 6), layout="constrained")
+rates = {}
 for ax, (name, make) in zip(axes.flat, SHAPES.items(), strict=True):
-    rates = shape(make)
     title, call = name.split(": ")
-    print(
-        f"{title:<16} first {rates[0]:.4f}  max {max(rates):.4f}  last {rates[-1]:.2e}"
-    )
-    ax.plot(range(STEPS), rates)
+    rates[title] = r = shape(make)
+    print(f"{title:<16} first {r[0]:.4f}  max {max(r):.4f}  last {r[-1]:.2e}")
+    ax.plot(range(STEPS), r)
     ax.set_title(f"{title}\n{call}", fontsize=9.5)
     ax.set_ylim(0, LR * 1.08)
     ax.set(xlabel="step", ylabel="learning rate")
 fig.suptitle(f"Common learning-rate schedules, base lr = {LR}")
 
-# Each shape starts or ends where its name says.
-rates = {name.split(":")[0]: shape(make) for name, make in SHAPES.items()}
-assert rates["Step"][29] == LR and abs(rates["Step"][30] - LR * 0.1) < 1e-12
-assert rates["Cosine"][-1] < 1e-3 and rates["Linear warmup"][0] == LR * 0.01
-assert rates["One-cycle"][0] < LR / 10 and abs(max(rates["One-cycle"]) - LR) < 1e-9
+step_cut, step_last = rates["Step"][30], rates["Step"][-1]
+exponential_last, cosine_last = rates["Exponential"][-1], rates["Cosine"][-1]
+warmup_first, one_cycle_first = rates["Linear warmup"][0], rates["One-cycle"][0]
+one_cycle_last = rates["One-cycle"][-1]
+
+# What the page claims: each shape starts or ends where its name says.
+assert rates["Step"][29] == LR and abs(step_cut - LR * 0.1) < 1e-12
+cosine = rates["Cosine"]
+falls = [cosine[i] - cosine[i + 1] for i in (0, 49, STEPS - 2)]
+assert falls[0] < falls[1] > falls[2]  # slowly, then fast, then slowly again
+assert cosine_last < 1e-3 and warmup_first == LR * 0.01
+assert all(abs(rate - LR) < 1e-12 for rate in rates["Linear warmup"][10:])  # stays
+assert abs(one_cycle_first - LR / 25) < 1e-12
+assert abs(max(rates["One-cycle"]) - LR) < 1e-9
+assert one_cycle_last < one_cycle_first / 1000  # far below the start
 plt.show()

@@ -47,11 +47,18 @@ for epoch in (best, EPOCHS - 1):
         f" {val_accuracy[epoch]:>20.1%}"
         + ("  <- best validation" if epoch == best else "")
     )
-# What the page claims: training keeps improving to the end; validation gets worse
-# long before that, in loss and in accuracy.
-assert train_losses[-1] < 0.1 * train_losses[best]
-assert val_losses[-1] > 3 * val_losses[best] and best < EPOCHS // 4
-assert val_accuracy[-1] < val_accuracy[best]
+best_epoch, final_epoch = best + 1, EPOCHS
+best_train, final_train = train_losses[best], train_losses[-1]
+best_val, final_val = val_losses[best], val_losses[-1]
+best_accuracy, final_accuracy = val_accuracy[best], val_accuracy[-1]
+val_rise = final_val / best_val
+
+# What the page claims: the training loss is lowest at the end; the validation loss
+# is lowest early, long before the end, and highest at the end, several times its
+# best; validation accuracy is lower at the end than at the best epoch.
+assert final_train == min(train_losses) and final_train < 0.1 * best_train
+assert best < EPOCHS // 4 and final_val == max(val_losses) and val_rise > 3
+assert final_accuracy < best_accuracy
 
 fig, ax = plt.subplots()
 ax.plot(range(1, EPOCHS + 1), train_losses, label="training loss (40 examples)")

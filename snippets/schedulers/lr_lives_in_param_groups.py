@@ -18,7 +18,12 @@ for epoch in range(6):
 
 assert used == [0.1, 0.1, 0.05, 0.05, 0.025, 0.025]
 
-# Nothing else is hidden in the scheduler: writing the rate by hand does the same.
+# Nothing else is hidden: the optimizer uses whatever rate the group holds, and StepLR
+# goes on from a rate written by hand. (A scheduler that computes each rate from the
+# initial one, like LambdaLR or OneCycleLR, writes over it at its next step().)
 for group in optimizer.param_groups:
     group["lr"] = 0.001
-print("after a manual write:", optimizer.param_groups[0]["lr"])
+optimizer.step()
+scheduler.step()
+print("a manual write, then one more step:", optimizer.param_groups[0]["lr"])
+assert scheduler.get_last_lr() == [0.001]

@@ -25,9 +25,13 @@ for _epoch in range(EPOCHS):
     per_epoch.step()  # outside it
 
 print(f"StepLR, per epoch:  {lrs_a[0]:.3f} ... {lrs_a[-1]:.4f}")
-print(f"cosine, per batch:  {lrs_b[0]:.3f} ... {lrs_b[-1]:.6f}")
+cosine_last = lrs_b[-1]
+print(f"cosine, per batch:  {lrs_b[0]:.3f} ... {cosine_last:.6f}")
+# What the page claims: StepLR is flat within an epoch, three plateaus of two epochs;
+# the cosine sets a new rate at every step and ends almost at zero.
+assert all(len(set(lrs_a[e * BATCHES : (e + 1) * BATCHES])) == 1 for e in range(EPOCHS))
 assert len(set(lrs_a)) == 3  # three plateaus of two epochs each
-assert len(set(lrs_b)) == EPOCHS * BATCHES  # a new rate at every step
+assert len(set(lrs_b)) == EPOCHS * BATCHES and cosine_last < 1e-3 * lrs_b[0]
 
 steps = range(EPOCHS * BATCHES)
 fig, ax = plt.subplots()

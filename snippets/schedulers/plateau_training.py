@@ -35,12 +35,25 @@ for _epoch in range(40):
 cuts = [e for e in range(1, 40) if lrs[e] < lrs[e - 1]]
 print("val loss per epoch:", " ".join(f"{v:.2f}" for v in val_losses))
 print("rate cut before epochs:", cuts)
-print(f"lr {lrs[0]} -> {lrs[-1]:.2e}")
+final_lr = lrs[-1]
+print(f"lr {lrs[0]} -> {final_lr:.2e}")
 before = min(val_losses[: cuts[0]])
 after = min(val_losses[cuts[0] :])
 print(f"best val loss before the first cut {before:.3f}, after it {after:.3f}")
-assert len(cuts) >= 2  # the plateau was detected and the rate cut more than once
-assert after < 0.9 * before  # the smaller rate found a clearly lower val loss
+best_epoch = val_losses.index(before)  # epochs count from 0, as in the plot
+bad_epochs = cuts[0] - 1 - best_epoch  # epochs after the best, up to the cut
+bounce_high = max(val_losses[best_epoch + 1 : cuts[0]])
+last_fast_epoch, first_cut_lr, second_cut = cuts[0] - 1, lrs[cuts[0]], cuts[1]
+
+# What the page claims: the best epoch at the first rate is followed by patience + 1
+# epochs without an improvement, then the cut; the smaller rate finds a clearly lower
+# loss within three epochs; from the second cut on, cuts come every patience + 1
+# epochs: the loss no longer improves at all.
+assert bad_epochs == 3 + 1 and bounce_high > 1.5 * before
+assert after < 0.9 * before and min(val_losses[cuts[0] : cuts[0] + 3]) < 1.05 * after
+gaps = {b - a for a, b in zip(cuts[1:-1], cuts[2:], strict=True)}
+assert len(cuts) >= 3 and gaps == {3 + 1}
+assert min(val_losses[second_cut:]) > after  # no improvement after the second cut
 
 fig, (ax_lr, ax_val) = plt.subplots(
     2, 1, sharex=True, figsize=(7, 5.5), layout="constrained"

@@ -53,8 +53,11 @@ optimizer.load_state_dict(state["optimizer"])
 scheduler.load_state_dict(state["scheduler"])
 second = train(model, optimizer, scheduler, 4)
 
-print("saved:", {k: state["scheduler"][k] for k in ("last_epoch", "_last_lr")})
+saved = state["scheduler"]
+saved_steps, saved_lr = saved["last_epoch"], saved["_last_lr"][0]
+print("saved:", {k: saved[k] for k in ("last_epoch", "_last_lr")})
 print("straight run:", straight)
 print("resumed run: ", first, "+", second)
 assert first + second == straight  # the same learning-rate sequence
 assert torch.equal(model.weight, weights_straight)  # and the same weights
+assert saved_steps == 4 and saved_lr == straight[4]  # the state at the break

@@ -33,7 +33,11 @@ scheduler = torch.optim.lr_scheduler.LambdaLR(
         lambda epoch: 0.5**epoch,  # head
     ],
 )
+backbone_rates = []
 for epoch in range(4):
     print(f"epoch {epoch}:", ", ".join(f"{lr:.2e}" for lr in scheduler.get_last_lr()))
+    backbone_rates.append(scheduler.get_last_lr()[0])
     optimizer.step()
     scheduler.step()
+# What the page claims: the backbone is frozen for the first two epochs, then trains.
+assert backbone_rates[:2] == [0.0, 0.0] and min(backbone_rates[2:]) > 0
