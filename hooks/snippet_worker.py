@@ -393,6 +393,7 @@ def _serve() -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot  # noqa: F401 - imported once, here
     import torch  # noqa: F401 - imported once, here
+    import torch._dynamo  # noqa: F401 - the first optimizer imports it: seconds
 
     protocol.write(json.dumps({"ready": True}) + "\n")
     for line in sys.stdin:

@@ -102,6 +102,8 @@ def test_playground_presets_snippet_runs_what_the_playground_runs():
     assert presets == [list(rates) for _, _, _, rates in surfaces]
     assert f"const C = {run['TILT']};" in js
     assert f"const N = {run['STEPS']};" in js
-    assert "abs(v) < 1e6" in js and "p.abs().max() > 1e6" in (
-        ROOT / "snippets" / "playground" / "presets.py"
-    ).read_text()
+    assert (
+        "abs(v) < 1e6" in js
+        and "p.abs().max() > 1e6"
+        in (ROOT / "snippets" / "playground" / "presets.py").read_text()
+    )
