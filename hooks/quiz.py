@@ -308,7 +308,10 @@ def on_files(files, config):
     try:
         quizzes = load_all(_project / "quiz")
         used = quiz_uses(pages, quizzes)
-        quizzes = {slug: bind_values(slug, quiz) for slug, quiz in quizzes.items()}
+        quizzes = {
+            slug: bind_values(slug, quiz) if slug in used else quiz
+            for slug, quiz in quizzes.items()
+        }
     except (QuizError, markers.MarkerError) as err:
         raise PluginError(str(err)) from None
     for slug in sorted(set(quizzes) - set(used)):

@@ -27,8 +27,8 @@ STYLE_FILE = Path(__file__).with_name("figure.mplstyle")
 TIMEOUT_S = 30.0
 SVG_SALT = "learning-rate-site"  # fixed ids in the SVG: same bytes on every build
 INK, GRID = "#24292f", "#d0d7de"  # text and grid colours of figure.mplstyle
-# ATEN_CPU_CAPABILITY=default: PyTorch's portable kernels, which compute as a CPU
-# without AVX would. Another CPU prints other last digits; this shows them here.
+# ATEN_CPU_CAPABILITY=default: PyTorch's portable ATen kernels (BLAS keeps its own
+# code path). Another CPU prints other last digits; this shows some of them here.
 PORTABLE = "default"
 
 

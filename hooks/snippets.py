@@ -144,7 +144,8 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
     folder = page.file.src_uri.removesuffix(".md")  # docs/x.md shows snippets/x/
     try:
-        markdown = values.bind_page(markdown, values.values_for(folder))
+        if page.file.src_uri.endswith(".md"):  # not a lab's Python source
+            markdown = values.bind_page(markdown, values.values_for(folder))
         return markers.replace_markers(markdown, "snippet", render_marker)
     except (markers.MarkerError, values.BindError) as err:
         raise PluginError(f"{page.file.src_uri}: {err}") from None

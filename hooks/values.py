@@ -47,6 +47,8 @@ def _value(body: str, values_of: Values) -> str:
         if not isinstance(value, list) or not -len(value) <= int(index) < len(value):
             raise BindError(f"{stem}.{name}{match['index']}: no item [{index}]")
         value = value[int(index)]
+    if isinstance(value, float) and not spec:  # repr can print 0.30000000000000004
+        raise BindError(f"{stem}.{name} is a float ({value!r}): give a format, :.3g")
     try:
         return format(value, spec)
     except (ValueError, TypeError) as err:
@@ -111,7 +113,10 @@ def values_for(folder: str, ran: dict[str, dict] | None = None) -> Values:
     def values_of(stem: str) -> dict:
         rel, found = f"{folder}/{stem}.py", runs if ran is None else ran
         if rel not in found:
-            raise BindError(f"snippets/{rel} was not run: no page shows it")
+            raise BindError(
+                f"no snippet {stem}.py in snippets/{folder}/ ran in this build (a "
+                f"page binds the snippets of its own folder, and a page must show them)"
+            )
         return found[rel]
 
     return values_of

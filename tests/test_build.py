@@ -59,8 +59,9 @@ def test_every_snippet_shows_its_code_and_all_its_figures(built_site):
 
 
 def test_a_second_build_gives_byte_identical_files(built_site, tmp_path):
-    """Together with test_snippets.py (every snippet run twice gives the same bytes),
-    this is the reproducibility gate. MkDocs stamps the build date into the sitemap;
+    """Together with test_snippets.py (a second, portable-kernel run of every snippet
+    gives the same bytes wherever the kernels do not change its digits), this is the
+    reproducibility gate. MkDocs stamps the build date into the sitemap;
     that, and only that, may differ (on another day). The labs come from
     mkdocs-jupyter's cache here, so their fresh runs are not compared: running them
     again would cost half a minute (test_labs.py checks their cell ids)."""

@@ -9,9 +9,7 @@ RUN = {"final_loss": 0.59432, "steps": 89, "cuts": [64, 136], "name": "cosine"}
 
 
 def values_of(stem: str) -> dict:
-    if stem != "train":
-        raise values.BindError(f"snippets/page/{stem}.py was not run: no page shows it")
-    return RUN
+    return values.values_for("page", {"page/train.py": RUN})(stem)
 
 
 @pytest.mark.parametrize(
@@ -24,6 +22,7 @@ def values_of(stem: str) -> dict:
             "after epochs 64 and 136",
         ),
         ("{{ train.final_loss:.1e }}", "5.9e-01"),
+        ("{{ train.final_loss:g }}", "0.59432"),
         ("{{ train.name }} wins", "cosine wins"),
         ("`lr = {{ train.final_loss:.2f }}` in code", "`lr = 0.59` in code"),
         ("no reference: {a} {b}", "no reference: {a} {b}"),
@@ -40,7 +39,8 @@ def test_a_reference_becomes_the_formatted_value_of_the_run(text, bound):
             "{{ train.typo }}",
             "train.py left no value 'typo' (it has: cuts, final_loss, name, steps)",
         ),
-        ("{{ other.final_loss }}", "snippets/page/other.py was not run"),
+        ("{{ other.final_loss }}", "no snippet other.py in snippets/page/ ran"),
+        ("{{ train.final_loss }}", "train.final_loss is a float (0.59432): give a"),
         ("{{ final_loss }}", "malformed value reference {{ final_loss }}"),
         ("{{ train.cuts[2] }}", "train.cuts[2]: no item [2]"),
         ("{{ train.steps[0] }}", "train.steps[0]: no item [0]"),

@@ -30,3 +30,5 @@ try:
     CyclicLR(torch.optim.Adagrad(params(), lr=1e-3), base_lr=1e-4, max_lr=1e-3)
 except ValueError as err:
     print(f"ValueError: {err}")
+else:
+    raise AssertionError("the page says CyclicLR refuses Adagrad, but it accepted it")
