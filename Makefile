@@ -7,9 +7,12 @@ INSTALLED := $(VENV)/.installed
 TORCH_VERSION := $(shell sed -n 's/.*"torch==\([^"]*\)".*/\1/p' pyproject.toml)
 PIP_VERSION := 26.3
 PIP_TOOLS := pip-tools==7.6.2
+# Where no CPU torch is on disk (GitHub), pass the CPU index, or the lock gets
+# CUDA's packages: make upgrade LOCK_PIP_ARGS="--extra-index-url <CPU index>".
+LOCK_PIP_ARGS ?=
 COMPILE := pip-compile --quiet --extra test --generate-hashes --strip-extras \
   --unsafe-package torch --no-emit-index-url --no-emit-find-links \
-  --output-file requirements.lock pyproject.toml
+  --output-file requirements.lock --pip-args "$(LOCK_PIP_ARGS)" pyproject.toml
 # Material 9.8 prints a long banner about MkDocs 2 on every build.
 export NO_MKDOCS_2_WARNING := 1
 
@@ -17,11 +20,12 @@ export NO_MKDOCS_2_WARNING := 1
 
 # Every package at the version in requirements.lock, checked against its hashes.
 # torch is installed apart, exactly: its wheel differs by platform and index (the
-# CPU build; see the README), so the lock holds everything but torch itself.
-$(INSTALLED): requirements.lock
+# CPU build; see the README), so the lock holds everything but torch itself. What
+# torch pulls in that the lock also holds is then put at the locked version.
+$(INSTALLED): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet pip==$(PIP_VERSION)
-	$(BIN)/pip install --quiet --no-deps torch==$(TORCH_VERSION)
+	$(BIN)/pip install --quiet torch==$(TORCH_VERSION)
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements.lock
 	$(BIN)/pip check
 	touch $@
