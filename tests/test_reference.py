@@ -574,7 +574,9 @@ def test_lambdalr_and_multiplicativelr_match_their_formulas_and_hand_values():
 # ------------------------------------------- no closed form: known values
 
 
-def test_chainedscheduler_multiplies_its_parts_known_values():
+def docstring_example_rates() -> list[float]:
+    """40 epochs of ChainedScheduler's docstring example: ConstantLR(0.1, 20) then
+    ExponentialLR(0.9), on lr=0.05."""
     opt = optimizer(lr=0.05)
     chained = lr_scheduler.ChainedScheduler(
         [
@@ -583,7 +585,11 @@ def test_chainedscheduler_multiplies_its_parts_known_values():
         ],
         optimizer=opt,
     )
-    lrs = run(opt, chained, 40)
+    return run(opt, chained, 40)
+
+
+def test_chainedscheduler_multiplies_its_parts_known_values():
+    lrs = docstring_example_rates()
     assert lrs[0] == pytest.approx(0.005, rel=REL)  # 0.05 x 0.1
     assert lrs[1] == pytest.approx(0.0045, rel=REL)  # 0.05 x 0.1 x 0.9
     assert lrs[19] == pytest.approx(0.05 * 0.1 * 0.9**19, rel=REL)
@@ -612,15 +618,7 @@ def test_chainedscheduler_docstring_quoted_on_its_page_is_ten_times_too_high():
     )
     assert quoted, "chainedscheduler.md no longer quotes the docstring as tested"
     pairs = list(zip(quoted.groups()[1::2], quoted.groups()[0::2], strict=True))
-    opt = optimizer(lr=0.05)
-    chained = lr_scheduler.ChainedScheduler(
-        [
-            lr_scheduler.ConstantLR(opt, factor=0.1, total_iters=20),
-            lr_scheduler.ExponentialLR(opt, gamma=0.9),
-        ],
-        optimizer=opt,
-    )
-    lrs = run(opt, chained, 40)
+    lrs = docstring_example_rates()
     for epoch, value in pairs:
         assert documented.get(int(epoch)) == value, (
             f"torch's docstring no longer says lr = {value} at epoch {epoch}"
