@@ -34,13 +34,15 @@ assert abs(wrong[2] / planned[2] - 1e-3) < 1e-9 and lr_epoch_3 < 1e-4 * planned[
 assert lr_end < 1e-100
 
 fig, ax = plt.subplots()
-ax.plot(planned, label="planned: stepped once per epoch")
-ax.plot(wrong, label="wrong: stepped once per batch")
+# Steps drawn as steps: each rate holds for its whole epoch.
+ax.step(range(EPOCHS), planned, where="post", label="planned: stepped once per epoch")
+ax.step(range(EPOCHS), wrong, where="post", label="wrong: stepped once per batch")
 ax.set_yscale("log")
-ax.set_ylim(1e-9, 1)  # the wrong line leaves the plot after epoch 4
+ax.set_ylim(1e-9, 1)
+off_chart = next(epoch for epoch, lr in enumerate(wrong) if lr < 1e-9)
 ax.annotate(
-    f"{wrong[-1]:.0e} at epoch {EPOCHS - 1}",
-    xy=(4.5, 1e-9),
+    f"below the chart from epoch {off_chart}; {wrong[-1]:.0e} at epoch {EPOCHS - 1}",
+    xy=(off_chart, 1e-9),
     xytext=(12, 1e-7),
     arrowprops={"arrowstyle": "->", "color": "C1"},
     color="C1",
