@@ -24,7 +24,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent  # the project: mkdocs.yml lives here
 STYLE_FILE = Path(__file__).with_name("figure.mplstyle")
-TIMEOUT_S = 30.0
+TIMEOUT_S = 30.0  # one snippet's run
+# Starting a worker imports torch, matplotlib and torch._dynamo: seconds, and many
+# more on a loaded machine; that is no snippet's fault, so it has its own limit.
+START_TIMEOUT_S = 120.0
 SVG_SALT = "learning-rate-site"  # fixed ids in the SVG: same bytes on every build
 INK, GRID = "#24292f", "#d0d7de"  # text and grid colours of figure.mplstyle
 # ATEN_CPU_CAPABILITY=default: PyTorch's portable ATen kernels (BLAS keeps its own
@@ -114,7 +117,7 @@ class Worker:
             target=self._pump, args=(self._proc,), daemon=True
         )
         self._pump_thread.start()
-        self._read(TIMEOUT_S, "starting the snippet worker")
+        self._read(START_TIMEOUT_S, "starting the snippet worker")
 
     def _pump(self, proc: subprocess.Popen) -> None:
         with proc.stdout:
