@@ -92,15 +92,6 @@ def bind_strings(data: object, values_of: Values, path: str = "$") -> object:
     return data
 
 
-def references(text: str) -> list[tuple[str, str]]:
-    """(stem, name) of every well-formed reference in `text`."""
-    found = []
-    for match in REFERENCE_RE.finditer(text):
-        if body := BODY_RE.fullmatch(match.group(1)):
-            found.append((body["stem"], body["name"]))
-    return found
-
-
 # The runs of this build: snippet path under snippets/ -> its values. The snippets
 # hook fills it before any page or quiz is bound (hooks run in mkdocs.yml's order).
 runs: dict[str, dict] = {}
