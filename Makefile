@@ -40,9 +40,11 @@ build: $(INSTALLED)  ## a static build into site/; a failed build leaves site/ a
 
 # pytest's exit 5 means it collected nothing (e.g. a -k that matches no test): say
 # so plainly instead of failing as if a test had failed.
+NOTHING_COLLECTED_IS_OK := || { rc=$$?; \
+  if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc; }
+
 test: $(INSTALLED) chromium  ## the whole test suite
-	$(BIN)/python -m pytest $(PYTEST_ARGS) || { rc=$$?; \
-	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 0; fi; exit $$rc; }
+	$(BIN)/python -m pytest $(PYTEST_ARGS) $(NOTHING_COLLECTED_IS_OK)
 
 # The lock is made from pyproject.toml by pip-tools, in a venv of its own (so the
 # site's venv holds exactly the lock). `make lock` after editing pyproject.toml's
@@ -67,7 +69,7 @@ test-latest: chromium
 	.venv-latest/bin/pip install --quiet --upgrade --upgrade-strategy eager ".[test]"
 	.venv-latest/bin/pip list --format=freeze > .venv-latest/versions.txt
 	.venv-latest/bin/python -m pytest $(PYTEST_ARGS) -p no:cacheprovider \
-	  --ignore tests/test_lock.py || { rc=$$?; [ $$rc -eq 5 ] && exit 0; exit $$rc; }
+	  --ignore tests/test_lock.py $(NOTHING_COLLECTED_IS_OK)
 
 bench: $(INSTALLED)  ## cold, warm and one-snippet builds, test time, page weights
 	$(BIN)/python tests/bench.py

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import colorsys
+import functools
 import hashlib
 import io
 import json
@@ -58,17 +59,19 @@ class Result:
 # --------------------------------------------------------------------- parent side
 
 
-def kernels(capability: str | None = None) -> str:
-    """Which CPU kernels PyTorch runs: their last digits differ from CPU to CPU."""
-    capability = capability or os.environ.get("ATEN_CPU_CAPABILITY")
-    if capability:
-        return capability
+@functools.cache
+def _this_cpu() -> str:
     try:  # the CPU's instruction sets (Linux); PyTorch picks its kernels by them
         cpuinfo = Path("/proc/cpuinfo").read_text()
         flags = next(line for line in cpuinfo.splitlines() if line.startswith("flags"))
     except (OSError, StopIteration):
         flags = platform.processor()
     return f"{platform.machine()}-{hashlib.sha256(flags.encode()).hexdigest()[:12]}"
+
+
+def kernels(capability: str | None = None) -> str:
+    """Which CPU kernels PyTorch runs: their last digits differ from CPU to CPU."""
+    return capability or os.environ.get("ATEN_CPU_CAPABILITY") or _this_cpu()
 
 
 def cache_key(path: Path, capability: str | None = None) -> str:

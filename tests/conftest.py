@@ -42,6 +42,18 @@ def page_paths() -> list[str]:
     return paths
 
 
+def snippet_pages() -> list[str]:
+    """The Markdown pages (relative to docs/) that show at least one snippet."""
+    from snippets import snippet_paths
+
+    docs = ROOT / "docs"
+    return sorted(
+        page.relative_to(docs).as_posix()
+        for page in docs.rglob("*.md")
+        if snippet_paths(page.read_text())
+    )
+
+
 def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
     """`mkdocs build --strict` of `config` into `site_dir`, output captured."""
     return subprocess.run(

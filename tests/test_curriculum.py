@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import values
+from conftest import snippet_pages
 from markers import lines_outside_fences
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
@@ -60,11 +61,7 @@ def hand_quoted(text: str, rels: list[str], output_of) -> set[str]:
     return (numbers(text) & printed) - written
 
 
-PAGES = sorted(  # the pages that show a snippet
-    page.relative_to(DOCS).as_posix()
-    for page in DOCS.rglob("*.md")
-    if snippet_paths(page.read_text())
-)
+PAGES = snippet_pages()
 
 
 @pytest.mark.parametrize("page", PAGES)

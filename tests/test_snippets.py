@@ -19,16 +19,13 @@ from pathlib import Path
 import pytest
 import snippet_worker
 import values
+from conftest import snippet_pages
 
 from snippets import snippet_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS, QUIZ, SNIPPETS = ROOT / "docs", ROOT / "quiz", ROOT / "snippets"
-PAGES = sorted(
-    page.relative_to(DOCS).as_posix()
-    for page in DOCS.rglob("*.md")
-    if snippet_paths(page.read_text())
-)
+PAGES = snippet_pages()
 PORTABLE = snippet_worker.PORTABLE
 DIGITS = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|\b(?:nan|inf)\b")
 
