@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 # Each kind is handled by one hook; "pytest-codeblocks" belongs to the test plugin.
-KNOWN_KINDS = {"snippet", "quiz", "signature", "pytest-codeblocks"}
+KNOWN_KINDS = {"snippet", "figure", "quiz", "signature", "pytest-codeblocks"}
 
 MARKER_RE = re.compile(r"^\s*<!--\s*([\w-]+)\s*:\s*(.*?)\s*-->\s*$")
 FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")

@@ -2,14 +2,23 @@
 output and its figures, produced by running it at build time (see snippet_worker),
 and `{{ name.value }}` in the prose the value that run left (see values).
 
+A page shows the figure first: `<!-- figure: page/name.py -->` puts the snippet's
+figures where the page reads them, and its `snippet:` marker, further down, then
+shows only the code and the output. Without a `figure:` marker the figures come
+first in the snippet's own block. In the code, a `# %% Title` line (the cell marker
+editors know) starts a part that the page folds under that title: the plotting and
+the checks. The copy button of the code copies the whole runnable file.
+
 Snippets run in `on_files`, before any page is rendered, so their figures can be
 added to the site as generated files and a failing snippet stops the build early.
 """
 
 from __future__ import annotations
 
+import html
 import logging
 import posixpath
+import re
 from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
@@ -65,20 +74,66 @@ def _alt(text: str) -> str:
     return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
 
-def render(rel: str, code: str, result: snippet_worker.Result, page_uri: str) -> str:
-    """Markdown for one snippet: titled code, then output, then figures."""
-    parts = [_fence(code, f'python title="snippets/{rel}"')]
+FOLD_RE = re.compile(r"^# %%(.*)\n?", re.M)
+
+
+def split_folds(rel: str, code: str) -> tuple[str, list[tuple[str, str]]]:
+    """The lines a page shows, then each folded part as (title, lines)."""
+    pieces = FOLD_RE.split(code)
+    shown, folds = pieces[0], list(zip(pieces[1::2], pieces[2::2], strict=True))
+    for title, _ in folds:
+        if not title.strip():
+            raise markers.MarkerError(f"snippets/{rel}: a `# %%` line needs a title")
+    return shown, [(title.strip(), body) for title, body in folds]
+
+
+def render_figures(rel: str, result: snippet_worker.Result, page_uri: str) -> str:
+    """Markdown for a snippet's figures, each a light and a dark image."""
+    page_dir = posixpath.dirname(page_uri) or "."
+    images = []
+    for number, figure in enumerate(result.figures, 1):
+        light, dark = (posixpath.relpath(u, page_dir) for u in figure_uris(rel, number))
+        images.append(
+            f"![{_alt(figure.alt)}]({light}#only-light){{ loading=lazy }}\n"
+            f"![{_alt(figure.alt)}]({dark}#only-dark){{ loading=lazy }}"
+        )
+    return (
+        '<div class="snippet-figures" markdown>\n\n'
+        + "\n\n".join(images)
+        + ("\n\n</div>")
+    )
+
+
+def render_code(rel: str, code: str) -> str:
+    """The shown lines, then each fold collapsed; copying either gives the file."""
+    shown, folds = split_folds(rel, code)
+    parts = [_fence(shown, f'python title="snippets/{rel}"')]
+    for title, body in folds:
+        lines = len(body.strip().splitlines())
+        parts.append(
+            f'??? fold "{html.escape(title)} ({lines} lines)"\n\n'
+            + "\n".join("    " + line for line in _fence(body, "python").splitlines())
+        )
+    whole = html.escape(code, quote=True)
+    body = "\n\n".join(parts)
+    return (
+        f'<div class="snippet-code" data-copy="{whole}" markdown>\n\n{body}\n\n</div>'
+    )
+
+
+def render(
+    rel: str, code: str, result: snippet_worker.Result, page_uri: str, figures=True
+) -> str:
+    """Markdown for one snippet: its figures (unless the page shows them apart),
+    its code, then its output."""
+    parts = (
+        [render_figures(rel, result, page_uri)] if figures and result.figures else []
+    )
+    parts.append(render_code(rel, code))
     if result.output.strip():
         # Which torch printed it: its behaviour and its digits change across versions.
         title = f"Output with torch {version('torch')}"
         parts.append(_fence(result.output, f'text title="{title}"'))
-    page_dir = posixpath.dirname(page_uri) or "."
-    for number, figure in enumerate(result.figures, 1):
-        light, dark = (posixpath.relpath(u, page_dir) for u in figure_uris(rel, number))
-        parts.append(
-            f"![{_alt(figure.alt)}]({light}#only-light){{ loading=lazy }}\n"
-            f"![{_alt(figure.alt)}]({dark}#only-dark){{ loading=lazy }}"
-        )
     body = "\n\n".join(parts)
     return f'<div class="snippet" markdown>\n\n{body}\n\n</div>'
 
@@ -138,14 +193,39 @@ def on_files(files: Files, config) -> Files:
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
+    snippets_dir = _project / "snippets"
+    shown_apart = set()  # snippets whose figures a `figure:` marker shows
+
+    def render_figure_marker(marker: markers.Marker) -> str:
+        later = [
+            m for m in page_markers if m.kind == "snippet" and m.line > marker.line
+        ]
+        if marker.arg not in {m.arg for m in later}:
+            raise markers.MarkerError(
+                f"line {marker.line}: the figure of {marker.arg} comes before its "
+                "code, so a `snippet:` marker for it must follow on this page"
+            )
+        result = _results[marker.arg]
+        if not result.figures:
+            raise markers.MarkerError(
+                f"line {marker.line}: {marker.arg} draws no figure"
+            )
+        shown_apart.add(marker.arg)
+        return render_figures(marker.arg, result, page.file.src_uri)
+
     def render_marker(marker: markers.Marker) -> str:
-        code = resolve(marker.arg, _project / "snippets").read_text()
-        return render(marker.arg, code, _results[marker.arg], page.file.src_uri)
+        code = resolve(marker.arg, snippets_dir).read_text()
+        figures = marker.arg not in shown_apart
+        return render(
+            marker.arg, code, _results[marker.arg], page.file.src_uri, figures
+        )
 
     folder = page.file.src_uri.removesuffix(".md")  # docs/x.md shows snippets/x/
     try:
+        page_markers = markers.find_markers(markdown)
         if page.file.src_uri.endswith(".md"):  # not a lab's Python source
             markdown = values.bind_page(markdown, values.values_for(folder))
+        markdown = markers.replace_markers(markdown, "figure", render_figure_marker)
         return markers.replace_markers(markdown, "snippet", render_marker)
     except (markers.MarkerError, values.BindError) as err:
         raise PluginError(f"{page.file.src_uri}: {err}") from None

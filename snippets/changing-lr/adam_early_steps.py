@@ -48,6 +48,7 @@ print(
 step_1, step_10, step_200 = plain[0], plain[9], plain[-1]
 spread_1, spread_10, spread_200 = spread[0], spread[9], spread[-1]
 
+# %% Checks and figure
 # What the page claims: on gradients that are pure noise Adam's first step moves every
 # weight by the full lr; its later steps are several times smaller; the per-weight
 # rates disagree wildly at first and settle as gradients accumulate; warmup keeps the

@@ -54,6 +54,7 @@ decay_50 = runs["decaying 0.1 -> 0.001"][49]
 floor_ratio = c1 / c03  # lr 0.1 against lr 0.03
 decay_gain = min(c1, c03, c001) / decay  # the best constant floor over decay's
 
+# %% Checks and figure
 # What the page claims: lr = 0.1 and 0.03 have flattened out (their last 50 steps are
 # no lower than steps 100-150), several times apart for a rate 3.3 times larger;
 # lr = 0.01 is still falling, is lowest of the three at the end, and is far behind

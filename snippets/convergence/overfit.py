@@ -53,6 +53,7 @@ best_val, final_val = val_losses[best], val_losses[-1]
 best_accuracy, final_accuracy = val_accuracy[best], val_accuracy[-1]
 val_rise = final_val / best_val
 
+# %% Checks and figure
 # What the page claims: the training loss is lowest at the end; the validation loss
 # is lowest early, long before the end, and highest at the end, several times its
 # best; validation accuracy is lower at the end than at the best epoch.

@@ -73,6 +73,7 @@ rises = [i + 1 for i in range(1, EPOCHS) if losses[i] > losses[i - 1]]  # epochs
 rises_before = sum(epoch <= first for epoch in rises)
 print(f"the loss rose in {rises_before} of the first {first} epochs")
 
+# %% Checks and figure
 # What the page claims: the hand-written rule is exactly torch's, and it halves the
 # rate twice; the loss bounces before the first halving and then falls at every
 # epoch until the gradient norm's low; the norm then climbs more than tenfold, with

@@ -43,6 +43,7 @@ _, w_large = steps(torch.optim.Adam, 100.0)
 adam_gap = (w_small - w_large).abs().max().item()
 print(f"Adam, 20 steps: weights at scale 0.01 and 100 differ by at most {adam_gap:.1e}")
 
+# %% Checks and figure
 # What the page claims: SGD's step grows in proportion to the gradient (slope one on
 # the log-log plot: 10x the scale, 10x the step); Adam's first step is lr for every
 # weight, whatever the scale (|m / sqrt(v)| = |g| / |g| = 1 at step 1), and after 20

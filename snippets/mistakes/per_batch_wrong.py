@@ -28,6 +28,8 @@ wrong, planned = rates(step_per_batch=True), rates(step_per_batch=False)
 for epoch in (0, 1, 2, 3, 30, 89):
     print(f"epoch {epoch:2d}: lr {wrong[epoch]:.1e}   (planned {planned[epoch]:.1e})")
 lr_epoch_3, lr_end = wrong[3], wrong[-1]
+
+# %% Checks and figure
 # What the page claims: the rate collapses within a few epochs; by epoch 2 it is
 # already a thousandth of the plan, and it ends far below anything useful.
 assert abs(wrong[2] / planned[2] - 1e-3) < 1e-9 and lr_epoch_3 < 1e-4 * planned[3]

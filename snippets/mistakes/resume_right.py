@@ -38,4 +38,6 @@ second = run(optimizer, scheduler, 4)
 
 print("without a break:", " ".join(f"{lr:.4f}" for lr in straight))
 print("resumed:        ", " ".join(f"{lr:.4f}" for lr in first + second))
+
+# %% Checks
 assert first + second == straight

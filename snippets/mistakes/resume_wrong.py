@@ -43,6 +43,8 @@ print(
     f"last epoch: {resumed_end[-1]:.4f} instead of {planned_end[-1]:.4f},"
     f" {end_ratio:.1f} times the planned rate"
 )
+
+# %% Checks
 # What the page claims: the fresh scheduler starts over from the stored rate, every
 # one of the last three epochs runs above the plan, and the run ends at about nine
 # times the planned rate, never reaching the schedule's small final steps.

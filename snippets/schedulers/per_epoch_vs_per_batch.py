@@ -27,6 +27,8 @@ for _epoch in range(EPOCHS):
 print(f"StepLR, per epoch:  {lrs_a[0]:.3f} ... {lrs_a[-1]:.4f}")
 cosine_last = lrs_b[-1]
 print(f"cosine, per batch:  {lrs_b[0]:.3f} ... {cosine_last:.6f}")
+
+# %% Checks and figure
 # What the page claims: StepLR is flat within an epoch, three plateaus of two epochs;
 # the cosine sets a new rate at every step and ends almost at zero.
 assert all(len(set(lrs_a[e * BATCHES : (e + 1) * BATCHES])) == 1 for e in range(EPOCHS))

@@ -45,6 +45,7 @@ bad_epochs = cuts[0] - 1 - best_epoch  # epochs after the best, up to the cut
 bounce_high = max(val_losses[best_epoch + 1 : cuts[0]])
 last_fast_epoch, first_cut_lr, second_cut = cuts[0] - 1, lrs[cuts[0]], cuts[1]
 
+# %% Checks and figure
 # What the page claims: the best epoch at the first rate is followed by patience + 1
 # epochs without an improvement, then the cut; the smaller rate finds a clearly lower
 # loss within three epochs; from the second cut on, cuts come every patience + 1

@@ -93,6 +93,7 @@ for name, losses in runs.items():
     print(f"{name:<30} loss after {len(losses):>3} steps: {losses[-1]:.3g}")
 print(f"warmup run: {alive} of 64 units in the second hidden layer still fire")
 
+# %% Checks and figure
 # What the page claims. At lr = 1.0 the loss grows by orders of magnitude with the
 # gradient norm, overflows to inf, then is nan.
 assert peak_loss > 1e100 * start_loss and peak_norm > 1e100 * log["grad norm"][0]

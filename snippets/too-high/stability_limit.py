@@ -43,6 +43,7 @@ for name, factor in zip(RATES, (factor_below, factor_at, factor_above), strict=T
         f" loss {losses[0]:.3g} -> {losses[-1]:.3g}"
     )
 
+# %% Checks and figure
 # What the page claims: below the limit w2 changes sign every step and shrinks, and
 # the loss converges; at it w2 bounces between +1 and -1 for ever and the loss stays
 # at 2; above it w2 changes sign and grows every step, and the loss falls for one

@@ -36,6 +36,7 @@ for lr, losses in runs.items():
 escape_steps = [escape[lr] for lr in RATES]
 slowest_at_100 = runs[0.01][99]
 
+# %% Checks and figure
 # What the page claims: every run takes longer to get from 1 to 0.9 than from 0.9 on
 # to 0.1; every rate gets off the plateau in the end, after a number of steps about
 # proportional to 1 / lr; after 100 steps the smallest rate has barely moved, which

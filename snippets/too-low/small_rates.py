@@ -48,6 +48,7 @@ fast_at_50, fast_final = runs[0.1][49], runs[0.1][-1]
 spike = max(runs[0.1][reached[0.1] :])  # highest loss after first reaching TARGET
 second_final, slowest_final = runs[0.03][-1], runs[0.003][-1]
 
+# %% Checks and figure
 # What the page claims: each 3x smaller rate needs about 3x more steps to reach the
 # target, and the smallest one does not reach it at all in this budget: it ends
 # worse than lr = 0.1 was after 50 steps, though still improving at every step.

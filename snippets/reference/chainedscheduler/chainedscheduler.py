@@ -41,6 +41,7 @@ except ValueError as err:
     refused = str(err)
     print(f"ValueError: {refused}")
 
+# %% Checks and figure
 # What the page claims: both factors from epoch 0 (0.05 x 0.1, then x 0.9 each
 # epoch); at epoch 20 ConstantLR gives its 0.1 back while the decay goes on.
 assert abs(first - 0.05 * 0.1) < 1e-15 and abs(second - first * 0.9) < 1e-15

@@ -25,6 +25,7 @@ print("lr per epoch:", ", ".join(f"{lr:g}" for lr in lrs))
 low, full = lrs[0], lrs[-1]
 jump_call = next(e for e, lr in enumerate(lrs) if lr > low)  # step() calls before it
 
+# %% Checks and figure
 # What the page claims: total_iters=5 epochs at 0.25 x 0.1, every later one at 0.1;
 # the jump comes with the fifth call of scheduler.step().
 assert lrs[:jump_call] == [low] * jump_call

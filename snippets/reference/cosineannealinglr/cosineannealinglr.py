@@ -33,6 +33,7 @@ for epoch in (15, 22, 30, 39):
 half_way, last = right[20], right[-1]
 bottom, climbing, back = short[15], short[22], short[30]
 
+# %% Checks and figure
 # What the page claims: T_max=40 is half way at epoch 20 and ends just above
 # eta_min; T_max=15 reaches 0 at epoch 15, then climbs back to the full 0.1.
 assert abs(half_way - (0.1 + 1e-3) / 2) < 1e-12 and 1e-3 < last < 1.5e-3

@@ -31,6 +31,7 @@ first_low = lrs[steps.index(5) - 1]  # the last batch of epoch 4
 restart_lr, half_way, final = lrs[steps.index(5)], lrs[steps.index(10)], lrs[-1]
 restarts = [steps[s] for s in range(1, len(lrs)) if lrs[s] > lrs[s - 1]]
 
+# %% Checks and figure
 # What the page claims: restarts at the full rate at epochs 5 and 15 only, half way
 # at epoch 10, the end at eta_min (to the 4 decimals shown); the rate moves every
 # batch, not once per epoch.

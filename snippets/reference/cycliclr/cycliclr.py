@@ -39,6 +39,7 @@ start, peak_lr, bottom = lrs[0], lrs[peak], lrs[CYCLE]
 second_peak_lr = lrs[second_peak]
 low_momentum, bottom_momentum = momenta[peak], momenta[CYCLE]
 
+# %% Checks and figure
 # What the page claims: 0.01 up to 0.1 at batch 20, back at 0.01 at batch 40; the
 # second peak, 40 batches later, half as high above base_lr; the momentum lowest
 # when the rate is highest, back to 0.9 at the bottom.

@@ -28,6 +28,7 @@ for epoch in (0, 1, 10, under_a_hundredth, last_epoch):
 after_one, after_ten = lrs[1], lrs[10]
 hundredth_lr, last = lrs[under_a_hundredth], lrs[-1]
 
+# %% Checks and figure
 # What the page claims: a straight line on the log scale (the same factor every
 # epoch), more than two decades below the start at the end.
 assert all(abs(b / a - 0.9) < 1e-12 for a, b in zip(lrs, lrs[1:], strict=False))

@@ -38,6 +38,7 @@ for step in (0, 9, peak, half, len(lrs) - 1):
 first_factor, first_lr = warmup_then_inverse_sqrt(0), lrs[0]
 peak_lr, half_lr = lrs[peak], lrs[half]
 
+# %% Checks and figure
 # What the page claims: every rate is 1e-3 x the function; the peak is the
 # optimizer's lr at the last warmup step, and it halves later.
 assert all(

@@ -41,6 +41,7 @@ warmup_start, warmup_added = warmup[0], warmup[1] - warmup[0]
 warmup_done = next(e for e, lr in enumerate(warmup) if abs(lr - 0.1) < 1e-12)
 decay_last = decay[-1]
 
+# %% Checks and figure
 # What the page claims: the warmup adds the same amount every epoch up to 0.1 at
 # epoch 10, then holds it; the decay has not reached zero in the last epoch.
 assert abs(warmup_start - 0.01) < 1e-12 and abs(warmup[10] - 0.1) < 1e-12

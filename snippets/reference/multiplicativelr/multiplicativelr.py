@@ -40,6 +40,7 @@ for epoch in (9, 10, 11, 20, 29):
 held, first_shrink, lambda_stays = multiplied[9], multiplied[10], scaled[-1]
 after_11, after_20, after_29 = multiplied[11], multiplied[20], multiplied[29]
 
+# %% Checks and figure
 # What the page claims: both hold 0.1 for 10 epochs and are at 0.09 at epoch 10;
 # then LambdaLR stays there while MultiplicativeLR shrinks by 0.9 every epoch.
 assert multiplied[:10] == scaled[:10] == [0.1] * 10

@@ -37,6 +37,7 @@ after_repeated = repeated[20]
 drops = [e for e in range(1, EPOCHS) if at_half[e] < at_half[e - 1]]
 drops_repeated = [e for e in range(1, EPOCHS) if repeated[e] < repeated[e - 1]]
 
+# %% Checks and figure
 # What the page claims: [20, 30] drops by 10x at 20 and at 30; [20, 20] drops once,
 # at 20, straight to 0.001: gamma applied twice.
 assert drops == [20, 30] and drops_repeated == [20]

@@ -42,6 +42,7 @@ except ValueError as err:
     refused = str(err)
     print(f"ValueError: {refused}")
 
+# %% Checks and figure
 # What the page claims: total_steps = epochs x batches; the rate starts at
 # max_lr / 25, peaks at max_lr 30 % of the way and ends 1e4 times lower still;
 # beta1 is lowest at the peak and back at 0.95 at the end; one step more raises.

@@ -38,6 +38,7 @@ linear_half, square_half, root_half = (
     curves[f"total_iters=30, power={p}"][15] for p in ("1.0", "2.0", "0.5")
 )
 
+# %% Checks and figure
 # What the page claims: half way, power=2.0 is below the straight line and
 # power=0.5 above it; the defaults train at 0 from the sixth epoch (epoch 5) on.
 assert square_half < linear_half < root_half and abs(linear_half - 0.05) < 1e-12

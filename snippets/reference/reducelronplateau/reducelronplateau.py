@@ -52,6 +52,7 @@ bad_run = [e for e in bad if best_epoch < e < first_cut]
 cooldown_run = [e for e in epochs if ignored[e] and e < first_cut + scheduler.cooldown]
 recount = first_cut + scheduler.cooldown  # the first epoch counted again
 
+# %% Checks and figure
 # What the page claims: after the best epoch, patience + 1 bad epochs in a row, then
 # the cut; the cooldown epochs after it are worse than the best, yet not counted;
 # counting starts again after them; four cuts, each halving the rate.

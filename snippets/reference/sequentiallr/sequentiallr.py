@@ -40,6 +40,7 @@ except ValueError as err:
     refused = str(err)
     print(f"ValueError: {refused}")
 
+# %% Checks and figure
 # What the page claims: 0.05 x 0.1 for epochs 0 to 19, then the exponential decay
 # starts afresh from the initial 0.05 at epoch 20, x 0.9 every epoch; the
 # ReduceLROnPlateau is refused.

@@ -26,6 +26,7 @@ for epoch in (0, 9, 10, 19, 20, 30):
 drops = [e for e in range(1, EPOCHS) if lrs[e] < lrs[e - 1]]
 rates = [lrs[0]] + [lrs[e] for e in drops]  # 0.1, then one rate per drop
 
+# %% Checks and figure
 # What the page claims: one drop of gamma=0.1 every step_size=10 epochs, at 10, 20
 # and 30, each the same factor (the same height on the log scale).
 assert drops == [10, 20, 30] and lrs[:10] == [0.1] * 10
