@@ -30,6 +30,8 @@ def convert_formulas(page_html: str) -> str:
         latex = html.unescape(match.group("block") if block else match.group("inline"))
         mathml = to_mathml(latex, block)
         tag = match.group("tag")
+        if block:  # it may scroll on a phone, so the keyboard can reach it
+            return f'<{tag} class="arithmatex" tabindex="0">{mathml}</{tag}>'
         return f'<{tag} class="arithmatex">{mathml}</{tag}>'
 
     return FORMULA_RE.sub(replace, page_html)

@@ -31,5 +31,10 @@ def exclude_from_search(page_html: str) -> str:
     return EXCLUDED_RE.sub(r"<\1 data-search-exclude", page_html)
 
 
+LAB_BOOST = 0.5  # a lab applies a concept; the page that explains it comes first
+
+
 def on_page_content(html: str, page, config, files) -> str:
+    if page.file.src_uri.startswith("labs/"):
+        page.meta.setdefault("search", {})["boost"] = LAB_BOOST
     return exclude_from_search(html)

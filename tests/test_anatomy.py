@@ -72,3 +72,72 @@ def test_search_indexes_no_code_no_output_and_no_quiz_answer(built_site):
     ]
     assert len(questions) > 50
     assert [q for q in questions if html.escape(q) in text or q in text] == []
+
+
+# A concept's query, and the page (and section) that explains it.
+CONCEPTS = {
+    "warmup": "changing-lr/#warmup",
+    "cosine": "reference/cosineannealinglr/",
+    "plateau": "reference/reducelronplateau/",
+    "diverge": "too-high/#a-real-network-that-diverges",
+    "range test": "finding-lr/#the-lr-range-test-in-plain-pytorch",
+}
+
+
+@pytest.mark.browser
+def test_a_concept_query_finds_the_section_that_explains_it_first(browser_page):
+    browser_page.goto("", wait_until="load")
+    found = {}
+    for query in CONCEPTS:
+        search = browser_page.locator("input.md-search__input")
+        search.click()
+        search.fill(query)
+        search.press("End")  # a key event: Material searches on keyup
+        # Results link to their page with the query to highlight: wait for this one.
+        first = browser_page.locator(".md-search-result__item").first
+        first.locator(f'a[href*="h={query.replace(" ", "+")}"]').first.wait_for()
+        links = first.locator("a").evaluate_all(
+            "links => links.map(a => a.pathname + a.hash)"
+        )
+        page, _, section = CONCEPTS[query].partition("#")
+        found[query] = (
+            CONCEPTS[query]
+            if (
+                links[0].endswith("/" + page)
+                and (not section or any(link.endswith(f"#{section}") for link in links))
+            )
+            else links
+        )
+        browser_page.keyboard.press("Escape")
+    assert found == CONCEPTS
+
+
+@pytest.mark.browser
+def test_a_figure_opens_full_size_from_the_keyboard(browser_page):
+    browser_page.set_viewport_size({"width": 1280, "height": 1000})
+    browser_page.goto("reference/steplr/", wait_until="load")
+    link = browser_page.locator("a.glightbox:visible").first
+    src = link.locator("img").get_attribute("src")
+    in_column = link.locator("img").bounding_box()["width"]
+    link.focus()
+    browser_page.keyboard.press("Enter")
+    enlarged = browser_page.locator(".glightbox-container .gslide.current.loaded img")
+    enlarged.wait_for()
+    browser_page.wait_for_timeout(600)  # the zoom-in animation
+    assert enlarged.get_attribute("src") == src
+    assert enlarged.bounding_box()["width"] > 1.1 * in_column
+    browser_page.keyboard.press("Escape")
+    browser_page.locator(".glightbox-container").wait_for(state="detached")
+
+
+@pytest.mark.browser
+def test_the_copy_button_copies_the_whole_file_folds_included(browser_page):
+    browser_page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    browser_page.goto("too-low/", wait_until="load")
+    code = browser_page.locator(".snippet-code").first
+    assert code.locator("details.fold").get_attribute("open") is None  # folded
+    code.hover()
+    code.locator("button[data-md-type=copy]").first.click()
+    copied = browser_page.evaluate("navigator.clipboard.readText()")
+    snippet = ROOT / "snippets" / "too-low" / "small_rates.py"
+    assert copied == snippet.read_text().rstrip()  # Material trims the last newline

@@ -85,6 +85,18 @@ IN_FULL = {
     "review/",
 }
 HIGHLIGHTED_CODE = {"exclude": [[".highlight"]]}
+# The page's sideways overflow, and the elements that stick out past the screen's
+# right edge (outside a box that scrolls on its own).
+OVERFLOWING = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = (el) => el.closest(".md-typeset__scrollwrap, pre, .highlight, svg");
+  const out = [...document.querySelectorAll(".md-content *")]
+    .filter((el) => el.getBoundingClientRect().right > width + 1 && !scrolls(el))
+    .map((el) => el.tagName.toLowerCase() + "." + [...el.classList].join("."));
+  const page = document.documentElement.scrollWidth - width;
+  const sideways = page > 0 ? [`page scrolls ${page} px sideways`] : [];
+  return [...sideways, ...out.slice(0, 5)];
+}"""
 
 
 def test_every_page_is_checked_by_the_browser_gates():
@@ -113,6 +125,12 @@ def test_page_is_offline_error_free_and_accessible(browser_page, path):
             if v["impact"] in ("serious", "critical")
         ]
     assert not problems, "serious accessibility violations:\n" + "\n".join(problems)
+    # On a 390 px phone nothing runs off the side: wide code and tables scroll in
+    # their own box, and the page itself never scrolls sideways.
+    browser_page.set_viewport_size({"width": 390, "height": 844})
+    browser_page.goto(path, wait_until="load")
+    overflow = browser_page.evaluate(OVERFLOWING)
+    assert overflow == [], f"wider than a 390 px screen: {overflow}"
 
 
 def test_our_js_and_css_and_every_page_stay_within_their_weight_budgets(built_site):
