@@ -5,6 +5,7 @@ The browser_page fixture fails a test on console errors or requests to other hos
 from __future__ import annotations
 
 import json
+import math
 import re
 import subprocess
 from pathlib import Path
@@ -98,6 +99,112 @@ def test_arrow_right_moves_the_slider(browser_page):
     assert float(slider.input_value()) == pytest.approx(before + 0.01)
     assert browser_page.locator(f"{DESCENT} output").text_content() != shown
     assert curve(browser_page, 0, DESCENT) != trajectory
+
+
+def set_rate(page, rate: float) -> None:
+    """Move the slider to the notch that shows `rate`, as a reader would drag it."""
+    page.locator(f"{DESCENT} input[type=range]").evaluate(
+        "(el, v) => { el.value = v; el.dispatchEvent(new Event('input')); }",
+        f"{math.log10(rate):.2f}",
+    )
+
+
+def shown_rate(page) -> str:
+    return page.locator(f"{DESCENT} output").text_content()
+
+
+# What the page says of the double well from w = 2: the rates it names and the
+# minimum each reaches (or that it diverges), in the words of the sentence that says so.
+WELLS = {
+    "rates 0.1 and 0.2 stop in the shallower minimum": {
+        0.1: "shallower",
+        0.2: "shallower",
+    },
+    "Rates 0.3, 0.4 (the good preset), 0.5 and 0.6 overshoot the hump": {
+        0.3: "deeper",
+        0.4: "deeper",
+        0.5: "deeper",
+        0.6: "deeper",
+    },
+    "One notch up, with 0.62, the second step jumps further": {0.62: "shallower"},
+    "With lr = 0.7": {0.7: "Diverging"},
+    "0.65 already diverges too": {0.65: "Diverging"},
+}
+
+
+def test_the_slider_lands_on_the_rates_the_text_names_with_its_outcome(browser_page):
+    open_playground(browser_page)
+    text = " ".join(browser_page.locator("article").inner_text().split())
+    browser_page.select_option(f"{DESCENT} select", "dw")
+    for claim, rates in WELLS.items():
+        assert claim in text, claim
+        for rate, outcome in rates.items():
+            set_rate(browser_page, rate)
+            assert shown_rate(browser_page) == f"{rate:g}", (claim, rate)
+            said = status(browser_page)
+            if outcome == "Diverging":
+                assert said.startswith("Diverging"), (rate, said)
+            else:
+                assert f"to the {outcome} " in said, (rate, said)
+
+
+def test_one_notch_above_0_6_picks_the_other_well_by_keyboard(browser_page):
+    open_playground(browser_page)
+    browser_page.select_option(f"{DESCENT} select", "dw")
+    set_rate(browser_page, 0.6)
+    assert "to the deeper (global) minimum" in status(browser_page)
+    press_on_slider(browser_page, "ArrowRight")
+    assert shown_rate(browser_page) == "0.62"
+    assert "to the shallower (local) minimum" in status(browser_page)
+    press_on_slider(browser_page, "ArrowLeft")
+    assert shown_rate(browser_page) == "0.6"
+
+
+def test_a_diverging_run_counts_its_steps_one_way(browser_page):
+    open_playground(browser_page)
+    browser_page.select_option(f"{DESCENT} select", "dw")
+    browser_page.click(f"{DESCENT} [data-preset='2']")  # 0.7, as the text says
+    said = re.search(r"passed 10⁶ at step (\d+)", status(browser_page))
+    info = browser_page.locator(f"{DESCENT} .lrp-info").text_content()
+    shown = re.match(r"Step (\d+) of (\d+): w = (\S+),", info)
+    assert said and shown, (status(browser_page), info)
+    assert said.group(1) == shown.group(1) == shown.group(2)
+    assert abs(float(shown.group(3))) > 1e6  # the step shown is the one past 10⁶
+    text = " ".join(browser_page.locator("article").inner_text().split())
+    assert re.search(rf"cut-off, 10\s?6\s?, at step {said.group(1)};", text), text
+
+
+def test_no_word_a_reader_cannot_follow(browser_page):
+    open_playground(browser_page)
+    assert "seed" not in browser_page.locator("article").inner_text().lower()
+
+
+# Elements whose right edge is past the viewport, unless a scrolling box that fits
+# holds them (a wide table scrolls inside its wrapper).
+OVERFLOWING = """() => {
+  const width = document.documentElement.clientWidth;
+  const fits = (el) => el.getBoundingClientRect().right <= width + 0.5;
+  const held = (el) => {
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== "visible" && fits(a)) return true;
+    }
+    return false;
+  };
+  return [...document.querySelectorAll("body *")]
+    .filter((el) => el.getClientRects().length && !fits(el) && !held(el))
+    .map((el) => `${el.tagName} ${el.className}`);
+}"""
+
+
+def test_no_horizontal_overflow_on_a_390_px_phone(browser_page):
+    browser_page.set_viewport_size({"width": 390, "height": 844})
+    open_playground(browser_page)
+    select = browser_page.locator(f"{EXPLORER} select[name=scheduler]")
+    for name in select.evaluate("s => [...s.options].map(o => o.value)"):
+        select.select_option(name)
+        width = browser_page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (name, width)
+        assert browser_page.evaluate(OVERFLOWING) == [], name
 
 
 def test_step_reset_and_play(browser_page):

@@ -36,6 +36,7 @@ VALID = {
             "options": ["right", "wrong", "also wrong", "still wrong"],
             "answer": 0,
             "explanation": "Because.",
+            "feedback": ["Yes.", "No.", "Not that.", "Not that either."],
         }
     ],
     "explain": [
@@ -83,6 +84,18 @@ def test_every_quiz_file_of_the_site_is_valid():
     assert quizzes, "no quiz files found"
 
 
+def test_a_wrong_options_feedback_does_not_give_the_answer_away():
+    """After a wrong pick the reader sees only that option's line, and may try again."""
+    for slug, data in quiz.load_all(QUIZ_DIR).items():
+        for item in data.get("choices", []):
+            right = item["options"][item["answer"]]
+            for n, line in enumerate(item["feedback"]):
+                if n != item["answer"]:
+                    where = f"{slug}: {item['id']}: feedback[{n}]"
+                    assert right not in line, where
+                    assert item["explanation"] not in line, where
+
+
 BAD_DATA = {
     "wrong type": (
         broken(lambda d: d["choices"][0].update(answer="0")),
@@ -115,6 +128,10 @@ BAD_DATA = {
     "misspelt field": (
         broken(lambda d: d["choices"][0].update(explanations="x")),
         "$.choices[0]: Additional properties are not allowed ('explanations'",
+    ),
+    "no feedback": (
+        broken(lambda d: d["choices"][0].pop("feedback")),
+        "$.choices[0]: 'feedback' is a required property",
     ),
     "feedback not one per option": (
         broken(lambda d: d["choices"][0].update(feedback=["a", "b"])),

@@ -86,20 +86,70 @@ def test_a_wrong_answer_then_a_right_one_and_the_page_score(browser_page):
     feedback = first.locator(".quiz-feedback")
     expect(feedback).to_have_attribute("role", "status")  # announced
     expect(feedback).to_contain_text("✗ Incorrect")
-    expect(feedback).to_contain_text(QUESTION["explanation"])
-    if "feedback" in QUESTION:
-        picked = QUESTION["options"].index(wrong)
-        expect(feedback).to_contain_text(QUESTION["feedback"][picked])
     expect(option(first, right)).to_be_disabled()
     expect(score).to_have_text(f"Score: 0/{total} correct, 0/{total} on the first try.")
     first.get_by_role("button", name="Try again").click()
     option(first, right).click()
     expect(feedback).to_contain_text("✓ Correct")
+    expect(feedback).to_contain_text(QUESTION["explanation"])
     expect(option(first, right)).to_have_attribute("aria-pressed", "true")
+    expect(first.get_by_role("button", name="Try again")).to_have_count(0)
+    expect(first.get_by_role("button", name="Show answer")).to_have_count(0)
     expect(score).to_have_text(f"Score: 1/{total} correct, 0/{total} on the first try.")
     second = choice(root, 1)
     option(second, wrong_and_right(DATA["choices"][1])[1]).click()
     expect(score).to_have_text(f"Score: 2/{total} correct, 1/{total} on the first try.")
+
+
+def test_a_wrong_pick_shows_only_that_options_feedback(browser_page):
+    root = open_quiz(browser_page)
+    for number, question in enumerate(DATA["choices"]):
+        item, options = choice(root, number), question["options"]
+        feedback = item.locator(".quiz-feedback")
+        for picked, text in enumerate(options):
+            if picked == question["answer"]:
+                continue
+            option(item, text).click()
+            expect(feedback).to_contain_text("✗ Incorrect")
+            expect(feedback).to_contain_text(question["feedback"][picked])
+            shown = feedback.text_content()
+            assert question["explanation"] not in shown, question["id"]
+            assert options[question["answer"]] not in shown, question["id"]
+            others = [
+                line for n, line in enumerate(question["feedback"]) if n != picked
+            ]
+            assert not [line for line in others if line in shown], question["id"]
+            expect(item.locator(".quiz-option.is-right")).to_have_count(0)
+            expect(item.get_by_role("button", name="Show answer")).to_be_visible()
+            item.get_by_role("button", name="Try again").click()
+            expect(feedback).to_have_text("")
+    total = len(DATA["choices"])
+    expect(root.locator(".quiz-score")).to_have_text(
+        f"Score: 0/{total} correct, 0/{total} on the first try."
+    )
+
+
+def test_show_answer_after_a_wrong_pick_gives_the_answer_and_why(browser_page):
+    root = open_quiz(browser_page)
+    item = choice(root)
+    wrong, right = wrong_and_right(QUESTION)
+    option(item, wrong).click()
+    item.get_by_role("button", name="Show answer").click()
+    feedback = item.locator(".quiz-feedback")
+    expect(feedback).to_contain_text("✗ Incorrect")
+    expect(feedback).to_contain_text(f"The answer: {right}")
+    expect(feedback).to_contain_text(QUESTION["explanation"])
+    expect(option(item, right)).to_have_class(re.compile(r"\bis-right\b"))
+    expect(option(item, wrong)).to_have_class(re.compile(r"\bis-wrong\b"))
+    expect(item.get_by_role("button", name="Try again")).to_have_count(0)
+    expect(item.get_by_role("button", name="Show answer")).to_have_count(0)
+    total = len(DATA["choices"])
+    score = f"Score: 0/{total} correct, 0/{total} on the first try."
+    expect(root.locator(".quiz-score")).to_have_text(score)  # shown is not right
+    browser_page.reload()
+    item = choice(browser_page.locator(f'.quiz[data-quiz="{PAGE}"]'))
+    expect(item.locator(".quiz-feedback")).to_contain_text(f"The answer: {right}")
+    expect(item.get_by_role("button", name="Try again")).to_have_count(0)
 
 
 def test_an_explain_prompt_gives_the_hint_then_the_concepts_to_tick(browser_page):
@@ -233,6 +283,30 @@ def focused(page: Page) -> str:
     return page.evaluate("document.activeElement.textContent")
 
 
+def focused_class(page: Page) -> str:
+    """The focused element's first class (Material may add `focus-visible`)."""
+    return page.evaluate("document.activeElement.classList[0]")
+
+
+def test_show_answer_with_the_keyboard_alone(browser_page):
+    root = open_quiz(browser_page)
+    question = DATA["choices"][1]
+    wrong, right = wrong_and_right(question)
+    choice(root).evaluate("el => el.scrollIntoView()")
+    choice(root).locator(".quiz-option").last.focus()  # the question before
+    tab_to(browser_page, wrong, limit=6)
+    browser_page.keyboard.press("Enter")
+    feedback = choice(root, 1).locator(".quiz-feedback")
+    expect(feedback).to_contain_text("✗ Incorrect")
+    assert focused(browser_page) == "Try again"
+    browser_page.keyboard.press("Tab")
+    assert focused(browser_page) == "Show answer"
+    browser_page.keyboard.press("Enter")
+    expect(feedback).to_contain_text(f"The answer: {right}")
+    expect(feedback).to_contain_text(question["explanation"])
+    assert focused_class(browser_page) == "quiz-feedback"  # where the answer is
+
+
 def test_the_quiz_works_with_the_keyboard_alone(browser_page):
     root = open_quiz(browser_page)
     root.locator(".quiz-ui").evaluate("el => el.scrollIntoView()")
@@ -250,6 +324,8 @@ def test_the_quiz_works_with_the_keyboard_alone(browser_page):
     tab_to(browser_page, right, limit=6)
     browser_page.keyboard.press("Enter")
     expect(choice(root).locator(".quiz-feedback")).to_contain_text("✓ Correct")
+    assert focused_class(browser_page) == "quiz-feedback"  # not lost to the page
+    expect(choice(root).get_by_role("button", name="Try again")).to_have_count(0)
     tab_to(browser_page, "Show hint")
     browser_page.keyboard.press("Space")
     expect(root.locator(".quiz-hint").first).to_be_visible()

@@ -47,15 +47,26 @@
     dw: { x0: [2], L: ([w]) => dwL(w) - dwL(dwMin[0]), g: ([w]) => [w ** 3 - w + C], xr: [-2, 2.3], yr: [0, 4], pre: [0.01, 0.4, 0.7] },
   };
 
+  // The points of steps 0 to N; on divergence, the last is the first past 10⁶.
+  const out = (p) => !p.every((v) => abs(v) < 1e6);
   function descend(s, eta) {
     const pts = [s.x0];
-    while (pts.length <= N) {
-      const p = pts[pts.length - 1], g = s.g(p), q = p.map((v, i) => v - eta * g[i]);
-      if (!q.every((v) => abs(v) < 1e6)) break; // diverged
-      pts.push(q);
+    while (pts.length <= N && !out(pts[pts.length - 1])) {
+      const p = pts[pts.length - 1], g = s.g(p);
+      pts.push(p.map((v, i) => v - eta * g[i]));
     }
     return pts;
   }
+
+  // A slider notch (log10 of η, 0.01 apart) as the roundest rate within half a notch:
+  // 10^-0.22 = 0.603 shows as 0.6, so the rates the page names can be set.
+  const notchRate = (v) => {
+    for (const digits of [1, 2]) {
+      const x = +(10 ** v).toPrecision(digits);
+      if (abs(log10(x) - v) <= 0.005) return x;
+    }
+    return +(10 ** v).toPrecision(3);
+  };
 
   // Steps for the loss to fall a millionfold when each step scales it by rho².
   const steps6 = (rho) => Math.ceil(Math.log(1e6) / (-2 * Math.log(rho)));
@@ -74,7 +85,7 @@
 
   function dwStatus(eta, pts) {
     const local = ` Locally, steps settle at a minimum only if η < 2/L'' there (${fmt(2 / dwLam[0])} at the deeper one, ${fmt(2 / dwLam[1])} at the shallower); that says nothing of which minimum a start leads to, nor of far away, where L'' = 3w² − 1 keeps growing.`;
-    if (pts.length <= N) return `Diverging: |w| passed 10⁶ at step ${pts.length}${eta < 2 / dwLam[0] ? ", though η is below both local limits" : ""}. Far from the minima the slope grows like w³: an overshoot lands where the next step is larger still.` + local;
+    if (out(pts[pts.length - 1])) return `Diverging: |w| passed 10⁶ at step ${pts.length - 1}${eta < 2 / dwLam[0] ? ", though η is below both local limits" : ""}. Far from the minima the slope grows like w³: an overshoot lands where the next step is larger still.` + local;
     const w = pts[N][0], i = abs(w - dwMin[0]) < abs(w - dwMin[1]) ? 0 : 1, r = 1 - eta * dwLam[i];
     const which = `${i ? "shallower (local)" : "deeper (global)"} minimum at w = ${fmt(dwMin[i])}`;
     if (abs(w - dwMin[i]) < 1e-3) {
@@ -109,7 +120,9 @@
       const e1 = Math.ceil(log10(hi)), e0 = Math.floor(log10(Math.max(Math.min(...pos, hi / 10), hi * 1e-30)));
       const yt = []; for (let e = e1; e >= e0; e -= Math.ceil((e1 - e0) / 4)) yt.push(10 ** e);
       chart(lossSvg, [0, N], [10 ** e0, 10 ** e1], ["step", "L − L* (log scale)"], [[0, 50, 100], yt], true).path(loss.slice(0, last + 1).map((v, i) => [i, v]), "loss");
-      $(root, ".lrp-info").textContent = `Step ${last} of ${pts.length - 1}: ${two ? `(x, y) = (${p.map(fmt).join(", ")})` : `w = ${fmt(p[0])}`}, L − L* = ${fmt(loss[last])}.`;
+      // No template inside a template: the minifier (rjsmin) drops the inner one's spaces.
+      const where = two ? "(x, y) = (" + p.map(fmt).join(", ") + ")" : "w = " + fmt(p[0]);
+      $(root, ".lrp-info").textContent = `Step ${last} of ${pts.length - 1}: ${where}, L − L* = ${fmt(loss[last])}.`;
     }
 
     function update(v) {
@@ -123,7 +136,7 @@
     }
     const setEta = (v) => { lr.value = log10(v); update(v); };
 
-    lr.addEventListener("input", () => update(+(10 ** +lr.value).toPrecision(3)), { signal });
+    lr.addEventListener("input", () => update(notchRate(+lr.value)), { signal });
     sel.addEventListener("change", () => { stop(); update(eta); }, { signal });
     root.addEventListener("click", (ev) => {
       const b = ev.target.closest("button"), act = b && b.dataset.act;

@@ -93,10 +93,12 @@
     );
   }
 
+  /* A wrong pick shows only that option's feedback, with "Try again" and "Show
+     answer"; the explanation comes with the right answer or with "Show answer". */
   function choice(q, number, saved, persist, changed) {
     const s = (saved[q.id] = obj(saved[q.id]));
     const qid = newId();
-    const feedback = h("div", { class: "quiz-feedback", role: "status" });
+    const feedback = h("div", { class: "quiz-feedback", role: "status", tabindex: -1 });
     const options = shuffle(q.options.map((_, i) => i)).map((i) =>
       button(q.options[i], { class: "quiz-button quiz-option", "data-option": i, onclick: () => pick(i) }),
     );
@@ -109,27 +111,37 @@
         options[0].focus();
       },
     });
+    const reveal = button("Show answer", {
+      class: "quiz-button quiz-reveal",
+      onclick: () => {
+        s.revealed = true;
+        persist();
+        show();
+        feedback.focus();
+      },
+    });
     const pick = (i) => {
       if (typeof s.first !== "boolean") s.first = i === q.answer;
       s.picked = i;
       persist();
       show();
-      retry.focus();
+      (i === q.answer ? feedback : retry).focus();
     };
     const show = () => {
       const p = s.picked;
       const picked = Number.isInteger(p) && p >= 0 && p < q.options.length;
+      const right = picked && p === q.answer;
+      const revealed = picked && s.revealed === true;
       for (const b of options) {
         const i = Number(b.dataset.option);
         b.disabled = picked;
         b.setAttribute("aria-pressed", String(picked && i === p));
-        b.classList.toggle("is-right", picked && i === p && p === q.answer);
-        b.classList.toggle("is-wrong", picked && i === p && p !== q.answer);
+        b.classList.toggle("is-right", (right || revealed) && i === q.answer);
+        b.classList.toggle("is-wrong", picked && i === p && !right);
       }
       feedback.replaceChildren();
-      retry.hidden = !picked;
+      retry.hidden = reveal.hidden = !picked || right || revealed;
       if (picked) {
-        const right = p === q.answer;
         feedback.append(
           h("p", { class: right ? "quiz-right" : "quiz-wrong" },
             h("strong", { text: right ? "✓ Correct" : "✗ Incorrect" })),
@@ -137,7 +149,10 @@
         if (Array.isArray(q.feedback) && q.feedback[p]) {
           feedback.append(h("p", { text: q.feedback[p] }));
         }
-        feedback.append(h("p", { text: q.explanation }));
+        if (revealed) {
+          feedback.append(h("p", {}, h("strong", { text: "The answer: " }), q.options[q.answer]));
+        }
+        if (right || revealed) feedback.append(h("p", { text: q.explanation }));
       }
       changed();
     };
@@ -147,7 +162,7 @@
       h("p", { class: "quiz-question", id: qid, text: `${number}. ${q.question}` }),
       h("div", { class: "quiz-options", role: "group", "aria-labelledby": qid }, ...options),
       feedback,
-      retry,
+      h("div", { class: "quiz-actions" }, retry, reveal),
     );
     show();
     return item;

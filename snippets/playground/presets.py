@@ -72,7 +72,7 @@ def descend(loss_fn, start, lr):
 
 # Where the steps end on the double well depends on the rate, not only on the start.
 ends = {}
-for lr in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.65):
+for lr in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.62, 0.65):
     losses, points = descend(double_well, [2.0], lr)
     w = points[-1][0].item()
     if len(losses) <= STEPS:
@@ -118,9 +118,9 @@ slope = [w**3 - w + TILT for w in (w0, w1)]  # L'(w) at the start and after a st
 # float64. 2-D: the good rate, 0.18, jumps across the steep valley (y changes sign
 # at every step) and still converges; 0.21 diverges slowly, along y only, with
 # all the steps shown. Double well: 0.1 and 0.2 stop in the shallower minimum,
-# 0.3 to 0.6 in the deeper one, 0.65 diverges; the too-high rate, 0.7, is below
-# both local limits, yet its first step lands where the slope is steeper and it
-# blows up within a few steps.
+# 0.3 to 0.6 in the deeper one, 0.62 in the shallower again, 0.65 diverges; the
+# too-high rate, 0.7, is below both local limits, yet its first step lands where
+# the slope is steeper and it blows up within a few steps.
 assert final_gap["1-D quadratic", "good"] == 0.0
 assert all(a * b < 0 for a, b in zip(good_2d_y[:-1], good_2d_y[1:], strict=True))
 assert steps_run["2-D quadratic", "too high"] == STEPS
@@ -133,8 +133,17 @@ assert ends == {
     0.4: "deeper",
     0.5: "deeper",
     0.6: "deeper",
+    0.62: "shallower",
     0.65: "diverged",
 }
+# 0.6 only just: its second step lands a hair left of the hump between the wells
+# (the root of L' between the minima) and rolls to the deeper side; 0.62's lands in
+# the shallower well.
+hump_w = newton_minimum(0.0).item()  # Newton's step finds the root nearest 0
+w1_06, w2_06 = (p[0].item() for p in descend(double_well, [2.0], 0.6)[1][1:3])
+w2_062 = descend(double_well, [2.0], 0.62)[1][2][0].item()
+assert w1_06 < deeper_w < w2_06 < hump_w < shallower_w < w2_062, (w2_06, w2_062)
+assert hump_w - w2_06 < 0.01
 too_high_dw = SURFACES["double well"][3][2]
 assert too_high_dw < deeper_limit < shallower_limit and abs(slope[1]) > abs(slope[0])
 assert blowup_steps < 10
