@@ -89,7 +89,8 @@ HIGHLIGHTED_CODE = {"exclude": [[".highlight"]]}
 # right edge (outside a box that scrolls on its own).
 OVERFLOWING = """() => {
   const width = document.documentElement.clientWidth;
-  const scrolls = (el) => el.closest(".md-typeset__scrollwrap, pre, .highlight, svg");
+  const scrolls = (el) =>
+    el.closest(".md-typeset__scrollwrap, pre, .highlight, .arithmatex, svg");
   const out = [...document.querySelectorAll(".md-content *")]
     .filter((el) => el.getBoundingClientRect().right > width + 1 && !scrolls(el))
     .map((el) => el.tagName.toLowerCase() + "." + [...el.classList].join("."));
