@@ -20,8 +20,7 @@ that the mkdocs-jupyter plugin executes and renders as pages, in the site's styl
   site's code blocks (Material's colours and copy button), text outputs the site's
   output blocks ("Output with torch <version>"), and each figure two files beside
   the page, `<name>-<n>.svg` and `<name>-<n>-dark.svg`, shown as the snippets' are
-  (`#only-light` / `#only-dark`). The few rules the notebook's layout still needs,
-  `labs.css`, are linked from each lab page as `assets/labs/labs-<hash>.css`.
+  (`#only-light` / `#only-dark`). Material's styles are all a lab page needs.
 """
 
 from __future__ import annotations
@@ -71,9 +70,7 @@ FIGURE_RE = re.compile(
     r'<img alt="([^"]*)" src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)'
     r'#only-(light|dark)"\s*/?>'
 )
-CSS_FILE = HOOKS / "labs.css"
-CSS_DIR = "assets/labs"
-_generated: dict[str, str] = {}  # site path -> text (stylesheet, figures), per build
+_figures: dict[str, str] = {}  # site path -> SVG text, for the current build
 
 
 def is_lab(src_uri: str) -> bool:
@@ -191,11 +188,6 @@ def extract_figures(
     return FIGURE_RE.sub(to_file, page_html), files
 
 
-def stylesheet_uri(css: str) -> str:
-    digest = hashlib.sha256(css.encode()).hexdigest()[:10]
-    return f"{CSS_DIR}/labs-{digest}.css"
-
-
 def downloads_html(name: str) -> str:
     links = [
         f'<a class="md-button" href="{name}.ipynb" download>'
@@ -243,7 +235,7 @@ def on_config(config):
 
 
 def on_pre_build(config) -> None:
-    _generated.clear()
+    _figures.clear()
 
 
 def on_files(files: Files, config) -> Files:
@@ -274,17 +266,12 @@ def on_page_content(html_text: str, page, config, files) -> str:
     page_dir = posixpath.dirname(page.file.dest_uri)
     stem = download_dir(page.file.src_uri, config.use_directory_urls) + f"/{name}"
     html_text, figures = extract_figures(html_text, stem, page_dir)
-    _generated.update(figures)
-    css = CSS_FILE.read_text(encoding="utf-8")
-    uri = stylesheet_uri(css)
-    _generated[uri] = css
-    href = posixpath.relpath(uri, page_dir)
-    html_text = f'<link rel="stylesheet" href="{href}">\n' + html_text
+    _figures.update(figures)
     return add_downloads(html_text, name)
 
 
 def on_post_build(config) -> None:
-    for uri, text in _generated.items():
+    for uri, svg in _figures.items():
         path = Path(config.site_dir) / uri
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_text(svg, encoding="utf-8")
