@@ -172,14 +172,12 @@ def extract_figures(
     `<stem>-<n>-dark.svg` (numbered in page order), and those files' site paths and
     SVG text; `page_dir` is the folder of the page's HTML."""
     files: dict[str, str] = {}
-    numbers = itertools.count(1)
     number = 0
 
     def to_file(match: re.Match) -> str:
         nonlocal number
         alt, data, variant = match.groups()
-        if variant == "light":
-            number = next(numbers)
+        number += variant == "light"  # each light one starts a figure
         uri = f"{stem}-{number}" + ("-dark" if variant == "dark" else "") + ".svg"
         files[uri] = base64.b64decode(data).decode()
         src = posixpath.relpath(uri, page_dir or ".")

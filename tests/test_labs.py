@@ -180,6 +180,18 @@ def test_every_lab_offers_a_notebook_without_outputs_and_its_script(built_site, 
     assert f"python {lab.stem}.py" in html
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_reader_sees_the_figures_of_their_colour_scheme(browser_page, scheme):
+    browser_page.emulate_media(color_scheme=scheme)
+    browser_page.goto("labs/schedules-compared/", wait_until="load")
+    shown = browser_page.eval_on_selector_all(
+        ".jupyter-wrapper img",
+        "imgs => imgs.filter(i => i.checkVisibility()).map(i => i.getAttribute('src'))",
+    )
+    suffix = "-dark.svg#only-dark" if scheme == "dark" else "-[12].svg#only-light"
+    assert len(shown) == 2 and all(re.search(f"{suffix}$", src) for src in shown)
+
+
 def test_lab_pages_load_nothing_from_another_host(built_site):
     for lab in LABS:
         html = page(built_site, lab)
