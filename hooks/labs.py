@@ -1,33 +1,36 @@
 """MkDocs hook for the labs: `docs/labs/<name>.py`, jupytext percent-format files
-that the mkdocs-jupyter plugin executes and renders as pages.
+that the mkdocs-jupyter plugin executes and renders as pages, in the site's style.
 
+- `on_config` gives mkdocs-jupyter a kernel of its own, `lr-site-labs` (a kernelspec
+  written under `.cache/jupyter/`), that runs `lab_kernel.py` before a lab's first
+  cell: figures in the site's figure style, each as a light and a dark SVG. The lab
+  files stay plain notebooks: a downloaded one draws with matplotlib's defaults.
+- mkdocs-jupyter caches executed notebooks keyed by their source only, under a
+  folder relative to the working directory. `on_config` moves its cache to
+  `.cache/mkdocs-jupyter/<digest>/` beside mkdocs.yml, named after the versions of
+  the packages that shape a lab's output and the files that draw its figures, so
+  upgrading torch or changing the figure style re-runs the labs.
 - `on_files` adds a notebook generated from each lab, `<name>.ipynb` (nbformat 4, no
   outputs), next to the copy of `<name>.py` that mkdocs-jupyter's `include_source`
   puts beside the page. Nothing generated is committed.
-- `on_page_content` adds the two download links under the lab's title, and removes
-  the scripts nbconvert's template adds to load MathJax and Mermaid from a CDN: the
-  site makes no request to another host. Any other script that names another host
-  fails the build.
-- Figures get alt text from the titles and axis labels their cell sets, instead of
-  nbconvert's "No description has been provided for this image".
-- mkdocs-jupyter caches executed notebooks keyed by their source only, under a
-  folder relative to the working directory. `on_config` moves its cache to
-  `.cache/mkdocs-jupyter/<versions>/` beside mkdocs.yml, named after the versions of
-  the packages that shape a lab's output, so upgrading torch re-runs the labs.
-- The notebook styles (about 590 kB that nbconvert inlines into every lab page) move
-  to one shared file, `assets/labs/notebook-<hash>.css`, written after the build and
-  linked from each lab page, so a reader downloads them once. The file ends with
-  `SITE_CSS`: code in a lab takes the colours of the site's other code blocks
-  (Material's variables, which follow the light/dark toggle and pass the contrast
-  checks), instead of JupyterLab's.
+- `on_page_content` keeps the notebook itself and drops nbconvert's page header:
+  its 590 kB of JupyterLab styles, its copy-button script and the scripts that load
+  MathJax and Mermaid from a CDN (the site makes no request to another host; any
+  other script that names another host fails the build). Code cells become the
+  site's code blocks (Material's colours and copy button), text outputs the site's
+  output blocks ("Output with torch <version>"), and each figure two files beside
+  the page, `<name>-<n>.svg` and `<name>-<n>-dark.svg`, shown as the snippets' are
+  (`#only-light` / `#only-dark`). Material's styles are all a lab page needs.
 """
 
 from __future__ import annotations
 
+import base64
 import fnmatch
 import hashlib
-import html
 import itertools
+import json
+import os
 import posixpath
 import re
 from importlib.metadata import version
@@ -38,57 +41,36 @@ import nbformat
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
+HOOKS = Path(__file__).resolve().parent
 LAB_PATTERN = "labs/*.py"  # as mkdocs-jupyter's `include` in mkdocs.yml
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
-
-# nbconvert's templates mark these blocks with comments; each loads a CDN script.
-REMOTE_BLOCKS = [
-    re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S),
-    re.compile(
-        r'<script type="module">(?:(?!</script>).)*?mermaid.*?'
-        r"<!-- End of mermaid configuration -->",
-        re.S,
-    ),
-]
-# Packages whose version changes what a lab prints or draws.
+KERNEL = "lr-site-labs"  # the build's kernel: a lab's figures in the site's style
+KERNEL_SETUP = HOOKS / "lab_kernel.py"
+# Packages whose version changes what a lab prints or draws, and the files that
+# draw its figures.
 OUTPUT_PACKAGES = ("torch", "scikit-learn", "matplotlib", "numpy", "nbconvert")
-SOURCE_RE = re.compile(r'<div [^>]*class="clipboard-copy-txt"[^>]*>(.*?)</div>', re.S)
-NO_ALT = 'alt="No description has been provided for this image"'
-LABEL_RE = re.compile(
-    r"\b(set_title|suptitle|set_xlabel|set_ylabel)\(\s*(['\"])(.+?)\2\s*[,)]"
-)
-# Material's syntax colours (its .highlight rules) for nbconvert's .highlight-ipynb.
-TOKEN_COLOURS = {
-    "operator": "o ow",
-    "punctuation": "p",
-    "string": "cpf l s s1 s2 sb sc si ss",
-    "special": "cp se sh sr sx",
-    "number": "il m mb mf mh mi mo",
-    "keyword": "k kd kn kp kr kt nd ni nl nt",  # codespell:ignore nd
-    "name": "kc n",
-    "constant": "bp nb no",
-    "function": "nc ne nf nn",
-    "comment": "c c1 ch cm cs sd",
-    "variable": "na nv vc vg vi",
-    "generic": "ge gh go gp gr gs gt gu",
-}
-CODE = ".jupyter-wrapper .highlight-ipynb"
-SITE_CSS = "\n".join(
-    [
-        f"{CODE}, {CODE} pre {{ background-color: var(--md-code-bg-color);"
-        " color: var(--md-code-fg-color); }",
-        *(
-            ", ".join(f"{CODE} .{token}" for token in tokens.split())
-            + f" {{ color: var(--md-code-hl-{kind}-color); font-style: normal; }}"
-            for kind, tokens in TOKEN_COLOURS.items()
-        ),
-    ]
-)
-STYLE_RE = re.compile(r'<style type="text/css">(.*?)</style>', re.S)
-CSS_DIR = "assets/labs"
-_stylesheets: dict[str, str] = {}  # site path -> CSS, for the current build
+FIGURE_FILES = (KERNEL_SETUP, HOOKS / "snippet_worker.py", HOOKS / "figure.mplstyle")
+WRAPPER = '<div class="jupyter-wrapper">'  # nbconvert's notebook starts here
 SCRIPT_RE = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
 REMOTE_RE = re.compile(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}", re.I)
+CODE_RE = re.compile(
+    r'<div class="highlight-ipynb hl-python"><pre>(.*?)</pre></div>', re.S
+)
+COPY_RE = re.compile(
+    r'<div class="zeroclipboard-container">.*?</clipboard-copy>\s*</div>'
+    r'|<div [^>]*class="clipboard-copy-txt"[^>]*>.*?</div>',
+    re.S,
+)
+TEXT_OUTPUT_RE = re.compile(
+    r'(<div class="jp-RenderedText jp-OutputArea-output" data-mime-type="text/plain")'
+    r"[^>]*>\s*<pre>(.*?)</pre>",
+    re.S,
+)
+FIGURE_RE = re.compile(
+    r'<img alt="([^"]*)" src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)'
+    r'#only-(light|dark)"\s*/?>'
+)
+_figures: dict[str, str] = {}  # site path -> SVG text, for the current build
 
 
 def is_lab(src_uri: str) -> bool:
@@ -96,7 +78,7 @@ def is_lab(src_uri: str) -> bool:
 
 
 def download_dir(src_uri: str, use_directory_urls: bool) -> str:
-    """Where the page's downloads live: the folder of its index.html."""
+    """Where the page's downloads and figures live: the folder of its index.html."""
     stem = src_uri.removesuffix(".py")
     return stem if use_directory_urls else posixpath.dirname(stem)
 
@@ -116,66 +98,92 @@ def to_notebook(source: str) -> str:
 
 
 def cache_dir(config_dir: str | Path) -> str:
-    """mkdocs-jupyter's cache folder for the installed versions of OUTPUT_PACKAGES."""
-    versions = "-".join(f"{name}{version(name)}" for name in OUTPUT_PACKAGES)
-    digest = hashlib.sha256(versions.encode()).hexdigest()[:12]
-    return str(Path(config_dir) / ".cache" / "mkdocs-jupyter" / digest)
+    """mkdocs-jupyter's cache folder for the installed versions of OUTPUT_PACKAGES
+    and the current FIGURE_FILES."""
+    digest = hashlib.sha256()
+    for name in OUTPUT_PACKAGES:
+        digest.update(f"{name}{version(name)}\n".encode())
+    for path in FIGURE_FILES:
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return str(Path(config_dir) / ".cache" / "mkdocs-jupyter" / digest.hexdigest()[:12])
 
 
-def figure_alt(source: str) -> str:
-    """Alt text for the figures a cell draws: its titles, then its axis labels."""
-    found: dict[str, list[str]] = {}
-    for call, _, text in LABEL_RE.findall(source):
-        kind = "title" if call in ("set_title", "suptitle") else call[4]
-        found.setdefault(kind, []).append(text)
-    parts = ["; ".join(found.get("title", ["Figure"]))]
-    for axis in ("x", "y"):
-        if axis in found:
-            labels = ", ".join(dict.fromkeys(found[axis]))
-            parts.append(f"{axis} axis: {labels}")
-    return ". ".join(parts)
+def write_kernelspec(folder: Path) -> Path:
+    """The build's kernel, `folder/kernels/lr-site-labs/kernel.json`: ipykernel that
+    runs KERNEL_SETUP first. Returns `folder`, for JUPYTER_PATH."""
+    spec = {
+        "argv": [
+            "python",  # jupyter_client runs it with the build's own Python
+            *("-m", "ipykernel_launcher", "-f", "{connection_file}"),
+            f"--IPKernelApp.exec_files={KERNEL_SETUP}",
+        ],
+        "display_name": "Python 3 (the site's figure style)",
+        "language": "python",
+    }
+    path = folder / "kernels" / KERNEL / "kernel.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(spec, indent=1) + "\n"
+    if not path.is_file() or path.read_text() != text:
+        path.write_text(text)
+    return folder
 
 
-def add_alt_text(page_html: str) -> str:
-    """Each figure's generic alt text replaced by one made from its cell's code."""
-    sources = [
-        (m.end(), html.unescape(m.group(1))) for m in SOURCE_RE.finditer(page_html)
-    ]
-    pieces, last = [], 0
-    for match in re.finditer(re.escape(NO_ALT), page_html):
-        source = next(
-            (text for end, text in reversed(sources) if end < match.start()), ""
-        )
-        alt = html.escape(figure_alt(source), quote=True)
-        pieces += [page_html[last : match.start()], f'alt="{alt}"']
-        last = match.end()
-    return "".join(pieces) + page_html[last:]
-
-
-def strip_remote_scripts(page_html: str) -> str:
-    """The page without the CDN-loading blocks; an error for any other script that
-    names another host."""
-    for block in REMOTE_BLOCKS:
-        page_html = block.sub("", page_html)
-    for script in SCRIPT_RE.findall(page_html):
+def notebook_body(page_html: str) -> str:
+    """The notebook without nbconvert's page header (its styles, its copy-button
+    script, MathJax and Mermaid from a CDN); an error for any script left in the
+    notebook that names another host."""
+    start = page_html.find(WRAPPER)
+    body = page_html if start == -1 else page_html[start:]
+    for script in SCRIPT_RE.findall(body):
         if REMOTE_RE.search(script):
             raise ValueError(f"a script loads from another host: {script[:200]!r}")
-    return page_html
+    return body
 
 
-def extract_styles(page_html: str) -> tuple[str, str]:
-    """The page without its notebook <style> blocks (before the notebook itself),
-    and their CSS joined."""
-    head_end = page_html.find('<div class="jupyter-wrapper">')
-    head_end = len(page_html) if head_end == -1 else head_end
-    head, body = page_html[:head_end], page_html[head_end:]
-    css = "\n".join(block.strip() for block in STYLE_RE.findall(head))
-    return STYLE_RE.sub("", head) + body, css and f"{css}\n{SITE_CSS}\n"
+def site_code_blocks(page_html: str) -> str:
+    """Code cells as the site's code blocks: Material colours them and adds its copy
+    button, so nbconvert's copy button and the hidden copy of the source go."""
+    page_html = COPY_RE.sub("", page_html)
+    return CODE_RE.sub(
+        lambda m: (
+            '<div class="language-python highlight"><pre><span></span><code>'
+            + m.group(1).removeprefix("<span></span>")
+            + "</code></pre></div>"
+        ),
+        page_html,
+    )
 
 
-def stylesheet_uri(css: str) -> str:
-    digest = hashlib.sha256(css.encode()).hexdigest()[:10]
-    return f"{CSS_DIR}/notebook-{digest}.css"
+def label_outputs(page_html: str, title: str) -> str:
+    """Each text output as the site's output block, titled like the snippets'."""
+    return TEXT_OUTPUT_RE.sub(
+        lambda m: (
+            f'{m.group(1)}><div class="highlight"><span class="filename">'
+            f"{title}</span><pre><span></span><code>{m.group(2)}</code></pre></div>"
+        ),
+        page_html,
+    )
+
+
+def extract_figures(
+    page_html: str, stem: str, page_dir: str
+) -> tuple[str, dict[str, str]]:
+    """The page with each figure's data URI replaced by a file, `<stem>-<n>.svg` and
+    `<stem>-<n>-dark.svg` (numbered in page order), and those files' site paths and
+    SVG text; `page_dir` is the folder of the page's HTML."""
+    files: dict[str, str] = {}
+    number = 0
+
+    def to_file(match: re.Match) -> str:
+        nonlocal number
+        alt, data, variant = match.groups()
+        number += variant == "light"  # each light one starts a figure
+        uri = f"{stem}-{number}" + ("-dark" if variant == "dark" else "") + ".svg"
+        files[uri] = base64.b64decode(data).decode()
+        src = posixpath.relpath(uri, page_dir or ".")
+        return f'<img alt="{alt}" loading="lazy" src="{src}#only-{variant}">'
+
+    return FIGURE_RE.sub(to_file, page_html), files
 
 
 def downloads_html(name: str) -> str:
@@ -197,18 +205,35 @@ def add_downloads(page_html: str, name: str) -> str:
     return page_html[:end] + downloads_html(name) + page_html[end:]
 
 
+CELL_ID_RE = re.compile(r'id="cell-id=[0-9a-f-]+"')
+
+
+def number_cells(page_html: str) -> str:
+    """jupytext gives cells random ids on every read, and nbconvert writes them into
+    the page; number them instead, so two builds give the same bytes."""
+    numbers = itertools.count(1)
+    return CELL_ID_RE.sub(lambda _: f'id="cell-{next(numbers)}"', page_html)
+
+
 # ---------------------------------------------------------------- MkDocs events
 
 
 def on_config(config):
     jupyter = config.plugins.get("mkdocs-jupyter")
-    if jupyter is not None and jupyter.config["cache"]:
-        jupyter.config["cache_dir"] = cache_dir(Path(config.config_file_path).parent)
+    if jupyter is None:
+        return config
+    project = Path(config.config_file_path).parent
+    kernels = write_kernelspec(project / ".cache" / "jupyter")
+    paths = [str(kernels), *filter(None, [os.environ.get("JUPYTER_PATH")])]
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
+    jupyter.config["kernel_name"] = KERNEL
+    if jupyter.config["cache"]:
+        jupyter.config["cache_dir"] = cache_dir(project)
     return config
 
 
 def on_pre_build(config) -> None:
-    _stylesheets.clear()
+    _figures.clear()
 
 
 def on_files(files: Files, config) -> Files:
@@ -225,36 +250,26 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
-CELL_ID_RE = re.compile(r'id="cell-id=[0-9a-f-]+"')
-
-
-def number_cells(page_html: str) -> str:
-    """jupytext gives cells random ids on every read, and nbconvert writes them into
-    the page; number them instead, so two builds give the same bytes."""
-    numbers = itertools.count(1)
-    return CELL_ID_RE.sub(lambda _: f'id="cell-{next(numbers)}"', page_html)
-
-
 def on_page_content(html_text: str, page, config, files) -> str:
     if not is_lab(page.file.src_uri):
         return html_text
     name = posixpath.basename(page.file.src_uri).removesuffix(".py")
     try:
-        html_text = strip_remote_scripts(html_text)
+        html_text = notebook_body(html_text)
     except ValueError as err:
         raise PluginError(f"{page.file.src_uri}: {err}") from None
-    html_text = number_cells(add_alt_text(html_text))
-    html_text, css = extract_styles(html_text)
-    if css:
-        uri = stylesheet_uri(css)
-        _stylesheets[uri] = css
-        href = posixpath.relpath(uri, posixpath.dirname(page.file.dest_uri))
-        html_text = f'<link rel="stylesheet" href="{href}">\n' + html_text
+    html_text = site_code_blocks(number_cells(html_text))
+    html_text = html_text.replace('class="anchor-link"', 'class="headerlink"')
+    html_text = label_outputs(html_text, f"Output with torch {version('torch')}")
+    page_dir = posixpath.dirname(page.file.dest_uri)
+    stem = download_dir(page.file.src_uri, config.use_directory_urls) + f"/{name}"
+    html_text, figures = extract_figures(html_text, stem, page_dir)
+    _figures.update(figures)
     return add_downloads(html_text, name)
 
 
 def on_post_build(config) -> None:
-    for uri, css in _stylesheets.items():
+    for uri, svg in _figures.items():
         path = Path(config.site_dir) / uri
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(css, encoding="utf-8")
+        path.write_text(svg, encoding="utf-8")

@@ -1,5 +1,7 @@
-"""The labs (docs/labs/*.py): every one executes at build and shows its outputs, each
-page offers a real notebook and the script, and a failing cell fails the build.
+"""The labs (docs/labs/*.py): every one executes at build and shows its outputs in
+the site's style (figures in light and dark, labelled outputs, no notebook
+stylesheet), each page offers a real notebook and the script, and a failing cell
+fails the build.
 
 The labs run once per test session, in the `built_site` build (mkdocs-jupyter's
 `execute: true`); these tests read what that build made instead of running them
@@ -8,9 +10,12 @@ again. Lab 3 asserts in its own cells that a resumed run continues exactly.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
+from importlib.metadata import version
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import jupytext
 import labs
@@ -21,7 +26,16 @@ from conftest import ROOT, mkdocs_build
 
 LABS = sorted((ROOT / "docs" / "labs").glob("*.py"))
 EXPECTED_LABS = {"find-lr", "schedules-compared", "plateaus-and-resuming"}
-FIGURE = re.compile(r'<img alt="([^"]*)"[^>]*src="data:image/png;base64,')
+FIGURE = re.compile(
+    r'<img alt="([^"]*)" loading="lazy" src="([^"#]+)#only-(light|dark)">'
+)
+TEXT_OUTPUT = re.compile(
+    r'data-mime-type="text/plain"><div class="highlight">(.*?)</div>', re.S
+)
+OUTPUT_TITLE = f'<span class="filename">Output with torch {version("torch")}</span>'
+TEXT_FILL = re.compile(r"<text [^>]*fill: (#[0-9a-f]{6})")
+INK, BLUE = "#24292f", "#0072b2"  # figure.mplstyle's text colour, first line colour
+PAGE_BUDGET = 500_000  # bytes, before compression: the page and all it loads
 
 
 def page(site: Path, lab: Path) -> str:
@@ -41,13 +55,98 @@ def test_every_lab_page_shows_its_outputs_and_every_figure(built_site, lab):
     source = lab.read_text()
     # Executed: every print and every figure of the source has its output.
     assert "jp-OutputArea-output" in html
-    figures = FIGURE.findall(html)
-    assert len(figures) == source.count("plt.show()") > 0
-    for alt in figures:
-        assert "No description" not in alt and " axis: " in alt
+    light = [alt for alt, _, variant in FIGURE.findall(html) if variant == "light"]
+    assert len(light) == source.count("plt.show()") > 0
+    for alt in light:
+        assert alt.startswith("Figure. ") and " against " in alt, alt
+    assert "data:image/" not in html, "a figure left inline (not the site's style)"
     # No error, no warning, nothing on stderr.
     assert "application/vnd.jupyter.stderr" not in html
     assert "Traceback" not in html
+
+
+@pytest.mark.parametrize("lab", LABS, ids=lambda p: p.stem)
+def test_every_lab_figure_has_a_dark_variant_in_the_site_style(built_site, lab):
+    html = page(built_site, lab)
+    figures = FIGURE.findall(html)
+    pairs = list(zip(figures[::2], figures[1::2], strict=True))
+    assert pairs
+    for (alt, light, first), (dark_alt, dark, second) in pairs:
+        assert (first, second) == ("light", "dark") and alt == dark_alt
+        assert dark == light.removesuffix(".svg") + "-dark.svg"
+        light_svg = (built_site / "labs" / lab.stem / light).read_text()
+        dark_svg = (built_site / "labs" / lab.stem / dark).read_text()
+        for svg in (light_svg, dark_svg):
+            assert svg.startswith("<?xml") and "<svg" in svg
+        # figure.mplstyle: its fonts, its ink for text and the first colour of its
+        # palette; the dark variant draws both lighter.
+        assert "'DejaVu Sans', 'Helvetica', 'Arial'" in light_svg
+        assert set(TEXT_FILL.findall(light_svg)) == {INK}
+        assert INK not in TEXT_FILL.findall(dark_svg)
+        assert f"stroke: {BLUE}" in light_svg and BLUE not in dark_svg
+    # Material shows one of each pair: the dark variant only in dark mode.
+    css = next((built_site / "assets" / "stylesheets").glob("main.*.min.css"))
+    assert 'img[src$="#only-dark"]' in css.read_text()
+
+
+@pytest.mark.parametrize("lab", LABS, ids=lambda p: p.stem)
+def test_every_lab_output_is_labelled_like_a_snippet_output(built_site, lab):
+    html = page(built_site, lab)
+    outputs = TEXT_OUTPUT.findall(html)
+    assert outputs and html.count('data-mime-type="text/plain"') == len(outputs)
+    for block in outputs:
+        assert block.startswith(OUTPUT_TITLE), block[:200]
+    assert "<pre>" not in re.sub(r"<pre><span></span><code>", "", html), (
+        "a bare <pre> (an unlabelled output or an unstyled code cell)"
+    )
+
+
+def local_assets(page_file: Path, site: Path) -> dict[Path, int]:
+    """Bytes of every file of `site` that the page loads: its stylesheets, icons,
+    scripts, images (of a light/dark pair the heavier: the browser loads one), and
+    what the stylesheets load in turn."""
+    html = page_file.read_text()
+    wanted: list[Path] = []
+
+    def add(base: Path, ref: str) -> None:
+        parts = urlsplit(ref)
+        if not (parts.scheme or parts.netloc) and parts.path:
+            wanted.append((base.parent / unquote(parts.path)).resolve())
+
+    for tag in re.findall(r"<(?:link|script|img)\b[^>]*>", html):
+        if tag.startswith("<link") and not re.search(r'rel="(stylesheet|icon)"', tag):
+            continue  # canonical, prev, next: addresses, not downloads
+        if ref := re.search(r'\b(?:src|href)="([^"]+)"', tag):
+            if not ref.group(1).endswith("-dark.svg#only-dark"):
+                add(page_file, ref.group(1))
+    sizes: dict[Path, int] = {}
+    while wanted:
+        path = wanted.pop()
+        if path in sizes or not path.is_file():
+            continue
+        assert site.resolve() in path.parents, path
+        sizes[path] = path.stat().st_size
+        dark = path.with_name(path.stem + "-dark.svg")
+        if path.suffix == ".svg" and dark.is_file():
+            sizes[path] = max(sizes[path], dark.stat().st_size)
+        if path.suffix == ".css":
+            for ref in re.findall(r"url\(['\"]?([^'\")]+)", path.read_text()):
+                add(path, ref)
+    return sizes
+
+
+def test_every_lab_page_with_all_it_loads_stays_under_500_kb(built_site):
+    weights = {}
+    for lab in LABS:
+        page_file = built_site / "labs" / lab.stem / "index.html"
+        assets = local_assets(page_file, built_site)
+        assert any(p.name.startswith("main.") for p in assets)  # Material's CSS
+        assert any(p.name.startswith("bundle.") for p in assets)  # and its JS
+        assert sum(p.suffix == ".svg" for p in assets) == lab.read_text().count(
+            "plt.show()"
+        )
+        weights[lab.stem] = page_file.stat().st_size + sum(assets.values())
+    assert max(weights.values()) < PAGE_BUDGET, weights
 
 
 def test_lab_three_shows_that_the_resumed_run_continues_exactly(built_site):
@@ -81,6 +180,18 @@ def test_every_lab_offers_a_notebook_without_outputs_and_its_script(built_site, 
     assert f"python {lab.stem}.py" in html
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_reader_sees_the_figures_of_their_colour_scheme(browser_page, scheme):
+    browser_page.emulate_media(color_scheme=scheme)
+    browser_page.goto("labs/schedules-compared/", wait_until="load")
+    shown = browser_page.eval_on_selector_all(
+        ".jupyter-wrapper img",
+        "imgs => imgs.filter(i => i.checkVisibility()).map(i => i.getAttribute('src'))",
+    )
+    suffix = "-dark.svg#only-dark" if scheme == "dark" else "-[12].svg#only-light"
+    assert len(shown) == 2 and all(re.search(f"{suffix}$", src) for src in shown)
+
+
 def test_lab_pages_load_nothing_from_another_host(built_site):
     for lab in LABS:
         html = page(built_site, lab)
@@ -92,19 +203,24 @@ def test_lab_pages_load_nothing_from_another_host(built_site):
             assert cdn not in html.lower(), f"{lab.stem} mentions {cdn}"
 
 
-def test_notebook_styles_are_one_shared_file_not_inlined(built_site):
-    links = {
-        re.search(
-            r'<link rel="stylesheet" href="([^"]*notebook-[^"]+\.css)"',
-            page(built_site, lab),
-        ).group(1)
-        for lab in LABS
-    }
-    assert len(links) == 1
-    css = built_site / "labs" / "find-lr" / links.pop()
-    assert css.resolve().is_file() and css.stat().st_size > 100_000
+def test_lab_pages_carry_no_notebook_stylesheet_or_script(built_site):
     for lab in LABS:
-        assert len(page(built_site, lab)) < 400_000, f"{lab.stem} page too heavy"
+        html = page(built_site, lab)
+        assert "<style" not in html and "jp-RenderedHTMLCommon{" not in html
+        assert not re.search(r'<link rel="stylesheet" href="[^"]*(notebook|labs)', html)
+        assert "clipboard-copy" not in html and "ClipboardCopyElement" not in html
+        # Code cells are the site's code blocks, so Material gives them its copy
+        # button and colours.
+        assert '<div class="language-python highlight"><pre><span></span><code>' in html
+        assert "highlight-ipynb" not in html
+
+
+def test_the_labs_depend_on_nothing_of_the_site():
+    """The build's kernel styles the figures; a downloaded lab runs on its own."""
+    for lab in LABS:
+        source = lab.read_text()
+        for name in ("snippet_worker", "lab_kernel", "hooks", "figure.mplstyle"):
+            assert name not in source, f"{lab.name} uses the site's {name}"
 
 
 # ------------------------------------------------------------------ the hook
@@ -125,16 +241,50 @@ def test_cell_ids_in_the_page_do_not_change_from_build_to_build():
 def test_a_script_from_another_host_fails_instead_of_reaching_the_reader():
     cdn = '<script src="https://cdn.example.org/x.js"></script>'
     with pytest.raises(ValueError, match="another host"):
-        labs.strip_remote_scripts(f"<p>text</p>{cdn}")
-    mathjax = "<!-- Load mathjax -->\n<script src='//x.org/m.js'></script>\n"
-    mathjax += "<!-- End of mathjax configuration -->"
-    assert labs.strip_remote_scripts(f"<p>a</p>{mathjax}") == "<p>a</p>"
+        labs.notebook_body(f"{labs.WRAPPER}<p>text</p>{cdn}")
+    header = "<style>.jp-Cell{}</style><!-- Load mathjax --><script src='//x.org/m.js'>"
+    header += "</script>"
+    assert labs.notebook_body(f"{header}{labs.WRAPPER}<p>a</p>") == (
+        f"{labs.WRAPPER}<p>a</p>"
+    )
 
 
-def test_figure_alt_text_comes_from_titles_and_axis_labels():
-    code = 'ax.set_title("Loss")\nax.set_xlabel("epoch")\nax.set_ylabel("loss")\n'
-    assert labs.figure_alt(code) == "Loss. x axis: epoch. y axis: loss"
-    assert labs.figure_alt("plt.plot(x)") == "Figure"
+def test_a_text_output_gets_the_title_of_a_snippet_output():
+    output = (
+        '<div class="jp-RenderedText jp-OutputArea-output" '
+        'data-mime-type="text/plain" tabindex="0">\n<pre>loss 0.5\n</pre>\n</div>'
+    )
+    assert labs.label_outputs(output, "Output with torch 9") == (
+        '<div class="jp-RenderedText jp-OutputArea-output" data-mime-type="text/plain">'
+        '<div class="highlight"><span class="filename">Output with torch 9</span>'
+        "<pre><span></span><code>loss 0.5\n</code></pre></div>\n</div>"
+    )
+
+
+def test_figures_move_to_numbered_files_beside_the_page():
+    def img(svg: str, variant: str) -> str:
+        data = base64.b64encode(svg.encode()).decode()
+        return f'<img alt="A" src="data:image/svg+xml;base64,{data}#only-{variant}">'
+
+    page_html = "".join(
+        img(f"<svg>{n}</svg>", v) for n in (1, 2) for v in ("light", "dark")
+    )
+    html, files = labs.extract_figures(page_html, "labs/x/x", "labs/x")
+    assert files == {
+        "labs/x/x-1.svg": "<svg>1</svg>",
+        "labs/x/x-1-dark.svg": "<svg>1</svg>",
+        "labs/x/x-2.svg": "<svg>2</svg>",
+        "labs/x/x-2-dark.svg": "<svg>2</svg>",
+    }
+    assert html.count('<img alt="A" loading="lazy" src="x-') == 4
+    assert 'src="x-2-dark.svg#only-dark"' in html and "data:" not in html
+
+
+def test_the_build_kernel_runs_the_figure_setup_first(tmp_path):
+    folder = labs.write_kernelspec(tmp_path)
+    spec = json.loads((folder / "kernels" / labs.KERNEL / "kernel.json").read_text())
+    assert spec["argv"][-1] == f"--IPKernelApp.exec_files={labs.KERNEL_SETUP}"
+    assert labs.KERNEL_SETUP.is_file()
 
 
 def test_downloads_sit_beside_the_page_with_or_without_directory_urls():

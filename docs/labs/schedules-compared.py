@@ -192,7 +192,6 @@ ax_loss.set_ylabel("training loss (log scale)")
 ax_loss.set_yscale("log")
 ax_acc.set_xlabel("epoch")
 ax_acc.set_ylabel("validation accuracy (%)")
-ax_acc.set_ylim(85, 100)
 for ax in (ax_loss, ax_acc):
     ax.grid(True, alpha=0.3)
     ax.legend()

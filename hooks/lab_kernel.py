@@ -1,0 +1,44 @@
+"""Run by the kernel that executes a lab during the site build, before the lab's
+first cell (hooks/labs.py gives that kernel `--IPKernelApp.exec_files`). It is not
+part of a lab: the downloaded notebook and script draw with matplotlib's defaults.
+
+It draws the labs as the snippet runner draws snippets: the site's figure style
+(figure.mplstyle), and each figure that `plt.show()` shows becomes a light and a
+dark SVG, with alt text from its title, axis labels and legend. Both go out as one
+HTML output, `<img>` tags with data URIs ending in `#only-light` / `#only-dark`;
+hooks/labs.py moves them into files beside the page.
+"""
+
+import base64
+import html
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import matplotlib.pyplot as plt  # noqa: E402 - after the path: the inline backend loads
+import snippet_worker  # noqa: E402
+from IPython.display import HTML, display  # noqa: E402
+
+plt.style.use(snippet_worker.STYLE_FILE)
+plt.rcParams["svg.hashsalt"] = snippet_worker.SVG_SALT
+
+
+def _img(svg: str, alt: str, variant: str) -> str:
+    data = base64.b64encode(svg.encode()).decode()
+    return f'<img alt="{alt}" src="data:image/svg+xml;base64,{data}#only-{variant}">'
+
+
+def show(*_args, **_kwargs) -> None:
+    """Every open figure as a light and a dark image, then closed."""
+    for number in plt.get_fignums():
+        figure = plt.figure(number)
+        alt = html.escape(snippet_worker._describe(figure)["alt"], quote=True)
+        light = snippet_worker._svg(figure)
+        snippet_worker._recolour_for_dark(figure)
+        dark = snippet_worker._svg(figure)
+        display(HTML(_img(light, alt, "light") + "\n" + _img(dark, alt, "dark")))
+    plt.close("all")
+
+
+plt.show = show
