@@ -116,6 +116,9 @@ def write_kernelspec(folder: Path) -> Path:
             "python",  # jupyter_client runs it with the build's own Python
             *("-m", "ipykernel_launcher", "-f", "{connection_file}"),
             f"--IPKernelApp.exec_files={KERNEL_SETUP}",
+            # Its own log only warns that a local kernel talks over TCP; a failing
+            # cell still fails the build (allow_errors: false).
+            "--IPKernelApp.log_level=ERROR",
         ],
         "display_name": "Python 3 (the site's figure style)",
         "language": "python",

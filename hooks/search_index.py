@@ -1,9 +1,10 @@
 """MkDocs hook: search indexes the prose, not code, outputs or quiz answers.
 
 Material's search skips an element with `data-search-exclude`. Every code block
-(snippets and fenced code with their outputs), every lab cell's output and every
-quiz gets it here, in one place, so a query finds the section that explains a
-concept instead of each code block that names it, and quiz answers stay unspoiled.
+(snippets, fenced code and lab cells, with their outputs), a snippet's folded code
+and every quiz get it here, in one place, so a query finds the section that
+explains a concept instead of each code block that names it, and quiz answers stay
+unspoiled. Labs rank after the page that explains the concept they apply.
 
 Material's parser ends an excluded element at the first closing tag of the same
 name, so the attribute goes on elements with no descendant of their own tag: a
@@ -14,24 +15,17 @@ from __future__ import annotations
 
 import re
 
+EXCLUDED_CLASSES = ["highlight", "fold", "quiz-section"]
 EXCLUDED_RE = re.compile(
-    r"<(?="
-    r'div class="highlight[\s"]'  # code and printed output on pages
-    r'|div class="highlight-ipynb[\s"]'  # a lab cell's code
-    r'|div class="clipboard-copy-txt"'  # the same code, for its copy button
-    r'|details class="fold"'  # a snippet's folded code
-    r'|div class="jp-RenderedText[\s"]'  # a lab cell's printed output
-    r"|clipboard-copy[\s>]"  # a lab cell's copy button
-    r'|section class="quiz-section"'  # a quiz's questions and answers
-    r")(\w[\w-]*)"
+    r"<(div|details|section)(?= class=\"[^\"]*\b(?:"
+    + "|".join(EXCLUDED_CLASSES)
+    + r')\b[^"]*")'
 )
+LAB_BOOST = 0.5
 
 
 def exclude_from_search(page_html: str) -> str:
     return EXCLUDED_RE.sub(r"<\1 data-search-exclude", page_html)
-
-
-LAB_BOOST = 0.5  # a lab applies a concept; the page that explains it comes first
 
 
 def on_page_content(html: str, page, config, files) -> str:
