@@ -6,7 +6,8 @@ import torch
 
 base_lr, base_batch = 0.1, 256  # a rate known to work at a batch size
 batch = 8192
-lr = base_lr * batch / base_batch  # k = 32, so lr = 3.2
+k = batch // base_batch  # 32 times the batch
+lr = base_lr * k  # 32 times the rate: 3.2
 steps_per_epoch = 1_281_167 // batch  # ImageNet's training set
 model = torch.nn.Linear(10, 2)
 optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
@@ -26,7 +27,7 @@ print(f"step {warmup_steps}: lr {lrs[warmup_steps]:.3f}, then it stays")
 # %% Checks and figure
 # What the page claims: 32 times the batch gives 32 times the rate; the warmup starts
 # at the small-batch rate and reaches the scaled one after 5 epochs, then holds it.
-assert lr == 3.2 and abs(start - base_lr) < 1e-12
+assert k == 32 and lr == 3.2 and abs(start - base_lr) < 1e-12
 rising = lrs[: warmup_steps + 1]
 assert all(a < b for a, b in zip(rising, rising[1:], strict=False))
 assert all(abs(x - lr) < 1e-12 for x in lrs[warmup_steps:])
