@@ -17,12 +17,12 @@ for _ in range(epochs * steps_per_epoch):  # exactly this many steps, per batch
     scheduler.step()
 print(f"lr {lrs[0]:.4f} -> {max(lrs):.4f} -> {lrs[-1]:.2e}")
 print(f"momentum {momenta[0]:.2f} -> {min(momenta):.2f} -> {momenta[-1]:.2f}")
+
+# %% Checks and figure
 peak = lrs.index(max(lrs))
 first_lr, peak_lr, last_lr = lrs[0], lrs[peak], lrs[-1]
 below_start = first_lr / last_lr  # how far below its start the run ends
 low_momentum = min(momenta)
-
-# %% Checks and figure
 # What the page claims: the rate starts at max_lr / 25, peaks at max_lr 30 % of the
 # way in, and ends 1e4 times below its start; momentum is lowest (0.85) at the peak
 # and back at 0.95 at both ends.

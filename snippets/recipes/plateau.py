@@ -8,7 +8,8 @@ optimizer = torch.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
 scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
     optimizer, mode="min", factor=0.1, patience=2, min_lr=1e-4
 )
-val_losses = [1.0, 0.6, 0.45, 0.44, 0.45, 0.44, 0.44, 0.3, 0.29, 0.29, 0.29, 0.29, 0.28]
+val_losses = [1.0, 0.6, 0.45, 0.44, 0.45, 0.44, 0.44]  # stalls at 0.44
+val_losses += [0.3, 0.29, 0.29, 0.29, 0.29, 0.28]  # and at 0.29
 lrs, bad = [], []
 for epoch, val_loss in enumerate(val_losses):  # stands for train + validate
     lrs.append(scheduler.get_last_lr()[0])  # the rate this epoch trains with
@@ -22,10 +23,10 @@ for epoch, val_loss in enumerate(val_losses):  # stands for train + validate
         f"epoch {epoch:2d}: lr {lrs[-1]:.0e}, val loss {val_loss:.2f}"
         + ("" if improved else "  (no new best)")
     )
-cuts = [e for e in range(1, len(lrs)) if lrs[e] < lrs[e - 1]]  # first epoch cut
-last_lr = lrs[-1]
 
 # %% Checks and figure
+cuts = [e for e in range(1, len(lrs)) if lrs[e] < lrs[e - 1]]  # first epoch cut
+last_lr = lrs[-1]
 # What the page claims: two cuts by 10x, each after patience + 1 = 3 epochs in a row
 # without a new best, so the rate that trains stays high for 3 epochs after the loss
 # stalls; a loss equal to the best is not an improvement (threshold=1e-4, relative).
@@ -43,7 +44,8 @@ ax_loss.plot(bad, [val_losses[e] for e in bad], "x", ms=10, mew=2, color="C1")
 ax_loss.plot([], [], "x", color="C1", label="no new best (bad epoch)")
 ax_loss.set(ylabel="validation loss", title="The metric passed to step()")
 ax_loss.legend(loc="upper right")
-ax_lr.plot(epochs, lrs, drawstyle="steps-post", color="C2")
+# Epoch e trains at lrs[e] from e to e + 1: the last value gets its epoch too.
+ax_lr.plot(range(len(lrs) + 1), lrs + lrs[-1:], drawstyle="steps-post", color="C2")
 ax_lr.set(
     xlabel="epoch",
     ylabel="learning rate",

@@ -16,10 +16,10 @@ for _ in range(EPOCHS):  # step once per epoch
     scheduler.step()
 for epoch in (0, 29, 30, 59, 60, 80, 89):
     print(f"epoch {epoch:2d}: lr {lrs[epoch]:.0e}")
-first_lr, last_lr = lrs[0], lrs[-1]
-drops = [e for e in range(1, EPOCHS) if lrs[e] < lrs[e - 1]]
 
 # %% Checks and figure
+first_lr, last_lr = lrs[0], lrs[-1]
+drops = [e for e in range(1, EPOCHS) if lrs[e] < lrs[e - 1]]
 # What the page claims: the rate holds at 0.1 for epochs 0-29, drops by exactly 10x
 # at each milestone, no other epoch changes it, and the last 10 epochs run at 1e-4.
 assert drops == MILESTONES and lrs[29] == first_lr == 0.1

@@ -1,5 +1,5 @@
-"""Warmup, stable, decay (WSD) with LambdaLR: the stable phase is the same whatever
-the length of the run, so a longer run can branch off the same checkpoint."""
+"""Warmup, stable, decay (WSD) with LambdaLR: the stable phase does not depend
+on the length of the run, so a longer run shares it."""
 
 import matplotlib.pyplot as plt
 import torch
@@ -28,11 +28,11 @@ def schedule(total):
 
 lrs, longer = schedule(1000), schedule(1500)
 print(lrs[0], lrs[49], lrs[799], lrs[900], lrs[999])
-shared = next(s for s in range(len(lrs)) if lrs[s] != longer[s])  # first difference
-last_lr = lrs[-1]
+shared = next(s for s in range(len(lrs)) if lrs[s] != longer[s])  # first change
 print(f"the 1000- and 1500-step runs share their first {shared} steps")
 
 # %% Checks and figure
+last_lr = lrs[-1]
 # What the page claims: the peak holds from the end of the warmup until the decay,
 # the last step runs at 1/200 of the peak, and a longer run is the same run up to
 # the shorter one's decay: steps 0 to 800, whose factor (1000 - 800) / 200 is 1.

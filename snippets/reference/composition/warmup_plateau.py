@@ -41,7 +41,8 @@ fig, (ax_loss, ax_lr) = plt.subplots(
 epochs = range(len(lrs))
 ax_loss.plot(epochs, val_losses, "o-")
 ax_loss.set(ylabel="validation loss", title="The metric: falls, then stalls")
-ax_lr.plot(epochs, lrs, drawstyle="steps-post", color="C2")
+# Epoch e trains at lrs[e] from e to e + 1: the last value gets its epoch too.
+ax_lr.plot(range(len(lrs) + 1), lrs + lrs[-1:], drawstyle="steps-post", color="C2")
 for ax in (ax_loss, ax_lr):
     ax.axvspan(0, WARMUP, color="C4", alpha=0.25, lw=0)
 ax_lr.axvspan(0, 0, color="C4", alpha=0.25, lw=0, label="warmup.step() (LinearLR)")
