@@ -9,19 +9,19 @@ batch = 8192
 k = batch // base_batch  # 32 times the batch
 lr = base_lr * k  # 32 times the rate: 3.2
 steps_per_epoch = 1_281_167 // batch  # ImageNet's training set
+warmup_steps = 5 * steps_per_epoch  # the first 5 epochs
 model = torch.nn.Linear(10, 2)
 optimizer = torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
 warmup = torch.optim.lr_scheduler.LinearLR(
-    optimizer, start_factor=base_lr / lr, total_iters=5 * steps_per_epoch
+    optimizer, start_factor=base_lr / lr, total_iters=warmup_steps
 )
 start = warmup.get_last_lr()[0]
-print(f"lr {lr}: warmup from {start:.3f} over {5 * steps_per_epoch} steps")
+print(f"lr {lr}: warmup from {start:.3f} over {warmup_steps} steps")
 lrs = []
 for _ in range(8 * steps_per_epoch):  # step once per batch
     lrs.append(warmup.get_last_lr()[0])
     optimizer.step()
     warmup.step()
-warmup_steps = 5 * steps_per_epoch
 print(f"step {warmup_steps}: lr {lrs[warmup_steps]:.3f}, then it stays")
 
 # %% Checks and figure
