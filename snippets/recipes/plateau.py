@@ -27,13 +27,15 @@ for epoch, val_loss in enumerate(val_losses):  # stands for train + validate
 # %% Checks and figure
 cuts = [e for e in range(1, len(lrs)) if lrs[e] < lrs[e - 1]]  # first epoch cut
 last_lr = lrs[-1]
+tie_epoch = next(e for e in bad if val_losses[e] == min(val_losses[:e]))
+tie_loss = val_losses[tie_epoch]
 # What the page claims: two cuts by 10x, each after patience + 1 = 3 epochs in a row
 # without a new best, so the rate that trains stays high for 3 epochs after the loss
 # stalls; a loss equal to the best is not an improvement (threshold=1e-4, relative).
 assert cuts == [7, 12] and abs(last_lr - 1e-3) < 1e-12
 assert all(abs(lrs[e] / lrs[e - 1] - 0.1) < 1e-9 for e in cuts)
 assert bad == [4, 5, 6, 9, 10, 11] and scheduler.patience + 1 == 3
-assert val_losses[5] == min(val_losses[:5])  # equal to the best, yet a bad epoch
+assert tie_epoch == 5 and tie_loss == min(val_losses[:5])  # a tie is a bad epoch
 
 fig, (ax_loss, ax_lr) = plt.subplots(
     2, 1, sharex=True, figsize=(7, 5.5), layout="constrained"

@@ -26,6 +26,7 @@ for epoch in range(8):
     print(f"epoch {epoch}: lr {lrs[-1]:.4g}, val_loss {val_loss}")
 warmup_start, warmup_end = lrs[0], lrs[WARMUP]
 cuts = [e for e in range(1, len(lrs)) if lrs[e] < lrs[e - 1]]  # after the warmup
+stalled = val_losses.index(min(val_losses))  # the first epoch at the stalled loss
 
 # %% Checks and figure
 # What the page claims: the warmup takes the rate from 0.01 to 0.1 in three epochs;
@@ -33,7 +34,8 @@ cuts = [e for e in range(1, len(lrs)) if lrs[e] < lrs[e - 1]]  # after the warmu
 assert abs(warmup_start - 0.01) < 1e-12 and abs(warmup_end - 0.1) < 1e-12
 assert all(a < b for a, b in zip(lrs[:WARMUP], lrs[1 : WARMUP + 1], strict=True))
 assert cuts and all(abs(lrs[e] / lrs[e - 1] - 0.5) < 1e-12 for e in cuts)
-assert min(cuts) > WARMUP
+assert min(cuts) > WARMUP and stalled < WARMUP
+assert all(loss == val_losses[stalled] for loss in val_losses[stalled:])
 
 fig, (ax_loss, ax_lr) = plt.subplots(
     2, 1, sharex=True, figsize=(7, 5.5), layout="constrained"
