@@ -24,11 +24,11 @@ for epoch in range(8):
     else:
         plateau.step(val_loss)
     print(f"epoch {epoch}: lr {lrs[-1]:.4g}, val_loss {val_loss}")
+
+# %% Checks and figure
 warmup_start, warmup_end = lrs[0], lrs[WARMUP]
 cuts = [e for e in range(1, len(lrs)) if lrs[e] < lrs[e - 1]]  # after the warmup
 stalled = val_losses.index(min(val_losses))  # the first epoch at the stalled loss
-
-# %% Checks and figure
 # What the page claims: the warmup takes the rate from 0.01 to 0.1 in three epochs;
 # after it, only the plateau (a stalled metric) changes the rate, by halving it.
 assert abs(warmup_start - 0.01) < 1e-12 and abs(warmup_end - 0.1) < 1e-12
