@@ -88,6 +88,8 @@ for name, final in results.items():
         + " ".join(f"{v:.3f}" for v in final)
         + ")"
     )
+
+# %% Checks and figures
 assert all(torch.isfinite(final).all() for final in results.values())
 
 # The numbers the page quotes: the constant rate, the best and the worst of the
@@ -118,7 +120,8 @@ for name, lrs in rates.items():
     style = "--" if name == "constant" else "-"  # dashed: visible under the others
     ax.plot(lrs, style, label=name, zorder=3 if name == "constant" else 2)
 ax.set(xlabel="step", ylabel="learning rate", title="The five schedules compared")
-ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+ax.set_ylim(top=0.14)  # room for the legend, above the peak rate
+ax.legend(loc="upper center", ncols=3)
 
 fig, ax = plt.subplots()
 for i, final in enumerate(results.values()):

@@ -37,6 +37,7 @@ restart_batches = [s for s in range(1, len(wrong)) if wrong[s] > wrong[s - 1]]
 print("plain step():      restarts at batches", restart_batches)
 restarts_plain = len(restart_batches)
 
+# %% Checks and figure
 # What the page claims: with the fractional epoch the only restart in 12 epochs is
 # at epoch 4.0 (the next is due at 12); with plain step() T_0 counts batches, so
 # the periods are 4, 8, 16, 32 batches, most restarts in the middle of an epoch.

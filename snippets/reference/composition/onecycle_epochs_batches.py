@@ -45,6 +45,7 @@ short_steps = EPOCHS * floor_batches  # the schedule OneCycleLR was told: 48 ste
 stop_epoch, stop_batch, error = stopped[0]
 last_epoch = EPOCHS - 1
 
+# %% Checks and figure
 # What the page claims: len(loader) runs every batch to the end of the cycle; with
 # len(dataset) // BATCH, the step after the schedule's last raises, at the last
 # batch of the next to last epoch, so the last epoch never runs.

@@ -66,6 +66,7 @@ except ValueError as err:
     refused = str(err).split(" has ")[0]
     print(f"ValueError: {refused} ...")
 
+# %% Checks and figure
 # What the page claims: the sequential peak is the optimizer's lr, exactly at the
 # end of the warmup, and half of it in the middle of the cosine; the chained curve
 # peaks lower and stays below it; a part on another optimizer is refused.
@@ -75,8 +76,8 @@ assert all(c <= s for c, s in zip(chain, seq, strict=True))
 assert "same optimizer" in refused
 
 fig, ax = plt.subplots()
-ax.plot(range(TOTAL), seq, label="SequentialLR([warmup, cosine], milestones=[16])")
-ax.plot(range(TOTAL), chain, ls="--", label="ChainedScheduler([warmup, cosine])")
+ax.plot(range(TOTAL), seq, label="SequentialLR")
+ax.plot(range(TOTAL), chain, ls="--", label="ChainedScheduler")
 ax.axvline(WARMUP, color="0.5", lw=1)
 ax.set(
     xlabel="step (batch)",
@@ -84,5 +85,5 @@ ax.set(
     title="Warmup LinearLR(start_factor=0.01, total_iters=16) and\n"
     "CosineAnnealingLR over 160 steps; AdamW lr=1e-3",
 )
-ax.legend(loc="upper right")
+ax.legend(loc="lower left", bbox_to_anchor=(0.17, 0.02))  # under the curves
 plt.show()
