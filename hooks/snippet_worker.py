@@ -383,17 +383,20 @@ def _first_point_inside(xy, box, joined: bool):
 
 
 def _drawn(ax):
-    """(artist, display points, joined) for every line, its markers and every
-    scatter of `ax`; a line's path has its steps (drawstyle) in it."""
-    from matplotlib.collections import PathCollection
+    """(artist, display points, joined) for every line, its markers, every scatter
+    and vlines/hlines segment of `ax`; a line's path has its steps (drawstyle)."""
+    from matplotlib.collections import LineCollection, PathCollection
 
     for line in ax.lines:
         xy = line.get_transform().transform(line.get_path().vertices)
         yield line, xy, line.get_linestyle() not in ("None", " ", "")
-    for points in ax.collections:
-        if isinstance(points, PathCollection) and len(points.get_offsets()):
-            offsets = points.get_offsets()
-            yield points, points.get_offset_transform().transform(offsets), False
+    for drawn in ax.collections:
+        if isinstance(drawn, PathCollection) and len(drawn.get_offsets()):
+            offsets = drawn.get_offsets()
+            yield drawn, drawn.get_offset_transform().transform(offsets), False
+        elif isinstance(drawn, LineCollection):  # vlines, hlines
+            for segment in drawn.get_segments():
+                yield drawn, drawn.get_transform().transform(segment), True
 
 
 def _covered_data(fig) -> list[str]:
@@ -428,6 +431,26 @@ def _covered_data(fig) -> list[str]:
 def check_figure(fig, svg: str) -> list[str]:
     """What breaks the figure contract in `fig`, whose light SVG is `svg`."""
     return _small_texts(fig, _svg_width_pt(svg)) + _covered_data(fig)
+
+
+def _plain_log_ticks(fig) -> None:
+    """On a log axis that spans less than two decades, matplotlib labels the minor
+    ticks too, as 2x10^0 and 6x10^-1; the site's style writes them 2 and 0.6."""
+    from matplotlib.ticker import LogFormatter, LogFormatterSciNotation
+
+    class Plain(LogFormatter):  # the same choice of ticks to label, plain numbers
+        def _num_to_string(self, x, vmin, vmax):
+            return f"{x:g}"
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            short = axis.get_scale() == "log" and 0 < low and high < 100 * low
+            if short:  # labels a snippet set itself stay as they are
+                if isinstance(axis.get_major_formatter(), LogFormatterSciNotation):
+                    axis.set_major_formatter(Plain())
+                if isinstance(axis.get_minor_formatter(), LogFormatterSciNotation):
+                    axis.set_minor_formatter(Plain(labelOnlyBase=False))
 
 
 def _svg(fig) -> str:
@@ -511,6 +534,7 @@ def _run_one(path: Path) -> dict:
     results = []
     for number, fig in enumerate(figures, 1):
         described = _describe(fig)
+        _plain_log_ticks(fig)
         light = _svg(fig)
         if problems := check_figure(fig, light):
             return {

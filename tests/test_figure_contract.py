@@ -64,6 +64,10 @@ def test_vertical_and_horizontal_lines_beside_the_legend_pass():
     ax.axvline(5)  # through the legend, from the bottom of the axes to its top
     (covered,) = problems(fig)
     assert "the legend covers an unlabelled line near x=5" in covered
+    ax.lines[-1].remove()
+    ax.vlines([5], 0, 100, label="vlines")
+    (covered,) = problems(fig)
+    assert "the legend covers 'vlines' near x=5" in covered
 
 
 def test_steps_are_checked_as_drawn():
@@ -111,3 +115,36 @@ def test_a_figure_that_breaks_the_contract_stops_the_snippet(tmp_path):
     message = str(err.value)
     assert message.startswith("snippets/demo.py failed:\nfigure 1 breaks the figure")
     assert "axes 'Crossed': the legend covers 'loss' near" in message
+
+
+def tick_labels(ax) -> list[str]:
+    ax.figure.canvas.draw()
+    return [t.get_text() for t in ax.get_yticklabels(which="both") if t.get_text()]
+
+
+def test_a_log_axis_under_two_decades_gets_plain_tick_labels():
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0.4, 2.5])
+    ax.set_yscale("log")
+    assert any("times" in label for label in tick_labels(ax))  # 2x10^0, matplotlib's
+    snippet_worker._plain_log_ticks(fig)
+    assert {"0.6", "1", "2"} <= set(tick_labels(ax))
+
+
+def test_a_log_axis_over_many_decades_keeps_its_powers_of_ten():
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [1e-6, 1])
+    ax.set_yscale("log")
+    before = tick_labels(ax)
+    snippet_worker._plain_log_ticks(fig)
+    assert tick_labels(ax) == before
+
+
+def test_tick_labels_a_snippet_set_itself_stay():
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0.05, 0.8])
+    ax.set_yscale("log")
+    ax.set_yticks([0.05, 0.1, 0.8], labels=["a", "b", "c"])
+    ax.minorticks_off()
+    snippet_worker._plain_log_ticks(fig)
+    assert tick_labels(ax) == ["a", "b", "c"]
