@@ -140,6 +140,6 @@ ax2.set(
     ylabel="training loss, mean of 8 batches",
     title="Three epochs of training from the same start",
 )
-ax2.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+ax2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=2)  # below the axes
 
 plt.show()
