@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -31,6 +32,11 @@ TIMEOUT_S = 30.0  # one snippet's run
 START_TIMEOUT_S = 120.0
 SVG_SALT = "learning-rate-site"  # fixed ids in the SVG: same bytes on every build
 INK, GRID = "#24292f", "#d0d7de"  # text and grid colours of figure.mplstyle
+# The figure contract: a page shows each figure as wide as its column, 688 px (a
+# phone narrows it further, and the lightbox enlarges it); there every text is at
+# least 10 px tall, and no legend covers a plotted point.
+COLUMN_PX = 688
+MIN_TEXT_PX = 10
 # ATEN_CPU_CAPABILITY=default: PyTorch's portable ATen kernels (BLAS keeps its own
 # code path). Another CPU prints other last digits; this shows some of them here.
 PORTABLE = "default"
@@ -303,6 +309,150 @@ def _describe(fig) -> dict:
     return {"alt": "Figure. " + ". ".join(parts) + ".", "title": title, "axes": axes}
 
 
+def _svg_width_pt(svg: str) -> float:
+    return float(re.search(r'<svg[^>]*\swidth="([\d.]+)pt"', svg).group(1))
+
+
+def _where(ax) -> str:
+    return f"axes {ax.get_title()!r}" if ax.get_title() else "an untitled axes"
+
+
+def _visible_texts(fig) -> list:
+    """Every text the figure draws: tick labels only of the ticks in view."""
+    from matplotlib.text import Text
+
+    ticks, drawn = set(), []
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in axis.majorTicks + axis.minorTicks:
+                ticks.update((id(tick.label1), id(tick.label2)))
+            for tick in axis._update_ticks():  # the ticks it draws: those in view
+                drawn += [tick.label1, tick.label2]
+    drawn += [t for t in fig.findobj(Text) if id(t) not in ticks]
+    texts = {id(t): t for t in drawn if t.get_visible() and t.get_text().strip()}
+    return list(texts.values())
+
+
+def _small_texts(fig, width_pt: float) -> list[str]:
+    """Texts under MIN_TEXT_PX once the figure, `width_pt` points wide in its SVG,
+    is scaled to COLUMN_PX wide: a text's size in px is pt * COLUMN_PX / width_pt."""
+    scale = COLUMN_PX / width_pt
+    small: dict[float, list[str]] = {}
+    for text in _visible_texts(fig):
+        if text.get_fontsize() * scale < MIN_TEXT_PX:
+            small.setdefault(text.get_fontsize(), []).append(repr(text.get_text()))
+    return [
+        f"{len(names)} text(s) of {size:g} pt, such as {', '.join(names[:3])}, are"
+        f" {size * scale:.1f} px tall when the figure, {width_pt:.0f} pt wide, is"
+        f" shown {COLUMN_PX} px wide; the rule is pt * {COLUMN_PX} / width >="
+        f" {MIN_TEXT_PX} px, so here at least {MIN_TEXT_PX / scale:.1f} pt"
+        for size, names in sorted(small.items())
+    ]
+
+
+def _first_point_inside(xy, box, joined: bool):
+    """The first of the display points `xy` inside `box`, or of the straight
+    segments between them when `joined`: clipped to the box exactly (Liang-Barsky),
+    so a segment that crosses the box counts, however far apart its ends are."""
+    import numpy as np
+
+    lo, hi = np.array([box.x0, box.y0]), np.array([box.x1, box.y1])
+    finite = np.isfinite(xy).all(axis=1)
+    inside = finite & ((xy >= lo) & (xy <= hi)).all(axis=1)
+    if inside.any():
+        return xy[inside.argmax()]
+    if not joined or len(xy) < 2:
+        return None
+    a, b = xy[:-1], xy[1:]
+    ok = finite[:-1] & finite[1:]  # NaN breaks a line: no segment there
+    d = b - a
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t0, t1 = (lo - a) / d, (hi - a) / d
+    first, last = np.minimum(t0, t1), np.maximum(t0, t1)  # inside between, per axis
+    # Along an axis the segment does not move, it is inside for every t or none.
+    still, within = d == 0, (a >= lo) & (a <= hi)
+    first = np.where(still, np.where(within, -np.inf, np.inf), first)
+    last = np.where(still, np.where(within, np.inf, -np.inf), last)
+    enter = np.maximum(first.max(axis=1), 0)
+    leave = np.minimum(last.min(axis=1), 1)
+    hit = ok & (enter <= leave)
+    if not hit.any():
+        return None
+    i = hit.argmax()
+    return a[i] + (enter[i] + leave[i]) / 2 * d[i]
+
+
+def _drawn(ax):
+    """(artist, display points, joined) for every line, its markers, every scatter
+    and vlines/hlines segment of `ax`; a line's path has its steps (drawstyle)."""
+    from matplotlib.collections import LineCollection, PathCollection
+
+    for line in ax.lines:
+        xy = line.get_transform().transform(line.get_path().vertices)
+        yield line, xy, line.get_linestyle() not in ("None", " ", "")
+    for drawn in ax.collections:
+        if isinstance(drawn, PathCollection) and len(drawn.get_offsets()):
+            offsets = drawn.get_offsets()
+            yield drawn, drawn.get_offset_transform().transform(offsets), False
+        elif isinstance(drawn, LineCollection):  # vlines, hlines
+            for segment in drawn.get_segments():
+                yield drawn, drawn.get_transform().transform(segment), True
+
+
+def _covered_data(fig) -> list[str]:
+    """Plotted data inside a legend's box, in display coordinates. Every legend is
+    checked against every axes: twin axes share one area."""
+    from matplotlib.transforms import Bbox
+
+    fig.draw_without_rendering()  # places legends at loc="best" as the SVG did
+    renderer = fig.canvas.get_renderer()
+    legends = [ax.get_legend() for ax in fig.axes] + fig.legends
+    problems = []
+    for legend in filter(None, legends):
+        for ax in fig.axes:
+            for artist, xy, joined in _drawn(ax):
+                box = legend.get_window_extent(renderer)
+                if artist.get_clip_on():  # the axes clips away the rest
+                    box = Bbox.intersection(box, ax.bbox)
+                if not artist.get_visible() or box is None:
+                    continue
+                point = _first_point_inside(xy, box, joined)
+                if point is not None:
+                    x, y = ax.transData.inverted().transform(point)
+                    label = artist.get_label()
+                    what = "an unlabelled line" if label[:1] == "_" else repr(label)
+                    problems.append(
+                        f"{_where(ax)}: the legend covers {what}"
+                        f" near x={x:.3g}, y={y:.3g}"
+                    )
+    return problems
+
+
+def check_figure(fig, svg: str) -> list[str]:
+    """What breaks the figure contract in `fig`, whose light SVG is `svg`."""
+    return _small_texts(fig, _svg_width_pt(svg)) + _covered_data(fig)
+
+
+def _plain_log_ticks(fig) -> None:
+    """On a log axis that spans less than two decades, matplotlib labels the minor
+    ticks too, as 2x10^0 and 6x10^-1; the site's style writes them 2 and 0.6."""
+    from matplotlib.ticker import LogFormatter, LogFormatterSciNotation
+
+    class Plain(LogFormatter):  # the same choice of ticks to label, plain numbers
+        def _num_to_string(self, x, vmin, vmax):
+            return f"{x:g}"
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            short = axis.get_scale() == "log" and 0 < low and high < 100 * low
+            if short:  # labels a snippet set itself stay as they are
+                if isinstance(axis.get_major_formatter(), LogFormatterSciNotation):
+                    axis.set_major_formatter(Plain())
+                if isinstance(axis.get_minor_formatter(), LogFormatterSciNotation):
+                    axis.set_minor_formatter(Plain(labelOnlyBase=False))
+
+
 def _svg(fig) -> str:
     buf = io.StringIO()
     fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
@@ -382,9 +532,15 @@ def _run_one(path: Path) -> dict:
     if figures and not expects_figures:
         return {"error": f"drew {len(figures)} figure(s) but never calls plt.show()"}
     results = []
-    for fig in figures:
+    for number, fig in enumerate(figures, 1):
         described = _describe(fig)
+        _plain_log_ticks(fig)
         light = _svg(fig)
+        if problems := check_figure(fig, light):
+            return {
+                "error": f"figure {number} breaks the figure contract:\n  "
+                + "\n  ".join(problems)
+            }
         _recolour_for_dark(fig)
         results.append({"light": light, "dark": _svg(fig), **described})
     plt.close("all")

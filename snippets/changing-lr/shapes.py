@@ -45,23 +45,18 @@ SHAPES = {
     ),
 }
 
-fig, axes = plt.subplots(2, 3, figsize=(11, 6), layout="constrained")
 rates = {}
-for ax, (name, make) in zip(axes.flat, SHAPES.items(), strict=True):
-    title, call = name.split(": ")
+for name, make in SHAPES.items():
+    title = name.split(": ")[0]
     rates[title] = r = shape(make)
     print(f"{title:<16} first {r[0]:.4f}  max {max(r):.4f}  last {r[-1]:.2e}")
-    ax.plot(range(STEPS), r)
-    ax.set_title(f"{title}\n{call}", fontsize=9.5)
-    ax.set_ylim(0, LR * 1.08)
-    ax.set(xlabel="step", ylabel="learning rate")
-fig.suptitle(f"Common learning-rate schedules, base lr = {LR}")
 
 step_cut, step_last = rates["Step"][30], rates["Step"][-1]
 exponential_last, cosine_last = rates["Exponential"][-1], rates["Cosine"][-1]
 warmup_first, one_cycle_first = rates["Linear warmup"][0], rates["One-cycle"][0]
 one_cycle_last = rates["One-cycle"][-1]
 
+# %% Checks and figure
 # What the page claims: each shape starts or ends where its name says.
 assert rates["Step"][29] == LR and abs(step_cut - LR * 0.1) < 1e-12
 cosine = rates["Cosine"]
@@ -72,4 +67,16 @@ assert all(abs(rate - LR) < 1e-12 for rate in rates["Linear warmup"][10:])  # st
 assert abs(one_cycle_first - LR / 25) < 1e-12
 assert abs(max(rates["One-cycle"]) - LR) < 1e-9
 assert one_cycle_last < one_cycle_first / 1000  # far below the start
+
+# Two columns: drawn for the page's column, with text as large as a single figure's.
+fig, axes = plt.subplots(3, 2, figsize=(7, 8), sharex=True, layout="constrained")
+for ax, name in zip(axes.flat, SHAPES, strict=True):
+    title, call = name.split(": ")
+    ax.plot(range(STEPS), rates[title], drawstyle="steps-post")
+    ax.set_title(f"{title}\n{call}", fontsize=10)
+    ax.set_ylim(0, LR * 1.08)
+    ax.set_ylabel("learning rate")
+for ax in axes[-1]:
+    ax.set_xlabel("step")
+fig.suptitle(f"Common learning-rate schedules, base lr = {LR}")
 plt.show()

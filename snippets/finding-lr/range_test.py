@@ -62,18 +62,6 @@ print(f"minimum loss at lr {at_min:.3g}, a tenth of it: {tenth:.3g}")
 apart = max(steepest, tenth) / min(steepest, tenth)
 print(f"the two readings are a factor {apart:.2f} apart")
 
-fig, ax = plt.subplots()
-ax.plot(lrs, smoothed, label="smoothed loss")
-ax.axvline(steepest, color="C1", linestyle="--", label=f"steepest: {steepest:.2g}")
-ax.axvline(at_min, color="C2", linestyle=":", label=f"minimum: {at_min:.2g}")
-ax.set_xscale("log")
-ax.set(
-    xlabel="learning rate (log scale)",
-    ylabel="training loss (cross-entropy)",
-    title="LR range test: loss while the rate grows every batch",
-)
-ax.legend()
-
 # Does the suggestion work? Train from the same initial weights for 3 epochs.
 
 
@@ -98,29 +86,18 @@ candidates = {
     "minimum / 10": tenth,
     "minimum": at_min,
 }
-fig2, ax2 = plt.subplots()
 final, curves = {}, {}
 for name, lr in candidates.items():
     losses = train(lr)
     final[name] = sum(losses[-len(loader) :]) / len(loader)  # mean of the last epoch
     print(f"lr {lr:.3g} ({name}): mean loss in the last epoch {final[name]:.3f}")
     curves[name] = torch.tensor(losses).view(-1, 8).mean(dim=1)  # per 8 batches
-    label = f"lr = {lr:.2g} ({name})"
-    ax2.plot(range(8, len(losses) + 1, 8), curves[name], label=label)
 final_slow, final_steepest = final["steepest / 100"], final["steepest"]
 final_tenth, final_at_min = final["minimum / 10"], final["minimum"]
 times_worse = final_at_min / max(final_steepest, final_tenth)
 print(f"the minimum's rate ends {times_worse:.0f} times worse than the worse reading")
-ax2.set_yscale("log")
-ax2.set_yticks([0.2, 0.5, 1, 2, 5], ["0.2", "0.5", "1", "2", "5"])
-ax2.tick_params(axis="y", which="minor", labelleft=False)
-ax2.set(
-    xlabel="optimizer step (batch of 32)",
-    ylabel="training loss, mean of 8 batches",
-    title="Three epochs of training from the same start",
-)
-ax2.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
 
+# %% Checks and figures
 # What the page claims. The test: the loss barely moves below 1e-3, falls to less
 # than half its start, and explodes before the sweep ends, within a decade of the
 # rate at the minimum; both readings lie below the minimum, a few times apart. The
@@ -138,4 +115,31 @@ for i in (0, 1):  # the mean of batches 1-8, then of 9-16
     assert min(curves, key=lambda name: curves[name][i]) == "minimum"
 assert (curves["minimum"][: len(loader) // 8] > start).any()
 assert times_worse > 3 and final_at_min > start
+
+fig, ax = plt.subplots()
+ax.plot(lrs, smoothed, label="smoothed loss")
+ax.axvline(steepest, color="C1", linestyle="--", label=f"steepest: {steepest:.3g}")
+ax.axvline(at_min, color="C2", linestyle=":", label=f"minimum: {at_min:.3g}")
+ax.set_xscale("log")
+ax.set(
+    xlabel="learning rate (log scale)",
+    ylabel="training loss (cross-entropy)",
+    title="LR range test: loss while the rate grows every batch",
+)
+ax.legend()
+
+fig2, ax2 = plt.subplots()
+for name, lr in candidates.items():
+    steps = range(8, 8 * len(curves[name]) + 1, 8)
+    ax2.plot(steps, curves[name], label=f"lr = {lr:.3g} ({name})")
+ax2.set_yscale("log")
+ax2.set_yticks([0.2, 0.5, 1, 2, 5], ["0.2", "0.5", "1", "2", "5"])
+ax2.tick_params(axis="y", which="minor", labelleft=False)
+ax2.set(
+    xlabel="optimizer step (batch of 32)",
+    ylabel="training loss, mean of 8 batches",
+    title="Three epochs of training from the same start",
+)
+ax2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=2)  # below the axes
+
 plt.show()

@@ -24,14 +24,13 @@ def train(lr: float) -> list[float]:
 
 
 runs = {name: train(lr) for name, lr in RATES.items()}
-fig, ax = plt.subplots()
 for name, lr in RATES.items():
     losses = runs[name]
     print(f"lr={lr:<5} ({name:>9}): loss {losses[0]:.3g} -> {losses[-1]:.3g}")
-    ax.plot(range(STEPS), losses, label=f"lr = {lr} ({name})")
 start_loss = runs["good"][0]  # the same start for all three
 small_final, good_final, large_final = (runs[name][-1] for name in RATES)
 
+# %% Checks and figure
 # What the page claims: the good rate falls by the same factor every step (a straight
 # line on the log scale) and alone reaches the minimum in 30 steps; the small rate
 # falls every step but is still far away; the large one grows every step.
@@ -42,6 +41,9 @@ assert all(b < a for a, b in pairwise(runs["too small"]))
 assert all(b > a for a, b in pairwise(runs["too large"]))
 assert large_final > 100 * start_loss
 
+fig, ax = plt.subplots()
+for name, lr in RATES.items():
+    ax.plot(range(STEPS), runs[name], label=f"lr = {lr} ({name})")
 ax.set_yscale("log")
 ax.set(
     xlabel="step", ylabel="loss L(w)", title="Loss per step for three learning rates"

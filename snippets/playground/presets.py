@@ -82,26 +82,14 @@ for lr in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.62, 0.65):
     end = f"w = {w:.3f}" if len(losses) > STEPS else "diverged"
     print(f"double well from w = 2, lr = {lr}: after {len(losses) - 1} steps {end}")
 
-fig, axes = plt.subplots(1, 3, figsize=(11, 3.6), sharey=True)
-final_gap, steps_run, paths = {}, {}, {}
-for ax, (name, (loss_fn, start, lowest, rates)) in zip(
-    axes, SURFACES.items(), strict=True
-):
+final_gap, steps_run, paths, gaps = {}, {}, {}, {}
+for name, (loss_fn, start, lowest, rates) in SURFACES.items():
     for label, lr in zip(("too low", "good", "too high"), rates, strict=True):
         losses, paths[name, label] = descend(loss_fn, start, lr)
-        gaps = [loss - lowest for loss in losses]
-        final_gap[name, label], steps_run[name, label] = gaps[-1], len(gaps) - 1
-        end = f"L - L* = {gaps[-1]:.3g} after {len(gaps) - 1} steps"
+        gaps[name, label] = gap = [loss - lowest for loss in losses]
+        final_gap[name, label], steps_run[name, label] = gap[-1], len(gap) - 1
+        end = f"L - L* = {gap[-1]:.3g} after {len(gap) - 1} steps"
         print(f"{name:>13}, lr = {lr:<4} ({label:>8}): {end}")
-        ax.plot([max(gap, 1e-30) for gap in gaps], label=f"lr = {lr} ({label})")
-        # What the page says: too low is still far off, good gets there, too high
-        # ends above where it started.
-        expected = {"too low": gaps[-1] > 1e-3, "good": abs(gaps[-1]) < 1e-12}
-        assert expected.get(label, gaps[-1] > gaps[0]), (name, label)
-    ax.set(yscale="log", xlabel="step", ylabel="loss above its minimum, L - L*")
-    ax.set_title(name)
-    ax.legend(fontsize="small")
-fig.suptitle("Gradient descent with the playground's presets")
 
 # The numbers the page quotes.
 low_1d_gap = final_gap["1-D quadratic", "too low"]
@@ -114,6 +102,12 @@ high_2d_y = [p[1].item() for p in paths["2-D quadratic", "too high"]]
 w0, w1 = (p[0].item() for p in paths["double well", "too high"][:2])
 slope = [w**3 - w + TILT for w in (w0, w1)]  # L'(w) at the start and after a step
 
+# %% Checks and figure
+# What the page says: too low is still far off, good gets there, too high ends
+# above where it started.
+for (name, label), gap in gaps.items():
+    expected = {"too low": gap[-1] > 1e-3, "good": abs(gap[-1]) < 1e-12}
+    assert expected.get(label, gap[-1] > gap[0]), (name, label)
 # What the page claims. 1-D: the good rate reaches the minimum to the last bit of
 # float64. 2-D: the good rate, 0.18, jumps across the steep valley (y changes sign
 # at every step) and still converges; 0.21 diverges slowly, along y only, with
@@ -147,4 +141,15 @@ assert hump_w - w2_06 < 0.01
 too_high_dw = SURFACES["double well"][3][2]
 assert too_high_dw < deeper_limit < shallower_limit and abs(slope[1]) > abs(slope[0])
 assert blowup_steps < 10
+
+# One panel per row: drawn for the page's column, text as large as a single figure's.
+fig, axes = plt.subplots(3, 1, figsize=(7, 10), layout="constrained")
+for ax, (name, (_, _, _, rates)) in zip(axes, SURFACES.items(), strict=True):
+    for label, lr in zip(("too low", "good", "too high"), rates, strict=True):
+        shown = [max(gap, 1e-30) for gap in gaps[name, label]]
+        ax.plot(shown, label=f"lr = {lr} ({label})")
+    ax.set(yscale="log", xlabel="step", ylabel="loss above its minimum, L - L*")
+    ax.set_title(name)
+    ax.legend()
+fig.suptitle("Gradient descent with the playground's presets")
 plt.show()

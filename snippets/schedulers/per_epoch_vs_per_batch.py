@@ -37,7 +37,7 @@ assert len(set(lrs_b)) == EPOCHS * BATCHES and cosine_last < 1e-3 * lrs_b[0]
 
 steps = range(EPOCHS * BATCHES)
 fig, ax = plt.subplots()
-ax.plot(steps, lrs_a, label="StepLR, stepped once per epoch")
+ax.plot(steps, lrs_a, drawstyle="steps-post", label="StepLR, stepped once per epoch")
 ax.plot(steps, lrs_b, label="CosineAnnealingLR, stepped once per batch")
 for epoch in range(1, EPOCHS):
     ax.axvline(epoch * BATCHES, color="grey", linewidth=0.6, linestyle=":")
@@ -46,5 +46,5 @@ ax.set(
     ylabel="learning rate",
     title="Where scheduler.step() goes decides what a step means",
 )
-ax.legend()
+ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18))  # below: off the lines
 plt.show()

@@ -68,5 +68,6 @@ ax.set_yscale("log")
 ax.set(
     xlabel="step", ylabel="training loss (MSE)", title="Smaller rates, slower progress"
 )
-ax.legend()
+ax.set_ylim(top=5)  # room for the legend above the curves
+ax.legend(loc="upper right", ncols=2)
 plt.show()

@@ -43,8 +43,8 @@ assert all(a < b for a, b in zip(short[15:30], short[16:31], strict=True))
 fig, ax = plt.subplots()
 ax.plot(range(EPOCHS), right, label=f"T_max={EPOCHS}, eta_min=0.001")
 ax.plot(range(EPOCHS), short, ls="--", label="T_max=15 (climbs again after epoch 15)")
-ax.axvline(15, color="0.5", lw=1)
+ax.vlines(15, 0, max(short), color="0.5", lw=1)  # up to the peak, not the legend
 ax.set(xlabel="epoch", ylabel="learning rate", title="CosineAnnealingLR, lr=0.1")
-ax.set_ylim(top=0.14)  # room for the legend
+ax.set_ylim(top=0.15)  # room for the legend
 ax.legend(loc="upper right")
 plt.show()

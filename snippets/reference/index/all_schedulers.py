@@ -25,12 +25,12 @@ SCHEDULERS = {
         o, total_iters=30, power=2.0
     ),
     "CosineAnnealingLR\nT_max=40": lambda o: sched.CosineAnnealingLR(o, T_max=40),
-    "ChainedScheduler\nLinearLR(0.1, 10) x ExponentialLR(0.95)": lambda o: (
+    "ChainedScheduler\nLinearLR(0.1, 10)\nx ExponentialLR(0.95)": lambda o: (
         sched.ChainedScheduler(
             [sched.LinearLR(o, 0.1, total_iters=10), sched.ExponentialLR(o, 0.95)]
         )
     ),
-    "SequentialLR\nLinearLR(0.1, 5), CosineAnnealingLR(35)": lambda o: (
+    "SequentialLR\nLinearLR(0.1, 5),\nthen CosineAnnealingLR(35)": lambda o: (
         sched.SequentialLR(
             o,
             [sched.LinearLR(o, 0.1, total_iters=5), sched.CosineAnnealingLR(o, 35)],
@@ -73,18 +73,12 @@ def lr_curve(make_scheduler) -> list[float]:
 
 
 curves = {}  # the first line of each title -> its lr per step
-fig, axes = plt.subplots(4, 4, figsize=(12, 10), sharex=True)
-for ax, (name, make) in zip(axes.flat, SCHEDULERS.items(), strict=True):
+for name, make in SCHEDULERS.items():
     lrs = curves[name.splitlines()[0]] = lr_curve(make)
     print(f"{name.splitlines()[0]:28} first {lrs[0]:.4f}  last {lrs[-1]:.2e}")
-    ax.plot(range(STEPS), lrs)
-    ax.set_title(name, fontsize=9)
-    ax.set_ylim(bottom=0)
-    ax.tick_params(labelsize=8)
-    ax.set_xlabel("step", fontsize=9)
-    ax.set_ylabel("learning rate", fontsize=8)
 
 
+# %% Checks and figure
 def rises(lrs: list[float]) -> int:
     return sum(b > a + 1e-12 for a, b in zip(lrs, lrs[1:], strict=False))
 
@@ -104,6 +98,15 @@ plateau = curves["ReduceLROnPlateau"]
 assert plateau[:9] == [0.1] * 9 and plateau[-1] < 0.1
 assert curves["SWALR"][-10:] == [curves["SWALR"][-1]] * 10
 
+# Two columns, eight rows: drawn for the page's column, with text as large as a
+# single figure's, not a wide grid shrunk into it.
+fig, axes = plt.subplots(8, 2, figsize=(7, 17), sharex=True, layout="constrained")
+for ax, name in zip(axes.flat, SCHEDULERS, strict=True):
+    ax.plot(range(STEPS), curves[name.splitlines()[0]], drawstyle="steps-post")
+    ax.set_title(name, fontsize=10)
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel("learning rate")
+for ax in axes[-1]:
+    ax.set_xlabel("step")
 fig.suptitle("PyTorch's LR schedulers, lr=0.1 (SGD with momentum)")
-fig.tight_layout()
 plt.show()

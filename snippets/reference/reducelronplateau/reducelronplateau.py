@@ -65,7 +65,9 @@ assert len(cuts) == 4 and cut_lrs == [0.8 / 2**n for n in range(1, 5)]
 
 fig, (ax_loss, ax_lr) = plt.subplots(2, 1, sharex=True, figsize=(7, 6))
 ax_loss.plot(epochs, losses, color="C0", lw=1, label="validation loss")
-ax_loss.plot(epochs, best, drawstyle="steps-post", ls="--", label="best so far")
+ax_loss.plot(
+    epochs, best, drawstyle="steps-post", ls="--", color="0.35", label="best so far"
+)
 ax_loss.plot(
     bad,
     [losses[e] for e in bad],
