@@ -1,5 +1,5 @@
 """Run by the kernel that executes a lab during the site build, before the lab's
-first cell (hooks/labs.py gives that kernel `--IPKernelApp.exec_files`). It is not
+first cell, in a namespace of its own (hooks/labs.py's KERNEL_SETUP_LINE). It is not
 part of a lab: the downloaded notebook and script draw with matplotlib's defaults.
 
 It draws the labs as the snippet runner draws snippets: the site's figure style
@@ -30,14 +30,16 @@ def _img(svg: str, alt: str, variant: str) -> str:
 
 
 def show(*_args, **_kwargs) -> None:
-    """Every open figure as a light and a dark image, then closed."""
+    """Every open figure as a light and a dark image, then closed. A figure that
+    breaks the figure contract fails its cell, and so the build."""
     for number in plt.get_fignums():
-        figure = plt.figure(number)
-        alt = html.escape(snippet_worker._describe(figure)["alt"], quote=True)
-        light = snippet_worker._svg(figure)
-        snippet_worker._recolour_for_dark(figure)
-        dark = snippet_worker._svg(figure)
-        display(HTML(_img(light, alt, "light") + "\n" + _img(dark, alt, "dark")))
+        figure = snippet_worker.render_figure(plt.figure(number))
+        alt = html.escape(figure["alt"], quote=True)
+        light, dark = (
+            _img(figure["light"], alt, "light"),
+            _img(figure["dark"], alt, "dark"),
+        )
+        display(HTML(light + "\n" + dark))
     plt.close("all")
 
 

@@ -46,6 +46,8 @@ LAB_PATTERN = "labs/*.py"  # as mkdocs-jupyter's `include` in mkdocs.yml
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 KERNEL = "lr-site-labs"  # the build's kernel: a lab's figures in the site's style
 KERNEL_SETUP = HOOKS / "lab_kernel.py"
+# Run in a namespace of its own, so a lab that forgets an import fails here too.
+KERNEL_SETUP_LINE = f"import runpy; runpy.run_path({str(KERNEL_SETUP)!r}); del runpy"
 # Packages whose version changes what a lab prints or draws, and the files that
 # draw its figures.
 OUTPUT_PACKAGES = ("torch", "scikit-learn", "matplotlib", "numpy", "nbconvert")
@@ -115,7 +117,7 @@ def write_kernelspec(folder: Path) -> Path:
         "argv": [
             "python",  # jupyter_client runs it with the build's own Python
             *("-m", "ipykernel_launcher", "-f", "{connection_file}"),
-            f"--IPKernelApp.exec_files={KERNEL_SETUP}",
+            f"--IPKernelApp.exec_lines={KERNEL_SETUP_LINE}",
             # Its own log only warns that a local kernel talks over TCP; a failing
             # cell still fails the build (allow_errors: false).
             "--IPKernelApp.log_level=ERROR",
@@ -173,8 +175,10 @@ def extract_figures(
 ) -> tuple[str, dict[str, str]]:
     """The page with each figure's data URI replaced by a file, `<stem>-<n>.svg` and
     `<stem>-<n>-dark.svg` (numbered in page order), and those files' site paths and
-    SVG text; `page_dir` is the folder of the page's HTML."""
+    SVG text; `page_dir` is the folder of the page's HTML. The URI is replaced
+    wherever the page has it: in the `<img>` and in the lightbox link around it."""
     files: dict[str, str] = {}
+    urls: dict[str, str] = {}  # data URI -> the file's URL
     number = 0
 
     def to_file(match: re.Match) -> str:
@@ -183,10 +187,14 @@ def extract_figures(
         number += variant == "light"  # each light one starts a figure
         uri = f"{stem}-{number}" + ("-dark" if variant == "dark" else "") + ".svg"
         files[uri] = base64.b64decode(data).decode()
-        src = posixpath.relpath(uri, page_dir or ".")
-        return f'<img alt="{alt}" loading="lazy" src="{src}#only-{variant}">'
+        url = posixpath.relpath(uri, page_dir or ".") + f"#only-{variant}"
+        urls[f"data:image/svg+xml;base64,{data}#only-{variant}"] = url
+        return f'<img alt="{alt}" loading="lazy" src="{url}">'
 
-    return FIGURE_RE.sub(to_file, page_html), files
+    page_html = FIGURE_RE.sub(to_file, page_html)
+    for data_uri, url in urls.items():  # the lightbox's link to the same figure
+        page_html = page_html.replace(data_uri, url)
+    return page_html, files
 
 
 def downloads_html(name: str) -> str:
@@ -268,6 +276,9 @@ def on_page_content(html_text: str, page, config, files) -> str:
     stem = download_dir(page.file.src_uri, config.use_directory_urls) + f"/{name}"
     html_text, figures = extract_figures(html_text, stem, page_dir)
     _figures.update(figures)
+    # No lightbox script here (70 KB): it would take the page over its 500 KB
+    # budget. A click on a figure still opens it, as the SVG file itself.
+    page.meta["glightbox"] = False
     return add_downloads(html_text, name)
 
 

@@ -301,8 +301,9 @@ def _describe(fig) -> dict:
     title = fig._suptitle.get_text() if fig._suptitle else ""
     parts = [title] if title else []
     for ax in axes:
-        scale = " (log scale)" if ax["yscale"] == "log" else ""
-        part = f"{ax['title']}: {ax['ylabel']}{scale} against {ax['xlabel']}"
+        log = ax["yscale"] == "log" and "log scale" not in ax["ylabel"]
+        part = f"{ax['ylabel']}{' (log scale)' if log else ''} against {ax['xlabel']}"
+        part = f"{ax['title']}: {part}" if ax["title"] else part[:1].upper() + part[1:]
         if ax["legend"]:
             part += "; lines: " + ", ".join(ax["legend"])
         parts.append(part)
@@ -459,6 +460,23 @@ def _svg(fig) -> str:
     return buf.getvalue()
 
 
+class FigureContractError(Exception):
+    """A figure whose text is too small at column width, or whose legend covers
+    data; its message lists each problem."""
+
+
+def render_figure(fig) -> dict:
+    """A figure as the site shows it, for snippets and labs alike: its alt text and
+    description, and a light and a dark SVG. Raises FigureContractError."""
+    described = _describe(fig)
+    _plain_log_ticks(fig)
+    light = _svg(fig)
+    if problems := check_figure(fig, light):
+        raise FigureContractError("\n  ".join(problems))
+    _recolour_for_dark(fig)
+    return {"light": light, "dark": _svg(fig), **described}
+
+
 def _plain(value, depth: int = 0):
     """`value` as JSON numbers, strings and lists of them, or None if it is not."""
     if isinstance(value, bool | int | float | str):
@@ -533,16 +551,10 @@ def _run_one(path: Path) -> dict:
         return {"error": f"drew {len(figures)} figure(s) but never calls plt.show()"}
     results = []
     for number, fig in enumerate(figures, 1):
-        described = _describe(fig)
-        _plain_log_ticks(fig)
-        light = _svg(fig)
-        if problems := check_figure(fig, light):
-            return {
-                "error": f"figure {number} breaks the figure contract:\n  "
-                + "\n  ".join(problems)
-            }
-        _recolour_for_dark(fig)
-        results.append({"light": light, "dark": _svg(fig), **described})
+        try:
+            results.append(render_figure(fig))
+        except FigureContractError as err:
+            return {"error": f"figure {number} breaks the figure contract:\n  {err}"}
     plt.close("all")
     return {"output": out.getvalue(), "figures": results, "values": _values(namespace)}
 

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
+import subprocess
+import sys
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -30,7 +33,7 @@ FIGURE = re.compile(
     r'<img alt="([^"]*)" loading="lazy" src="([^"#]+)#only-(light|dark)">'
 )
 TEXT_OUTPUT = re.compile(
-    r'data-mime-type="text/plain"><div class="highlight">(.*?)</div>', re.S
+    r'data-mime-type="text/plain"><div [^>]*class="highlight">(.*?)</div>', re.S
 )
 OUTPUT_TITLE = f'<span class="filename">Output with torch {version("torch")}</span>'
 TEXT_FILL = re.compile(r"<text [^>]*fill: (#[0-9a-f]{6})")
@@ -180,6 +183,7 @@ def test_every_lab_offers_a_notebook_without_outputs_and_its_script(built_site, 
     assert f"python {lab.stem}.py" in html
 
 
+@pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_a_reader_sees_the_figures_of_their_colour_scheme(browser_page, scheme):
     browser_page.emulate_media(color_scheme=scheme)
@@ -211,7 +215,9 @@ def test_lab_pages_carry_no_notebook_stylesheet_or_script(built_site):
         assert "clipboard-copy" not in html and "ClipboardCopyElement" not in html
         # Code cells are the site's code blocks, so Material gives them its copy
         # button and colours.
-        assert '<div class="language-python highlight"><pre><span></span><code>' in html
+        assert re.search(
+            r'class="language-python highlight"><pre><span></span><code>', html
+        )
         assert "highlight-ipynb" not in html
 
 
@@ -283,8 +289,22 @@ def test_figures_move_to_numbered_files_beside_the_page():
 def test_the_build_kernel_runs_the_figure_setup_first(tmp_path):
     folder = labs.write_kernelspec(tmp_path)
     spec = json.loads((folder / "kernels" / labs.KERNEL / "kernel.json").read_text())
-    assert spec["argv"][-1] == f"--IPKernelApp.exec_files={labs.KERNEL_SETUP}"
+    assert f"--IPKernelApp.exec_lines={labs.KERNEL_SETUP_LINE}" in spec["argv"]
     assert labs.KERNEL_SETUP.is_file()
+
+
+def test_the_figure_setup_leaves_no_name_for_a_lab_to_lean_on():
+    """A lab that uses `plt` without importing it must fail in the build too, as it
+    would for a reader running the downloaded notebook."""
+    check = "print(sorted(n for n in globals() if not n.startswith('__')))"
+    run = subprocess.run(
+        [sys.executable, "-c", f"{labs.KERNEL_SETUP_LINE}\n{check}"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"
 
 
 def test_downloads_sit_beside_the_page_with_or_without_directory_urls():
