@@ -38,6 +38,7 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+import snippet_worker
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
@@ -235,8 +236,8 @@ def on_config(config):
         return config
     project = Path(config.config_file_path).parent
     kernels = write_kernelspec(project / ".cache" / "jupyter")
-    paths = [str(kernels), *filter(None, [os.environ.get("JUPYTER_PATH")])]
-    os.environ["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(paths))
+    paths = [str(kernels), *os.environ.get("JUPYTER_PATH", "").split(os.pathsep)]
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(filter(None, paths)))
     jupyter.config["kernel_name"] = KERNEL
     if jupyter.config["cache"]:
         jupyter.config["cache_dir"] = cache_dir(project)
@@ -271,7 +272,7 @@ def on_page_content(html_text: str, page, config, files) -> str:
         raise PluginError(f"{page.file.src_uri}: {err}") from None
     html_text = site_code_blocks(number_cells(html_text))
     html_text = html_text.replace('class="anchor-link"', 'class="headerlink"')
-    html_text = label_outputs(html_text, f"Output with torch {version('torch')}")
+    html_text = label_outputs(html_text, snippet_worker.output_title())
     page_dir = posixpath.dirname(page.file.dest_uri)
     stem = download_dir(page.file.src_uri, config.use_directory_urls) + f"/{name}"
     html_text, figures = extract_figures(html_text, stem, page_dir)

@@ -460,6 +460,12 @@ def _svg(fig) -> str:
     return buf.getvalue()
 
 
+def output_title() -> str:
+    """The title of a printed output, snippet or lab: which torch printed it, since
+    its behaviour and its digits change across versions."""
+    return f"Output with torch {version('torch')}"
+
+
 class FigureContractError(Exception):
     """A figure whose text is too small at column width, or whose legend covers
     data; its message lists each problem."""

@@ -20,7 +20,6 @@ import logging
 import posixpath
 import re
 from concurrent.futures import ThreadPoolExecutor
-from importlib.metadata import version
 from pathlib import Path
 
 import markers
@@ -74,7 +73,7 @@ def _alt(text: str) -> str:
     return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
 
-FOLD_RE = re.compile(r"^# %%(.*)\n?", re.M)
+FOLD_RE = re.compile(r"^# %%(?![^ \n])(.*)\n?", re.M)  # `# %%`, alone or + title
 
 
 def split_folds(rel: str, code: str) -> tuple[str, list[tuple[str, str]]]:
@@ -131,8 +130,7 @@ def render(
     )
     parts.append(render_code(rel, code))
     if result.output.strip():
-        # Which torch printed it: its behaviour and its digits change across versions.
-        title = f"Output with torch {version('torch')}"
+        title = snippet_worker.output_title()
         parts.append(_fence(result.output, f'text title="{title}"'))
     body = "\n\n".join(parts)
     return f'<div class="snippet" markdown>\n\n{body}\n\n</div>'

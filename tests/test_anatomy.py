@@ -7,6 +7,7 @@ import re
 
 import markers
 import pytest
+import snippet_worker
 from conftest import ROOT
 from test_build import build_fails, write_page
 
@@ -141,3 +142,20 @@ def test_the_copy_button_copies_the_whole_file_folds_included(browser_page):
     copied = browser_page.evaluate("navigator.clipboard.readText()")
     snippet = ROOT / "snippets" / "too-low" / "small_rates.py"
     assert copied == snippet.read_text().rstrip()  # Material trims the last newline
+
+
+def test_every_page_shows_each_figure_before_the_code_that_drew_it(built_site):
+    """The page anatomy: a snippet that draws has a `figure:` marker before its
+    `snippet:` marker, so the reader meets the figure, then its reading, then
+    the code."""
+    late = []
+    for page in sorted((ROOT / "docs").rglob("*.md")):
+        found = markers.find_markers(page.read_text())
+        figures = {m.arg for m in found if m.kind == "figure"}
+        for marker in found:
+            if marker.kind != "snippet":
+                continue
+            drawn = snippet_worker.cached_result(ROOT / "snippets" / marker.arg).figures
+            if drawn and marker.arg not in figures:
+                late.append(f"{page.relative_to(ROOT)}:{marker.line} {marker.arg}")
+    assert late == []

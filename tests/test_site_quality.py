@@ -89,8 +89,8 @@ HIGHLIGHTED_CODE = {"exclude": [[".highlight"]]}
 # right edge (outside a box that scrolls on its own).
 OVERFLOWING = """() => {
   const width = document.documentElement.clientWidth;
-  const scrolls = (el) =>
-    el.closest(".md-typeset__scrollwrap, pre, .highlight, .arithmatex, svg");
+  const boxes = ".md-typeset__scrollwrap, pre, .highlight, .arithmatex, svg";
+  const scrolls = (el) => el.parentElement.closest(boxes);
   const out = [...document.querySelectorAll(".md-content *")]
     .filter((el) => el.getBoundingClientRect().right > width + 1 && !scrolls(el))
     .map((el) => el.tagName.toLowerCase() + "." + [...el.classList].join("."));
