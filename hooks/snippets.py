@@ -3,11 +3,12 @@ output and its figures, produced by running it at build time (see snippet_worker
 and `{{ name.value }}` in the prose the value that run left (see values).
 
 A page shows the figure first: `<!-- figure: page/name.py -->` puts the snippet's
-figures where the page reads them, and its `snippet:` marker, further down, then
-shows only the code and the output. Without a `figure:` marker the figures come
-first in the snippet's own block. In the code, a `# %% Title` line (the cell marker
-editors know) starts a part that the page folds under that title: the plotting and
-the checks. The copy button of the code copies the whole runnable file.
+figures where the page reads them (`<!-- figure: page/name.py 2 -->` only its second;
+the first must come before the code), and its `snippet:` marker, further down, then
+shows the code, the output and any figure not shown apart. Without a `figure:`
+marker the figures come first in the snippet's own block. In the code, a `# %% Title`
+line (the cell marker editors know) starts a part that the page folds under that
+title: the plotting and the checks. The copy button copies the whole runnable file.
 
 Snippets run in `on_files`, before any page is rendered, so their figures can be
 added to the site as generated files and a failing snippet stops the build early.
@@ -86,11 +87,15 @@ def split_folds(rel: str, code: str) -> tuple[str, list[tuple[str, str]]]:
     return shown, [(title.strip(), body) for title, body in folds]
 
 
-def render_figures(rel: str, result: snippet_worker.Result, page_uri: str) -> str:
-    """Markdown for a snippet's figures, each a light and a dark image."""
+def render_figures(
+    rel: str, result: snippet_worker.Result, page_uri: str, numbers: list[int]
+) -> str:
+    """Markdown for some of a snippet's figures (1-based), each a light and a dark
+    image."""
     page_dir = posixpath.dirname(page_uri) or "."
     images = []
-    for number, figure in enumerate(result.figures, 1):
+    for number in numbers:
+        figure = result.figures[number - 1]
         light, dark = (posixpath.relpath(u, page_dir) for u in figure_uris(rel, number))
         images.append(
             f"![{_alt(figure.alt)}]({light}#only-light){{ loading=lazy }}\n"
@@ -121,13 +126,13 @@ def render_code(rel: str, code: str) -> str:
 
 
 def render(
-    rel: str, code: str, result: snippet_worker.Result, page_uri: str, figures=True
+    rel: str, code: str, result: snippet_worker.Result, page_uri: str, figures=None
 ) -> str:
-    """Markdown for one snippet: its figures (unless the page shows them apart),
+    """Markdown for one snippet: its figures (those the page does not show apart),
     its code, then its output."""
-    parts = (
-        [render_figures(rel, result, page_uri)] if figures and result.figures else []
-    )
+    if figures is None:
+        figures = list(range(1, len(result.figures) + 1))
+    parts = [render_figures(rel, result, page_uri, figures)] if figures else []
     parts.append(render_code(rel, code))
     if result.output.strip():
         title = snippet_worker.output_title()
@@ -192,31 +197,37 @@ def on_files(files: Files, config) -> Files:
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     snippets_dir = _project / "snippets"
-    shown_apart = set()  # snippets whose figures a `figure:` marker shows
+    shown_apart: dict[str, set[int]] = {}  # snippet -> figures `figure:` markers show
 
     def render_figure_marker(marker: markers.Marker) -> str:
-        later = [
-            m for m in page_markers if m.kind == "snippet" and m.line > marker.line
-        ]
-        if marker.arg not in {m.arg for m in later}:
+        rel, _, which = marker.arg.partition(" ")  # `page/x.py`, or `page/x.py 2`
+        later = {
+            m.arg for m in page_markers if m.kind == "snippet" and m.line > marker.line
+        }
+        if which in ("", "1") and rel not in later:
             raise markers.MarkerError(
-                f"line {marker.line}: the figure of {marker.arg} comes before its "
+                f"line {marker.line}: the figure of {rel} comes before its "
                 "code, so a `snippet:` marker for it must follow on this page"
             )
-        result = _results[marker.arg]
-        if not result.figures:
+        count = len(_results[rel].figures) if rel in _results else 0
+        numbers = [int(which)] if which.isdigit() else list(range(1, count + 1))
+        if (
+            (which and not which.isdigit())
+            or not numbers
+            or not 0 < numbers[0] <= count
+        ):
             raise markers.MarkerError(
-                f"line {marker.line}: {marker.arg} draws no figure"
+                f"line {marker.line}: {marker.arg}: {rel} draws {count} figure(s)"
             )
-        shown_apart.add(marker.arg)
-        return render_figures(marker.arg, result, page.file.src_uri)
+        shown_apart.setdefault(rel, set()).update(numbers)
+        return render_figures(rel, _results[rel], page.file.src_uri, numbers)
 
     def render_marker(marker: markers.Marker) -> str:
         code = resolve(marker.arg, snippets_dir).read_text()
-        figures = marker.arg not in shown_apart
-        return render(
-            marker.arg, code, _results[marker.arg], page.file.src_uri, figures
-        )
+        result = _results[marker.arg]
+        apart = shown_apart.get(marker.arg, set())
+        figures = [n for n in range(1, len(result.figures) + 1) if n not in apart]
+        return render(marker.arg, code, result, page.file.src_uri, figures)
 
     folder = page.file.src_uri.removesuffix(".md")  # docs/x.md shows snippets/x/
     try:

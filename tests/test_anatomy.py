@@ -49,6 +49,12 @@ def test_every_built_snippet_copies_exactly_its_file(built_site):
     assert checked > 50
 
 
+def test_a_figure_marker_names_a_figure_the_snippet_draws(tmp_project):
+    (tmp_project / "snippets" / "drawn.py").write_text("print(1)\n")
+    write_page(tmp_project, "<!-- snippet: drawn.py -->\n\n<!-- figure: drawn.py 2 -->")
+    assert "line 5: drawn.py 2: drawn.py draws 0 figure(s)" in build_fails(tmp_project)
+
+
 def test_a_figure_marker_needs_the_snippet_marker_after_it(tmp_project):
     (tmp_project / "snippets" / "drawn.py").write_text("print(1)\n")
     write_page(tmp_project, "<!-- figure: drawn.py -->\n\nNo code follows.")
@@ -151,7 +157,7 @@ def test_every_page_shows_each_figure_before_the_code_that_drew_it(built_site):
     late = []
     for page in sorted((ROOT / "docs").rglob("*.md")):
         found = markers.find_markers(page.read_text())
-        figures = {m.arg for m in found if m.kind == "figure"}
+        figures = {m.arg.partition(" ")[0] for m in found if m.kind == "figure"}
         for marker in found:
             if marker.kind != "snippet":
                 continue

@@ -67,6 +67,13 @@ runs = {
 }
 warm_log, warm_model = train(1.0, warmup=WARMUP)
 warm = runs[f"lr = 1.0, {WARMUP} warmup steps"] = warm_log["loss"]
+hidden = warm_model[:4](X)  # the second hidden layer's ReLU outputs
+alive = (hidden > 0).any(dim=0).sum().item()
+for name, losses in runs.items():
+    print(f"{name:<30} loss after {len(losses):>3} steps: {losses[-1]:.3g}")
+print(f"warmup run: {alive} of 64 units in the second hidden layer still fire")
+
+# %% Measurements, checks and figure
 lower = runs["lr = 0.1 (lower rate)"]
 clipped = runs["lr = 1.0, clip grad norm to 1"]
 lower_final, clipped_final = lower[-1], clipped[-1]
@@ -87,13 +94,7 @@ dip_loss = min(warm[spike_step : jump_step - 1])  # between the spike and the ju
 warm_final = warm[-1]
 moved = [n for n in range(1, STEPS + 1) if abs(warm[n - 1] - warm_final) > 1e-9]
 flat_step = moved[-1] + 1  # from this step on the loss stays at warm_final
-hidden = warm_model[:4](X)  # the second hidden layer's ReLU outputs
-alive = (hidden > 0).any(dim=0).sum().item()
-for name, losses in runs.items():
-    print(f"{name:<30} loss after {len(losses):>3} steps: {losses[-1]:.3g}")
-print(f"warmup run: {alive} of 64 units in the second hidden layer still fire")
 
-# %% Checks and figure
 # What the page claims. At lr = 1.0 the loss grows by orders of magnitude with the
 # gradient norm, overflows to inf, then is nan.
 assert peak_loss > 1e100 * start_loss and peak_norm > 1e100 * log["grad norm"][0]
