@@ -175,8 +175,8 @@ plt.show()
 # %% [markdown]
 # ## Interrupt, save, resume
 #
-# Now the same run again, stopped after `CHECKPOINT_EPOCH` epochs, after the
-# scheduler has already lowered the rate once. Everything that changes during
+# Now the same run again, stopped two epochs after the scheduler first lowered
+# the rate (the cell below names that epoch `CHECKPOINT_EPOCH`). Everything that changes during
 # training goes into the checkpoint. Then brand-new objects, created with a
 # *different* seed so that nothing carries over by accident, load it and train
 # on. `torch.load(..., weights_only=True)` refuses to unpickle arbitrary
