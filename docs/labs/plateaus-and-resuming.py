@@ -176,12 +176,12 @@ plt.show()
 # ## Interrupt, save, resume
 #
 # Now the same run again, stopped two epochs after the scheduler first lowered
-# the rate (the cell below names that epoch `CHECKPOINT_EPOCH`). Everything that changes during
-# training goes into the checkpoint. Then brand-new objects, created with a
-# *different* seed so that nothing carries over by accident, load it and train
-# on. `torch.load(..., weights_only=True)` refuses to unpickle arbitrary
-# objects: a checkpoint of tensors, numbers, lists and dicts loads fine with
-# it.
+# the rate (the cell below names that epoch `CHECKPOINT_EPOCH`). Everything
+# that changes during training goes into the checkpoint. Then brand-new
+# objects, created with a *different* seed so that nothing carries over by
+# accident, load it and train on. `torch.load(..., weights_only=True)` refuses
+# to unpickle arbitrary objects: a checkpoint of tensors, numbers, lists and
+# dicts loads fine with it.
 
 # %%
 CHECKPOINT_EPOCH = drops[0] + 2
