@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+import labs
+
 EXCLUDED_CLASSES = ["highlight", "fold", "quiz-section"]
 EXCLUDED_RE = re.compile(
     r"<(div|details|section)(?= class=\"[^\"]*\b(?:"
@@ -29,6 +31,6 @@ def exclude_from_search(page_html: str) -> str:
 
 
 def on_page_content(html: str, page, config, files) -> str:
-    if page.file.src_uri.startswith("labs/"):
+    if labs.is_lab(page.file.src_uri):
         page.meta.setdefault("search", {})["boost"] = LAB_BOOST
     return exclude_from_search(html)

@@ -263,3 +263,29 @@ def tmp_project(tmp_path) -> Path:
     )
     (tmp_path / "mkdocs.yml").write_text(config + hooks + markdown)
     return tmp_path
+
+
+# Sideways page scroll, and the elements whose right edge is past the viewport
+# unless a scrolling box that fits holds them (a wide table scrolls inside its
+# wrapper, a wide formula in its own box).
+OVERFLOWING = """() => {
+  const width = document.documentElement.clientWidth;
+  const fits = (el) => el.getBoundingClientRect().right <= width + 0.5;
+  const held = (el) => {
+    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (getComputedStyle(a).overflowX !== "visible" && fits(a)) return true;
+    }
+    return false;
+  };
+  const out = [...document.querySelectorAll("body *")]
+    .filter((el) => el.getClientRects().length && !fits(el) && !held(el))
+    .map((el) => `${el.tagName} ${el.className}`);
+  const page = document.documentElement.scrollWidth - width;
+  const sideways = page > 0 ? [`page scrolls ${page} px sideways`] : [];
+  return [...sideways, ...out.slice(0, 5)];
+}"""
+
+
+def overflowing(page) -> list[str]:
+    """What runs off the side of the page's viewport; [] when nothing does."""
+    return page.evaluate(OVERFLOWING)

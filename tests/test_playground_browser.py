@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import overflowing
 
 pytestmark = pytest.mark.browser
 
@@ -179,23 +180,6 @@ def test_no_word_a_reader_cannot_follow(browser_page):
     assert "seed" not in browser_page.locator("article").inner_text().lower()
 
 
-# Elements whose right edge is past the viewport, unless a scrolling box that fits
-# holds them (a wide table scrolls inside its wrapper).
-OVERFLOWING = """() => {
-  const width = document.documentElement.clientWidth;
-  const fits = (el) => el.getBoundingClientRect().right <= width + 0.5;
-  const held = (el) => {
-    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
-      if (getComputedStyle(a).overflowX !== "visible" && fits(a)) return true;
-    }
-    return false;
-  };
-  return [...document.querySelectorAll("body *")]
-    .filter((el) => el.getClientRects().length && !fits(el) && !held(el))
-    .map((el) => `${el.tagName} ${el.className}`);
-}"""
-
-
 def test_no_horizontal_overflow_on_a_390_px_phone(browser_page):
     browser_page.set_viewport_size({"width": 390, "height": 844})
     open_playground(browser_page)
@@ -204,7 +188,7 @@ def test_no_horizontal_overflow_on_a_390_px_phone(browser_page):
         select.select_option(name)
         width = browser_page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (name, width)
-        assert browser_page.evaluate(OVERFLOWING) == [], name
+        assert overflowing(browser_page) == [], name
 
 
 def test_step_reset_and_play(browser_page):

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bench import own_assets, page_weights
-from conftest import ROOT, SITE_URL, page_paths
+from conftest import ROOT, SITE_URL, overflowing, page_paths
 
 
 class LinksAndIds(HTMLParser):
@@ -85,19 +85,6 @@ IN_FULL = {
     "review/",
 }
 HIGHLIGHTED_CODE = {"exclude": [[".highlight"]]}
-# The page's sideways overflow, and the elements that stick out past the screen's
-# right edge (outside a box that scrolls on its own).
-OVERFLOWING = """() => {
-  const width = document.documentElement.clientWidth;
-  const boxes = ".md-typeset__scrollwrap, pre, .highlight, .arithmatex, svg";
-  const scrolls = (el) => el.parentElement.closest(boxes);
-  const out = [...document.querySelectorAll(".md-content *")]
-    .filter((el) => el.getBoundingClientRect().right > width + 1 && !scrolls(el))
-    .map((el) => el.tagName.toLowerCase() + "." + [...el.classList].join("."));
-  const page = document.documentElement.scrollWidth - width;
-  const sideways = page > 0 ? [`page scrolls ${page} px sideways`] : [];
-  return [...sideways, ...out.slice(0, 5)];
-}"""
 
 
 def test_every_page_is_checked_by_the_browser_gates():
@@ -130,7 +117,7 @@ def test_page_is_offline_error_free_and_accessible(browser_page, path):
     # their own box, and the page itself never scrolls sideways.
     browser_page.set_viewport_size({"width": 390, "height": 844})
     browser_page.goto(path, wait_until="load")
-    overflow = browser_page.evaluate(OVERFLOWING)
+    overflow = overflowing(browser_page)
     assert overflow == [], f"wider than a 390 px screen: {overflow}"
 
 
