@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import http.server
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -19,52 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from filelock import FileLock
-
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def page_paths() -> list[str]:
-    """Every page's URL path, from its source in docs/ (Markdown pages and labs)."""
-    docs = ROOT / "docs"
-    paths = []
-    for source in sorted(docs.rglob("*.md")) + sorted((docs / "labs").glob("*.py")):
-        rel = source.relative_to(docs).with_suffix("").as_posix().removesuffix("index")
-        paths.append(rel if rel == "" or rel.endswith("/") else f"{rel}/")
-    return paths
-
-
-def snippet_pages() -> list[str]:
-    """The Markdown pages (relative to docs/) that show at least one snippet."""
-    from snippets import snippet_paths
-
-    docs = ROOT / "docs"
-    return sorted(
-        page.relative_to(docs).as_posix()
-        for page in docs.rglob("*.md")
-        if snippet_paths(page.read_text())
-    )
-
-
-def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
-    """`mkdocs build --strict` of `config` into `site_dir`, output captured."""
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"]
-        + ["--config-file", str(config), "--site-dir", str(site_dir)],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        stdin=subprocess.DEVNULL,
-    )
-
+from support import CHROMIUM, CHROMIUM_ARGS, ROOT, SITE_URL, mkdocs_build, skip_or_fail
 
 BACKGROUND_BUILD = "LR_SITE_TEST_BUILD"  # folder of the build started at configure
 
@@ -146,9 +100,6 @@ def output_of(built_site):
     return lambda rel: snippet_worker.run_snippet(ROOT / "snippets" / rel).output
 
 
-SITE_URL = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(), re.M)
-
-
 class _LocalSiteHandler(http.server.SimpleHTTPRequestHandler):
     """Serves the built site with sitemap.xml listing the address it is served at,
     as `mkdocs serve` does. Material's instant navigation only takes over links to
@@ -191,10 +142,7 @@ def site_url(built_site) -> str:
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: `make test` installs it with apt as root"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_or_fail(f"{CHROMIUM} is missing: `make test` installs it with apt as root")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -263,29 +211,3 @@ def tmp_project(tmp_path) -> Path:
     )
     (tmp_path / "mkdocs.yml").write_text(config + hooks + markdown)
     return tmp_path
-
-
-# Sideways page scroll, and the elements whose right edge is past the viewport
-# unless a scrolling box that fits holds them (a wide table scrolls inside its
-# wrapper, a wide formula in its own box).
-OVERFLOWING = """() => {
-  const width = document.documentElement.clientWidth;
-  const fits = (el) => el.getBoundingClientRect().right <= width + 0.5;
-  const held = (el) => {
-    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
-      if (getComputedStyle(a).overflowX !== "visible" && fits(a)) return true;
-    }
-    return false;
-  };
-  const out = [...document.querySelectorAll("body *")]
-    .filter((el) => el.getClientRects().length && !fits(el) && !held(el))
-    .map((el) => `${el.tagName} ${el.className}`);
-  const page = document.documentElement.scrollWidth - width;
-  const sideways = page > 0 ? [`page scrolls ${page} px sideways`] : [];
-  return [...sideways, ...out.slice(0, 5)];
-}"""
-
-
-def overflowing(page) -> list[str]:
-    """What runs off the side of the page's viewport; [] when nothing does."""
-    return page.evaluate(OVERFLOWING)

@@ -8,7 +8,7 @@ import re
 import markers
 import pytest
 import snippet_worker
-from conftest import ROOT
+from support import ROOT
 from test_build import build_fails, write_page
 
 from snippets import render_code, split_folds

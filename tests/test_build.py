@@ -7,7 +7,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 import snippet_worker
-from conftest import ROOT, mkdocs_build
+from support import ROOT, mkdocs_build
 
 from snippets import snippet_paths
 

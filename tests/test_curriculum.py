@@ -15,13 +15,12 @@ from pathlib import Path
 
 import pytest
 import values
-from conftest import snippet_pages
 from markers import lines_outside_fences
+from support import ROOT, snippet_pages
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
 from snippets import snippet_paths
 
-ROOT = Path(__file__).resolve().parent.parent
 DOCS, QUIZ, SNIPPETS = ROOT / "docs", ROOT / "quiz", ROOT / "snippets"
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 from pytest_codeblocks import extract_from_file
+from support import ROOT
 
 from snippets import snippet_paths
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGES = sorted((ROOT / "docs").rglob("*.md")) + [ROOT / "README.md"]
 SNIPPETS = sorted((ROOT / "snippets").rglob("*.py"))
 PYTHON_NAMES = {"py", "python", "python3", "py3", "pycon", "ipython"}

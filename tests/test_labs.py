@@ -25,7 +25,7 @@ import labs
 import nbformat
 import pytest
 import yaml
-from conftest import ROOT, mkdocs_build
+from support import ROOT, mkdocs_build
 
 LABS = sorted((ROOT / "docs" / "labs").glob("*.py"))
 EXPECTED_LABS = {"find-lr", "schedules-compared", "plateaus-and-resuming"}

@@ -6,9 +6,9 @@ import re
 import tomllib
 from importlib.metadata import distributions, requires
 
-from conftest import ROOT
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+from support import ROOT
 
 LOCK = (ROOT / "requirements.lock").read_text()
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())

@@ -7,15 +7,12 @@ from __future__ import annotations
 import json
 import math
 import re
-import subprocess
-from pathlib import Path
 
 import pytest
-from conftest import overflowing
+from support import ROOT, node, overflowing
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
 SCHEDULES_JS = ROOT / "docs/javascripts/schedules.js"
 SURFACES = ["q1", "q2", "dw"]
 DESCENT = "#lrp-descent"
@@ -215,14 +212,7 @@ def test_step_reset_and_play(browser_page):
 
 def scheduler_names() -> list[str]:
     script = "console.log(JSON.stringify(Object.keys(require(process.argv[1]).SPECS)))"
-    out = subprocess.run(
-        ["node", "-e", script, str(SCHEDULES_JS)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    return json.loads(out.stdout)
+    return json.loads(node("-e", script, str(SCHEDULES_JS)))
 
 
 def test_every_scheduler_in_the_explorer_draws_its_curve(browser_page):

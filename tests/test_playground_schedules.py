@@ -9,16 +9,12 @@ import contextlib
 import io
 import json
 import math
-import os
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 import torch
+from support import ROOT, node
 from torch.optim import lr_scheduler
 
-ROOT = Path(__file__).resolve().parent.parent
 SCHEDULES_JS = ROOT / "docs" / "javascripts" / "schedules.js"
 PLAYGROUND_MD = ROOT / "docs" / "playground.md"
 RTOL, ATOL = 1e-9, 1e-12
@@ -108,15 +104,6 @@ NOT_IN_EXPLORER = {
 }
 
 
-def node_path() -> str:
-    node = shutil.which("node")
-    if node is None:
-        if os.environ.get("CI"):
-            pytest.fail("node is missing: the schedule explorer cannot be checked")
-        pytest.skip("node is missing")
-    return node
-
-
 def run_node(requests: list[dict]) -> list[dict]:
     """One Node process for the whole grid: JSON in on stdin, JSON out."""
     script = (
@@ -130,15 +117,7 @@ def run_node(requests: list[dict]) -> list[dict]:
         "  process.stdout.write(JSON.stringify(out));"
         "});"
     )
-    done = subprocess.run(
-        [node_path(), "-e", script, str(SCHEDULES_JS)],
-        input=json.dumps(requests),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(done.stdout)
+    return json.loads(node("-e", script, str(SCHEDULES_JS), stdin=json.dumps(requests)))
 
 
 def python_kwargs(params: dict, specs: list) -> dict:
@@ -192,14 +171,7 @@ def assert_same_curve(label: str, expected: list[float], actual: list[float]) ->
 @pytest.fixture(scope="module")
 def specs() -> dict:
     script = "process.stdout.write(JSON.stringify(require(process.argv[1]).SPECS))"
-    done = subprocess.run(
-        [node_path(), "-e", script, str(SCHEDULES_JS)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(done.stdout)
+    return json.loads(node("-e", script, str(SCHEDULES_JS)))
 
 
 @pytest.fixture(scope="module")
@@ -274,14 +246,7 @@ def test_impossible_parameters_are_refused_not_drawn():
         ("MultiStepLR", {"milestones": [1.5]}),
         ("OneCycleLR", {"pct_start": 0.01, "total_steps": 100}),  # PyTorch: 0/0
     ]
-    done = subprocess.run(
-        [node_path(), "-e", script, str(SCHEDULES_JS), json.dumps(cases)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    messages = json.loads(done.stdout)
+    messages = json.loads(node("-e", script, str(SCHEDULES_JS), json.dumps(cases)))
     assert all(messages), list(zip(cases, messages, strict=True))
     # The last case really fails in PyTorch too.
     weight = torch.zeros(1, requires_grad=True)

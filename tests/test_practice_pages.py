@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
+from support import ROOT
 
 from snippets import snippet_paths
 
-ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 MESSAGE = re.compile(r"^(\w+(?:Error|Warning)): ", re.MULTILINE)
 

@@ -14,12 +14,11 @@ from pathlib import Path
 
 import markers
 import pytest
-from conftest import mkdocs_build
 from jsonschema import Draft202012Validator
+from support import ROOT, mkdocs_build
 
 import quiz
 
-ROOT = Path(__file__).resolve().parent.parent
 QUIZ_DIR = ROOT / "quiz"
 # The "Recall & Review" page the quizzes grew from, kept here so a clone has it.
 SEED = ROOT / "tests" / "data" / "seed.txt"

@@ -7,16 +7,15 @@ from __future__ import annotations
 import html
 import json
 import re
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from support import ROOT
 
 import quiz
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
 PAGE = "learning-rate"  # a page with a quiz, and the next one in the nav
 OTHER = "schedulers"
 # The quiz as the build wrote it into the page (`quiz_as_built`): its text holds the

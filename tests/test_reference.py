@@ -14,14 +14,13 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import torch
+from support import ROOT
 from torch.optim import lr_scheduler, swa_utils
 from torch.optim.swa_utils import SWALR
 
-ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "docs" / "reference"
 REL = 1e-9
 

@@ -11,8 +11,8 @@ import markers
 import pytest
 import signatures
 import torch
-from conftest import mkdocs_build
 from mkdocs.exceptions import PluginError
+from support import mkdocs_build
 
 STEPLR = "torch.optim.lr_scheduler.StepLR"
 

@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 from bench import own_assets, page_weights
-from conftest import ROOT, SITE_URL, overflowing, page_paths
+from support import ROOT, SITE_URL, overflowing, page_paths
 
 
 class LinksAndIds(HTMLParser):

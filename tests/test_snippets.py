@@ -14,16 +14,14 @@ import re
 import subprocess
 import sys
 from dataclasses import asdict
-from pathlib import Path
 
 import pytest
 import snippet_worker
 import values
-from conftest import snippet_pages
+from support import ROOT, snippet_pages
 
 from snippets import snippet_paths
 
-ROOT = Path(__file__).resolve().parent.parent
 DOCS, QUIZ, SNIPPETS = ROOT / "docs", ROOT / "quiz", ROOT / "snippets"
 PAGES = snippet_pages()
 PORTABLE = snippet_worker.PORTABLE
