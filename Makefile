@@ -71,7 +71,7 @@ test-latest: chromium
 	.venv-latest/bin/python -m pytest $(PYTEST_ARGS) -p no:cacheprovider \
 	  --ignore tests/test_lock.py $(NOTHING_COLLECTED_IS_OK)
 
-bench: $(INSTALLED)  ## cold, warm and one-snippet builds, test time, page weights
+bench: $(INSTALLED)  ## build, serve and suite times with their budgets; page weights
 	$(BIN)/python tests/bench.py
 
 lint: $(INSTALLED)

@@ -7,10 +7,16 @@ It draws the labs as the snippet runner draws snippets: the site's figure style
 dark SVG, with alt text from its title, axis labels and legend. Both go out as one
 HTML output, `<img>` tags with data URIs ending in `#only-light` / `#only-dark`;
 hooks/labs.py moves them into files beside the page.
+
+A cell that runs longer than LR_SITE_LAB_CELL_TIMEOUT_S seconds (120 by default)
+raises TimeoutError, which fails the build with the cell's traceback: a lab that
+hangs must not run until CI gives up on the whole job.
 """
 
 import base64
 import html
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -18,7 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import matplotlib.pyplot as plt  # noqa: E402 - after the path: the inline backend loads
 import snippet_worker  # noqa: E402
+from IPython import get_ipython  # noqa: E402
 from IPython.display import HTML, display  # noqa: E402
+
+CELL_TIMEOUT_S = int(os.environ.get("LR_SITE_LAB_CELL_TIMEOUT_S", "120"))
 
 plt.style.use(snippet_worker.STYLE_FILE)
 plt.rcParams["svg.hashsalt"] = snippet_worker.SVG_SALT
@@ -44,3 +53,16 @@ def show(*_args, **_kwargs) -> None:
 
 
 plt.show = show
+
+
+def _time_out(_signum, _frame) -> None:
+    raise TimeoutError(
+        f"this cell ran over {CELL_TIMEOUT_S} s, the build's limit for one lab cell"
+        " (LR_SITE_LAB_CELL_TIMEOUT_S)"
+    )
+
+
+if (_shell := get_ipython()) is not None:  # in a kernel: time each cell
+    signal.signal(signal.SIGALRM, _time_out)
+    _shell.events.register("pre_run_cell", lambda _: signal.alarm(CELL_TIMEOUT_S))
+    _shell.events.register("post_run_cell", lambda _: signal.alarm(0))

@@ -37,8 +37,9 @@ from importlib.metadata import version
 from pathlib import Path
 
 import jupytext
+import markers
 import nbformat
-import snippet_worker
+import snippet_runner
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
@@ -234,7 +235,7 @@ def on_config(config):
     jupyter = config.plugins.get("mkdocs-jupyter")
     if jupyter is None:
         return config
-    project = Path(config.config_file_path).parent
+    project = markers.project_root(config)
     kernels = write_kernelspec(project / ".cache" / "jupyter")
     paths = [str(kernels), *os.environ.get("JUPYTER_PATH", "").split(os.pathsep)]
     os.environ["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(filter(None, paths)))
@@ -272,7 +273,7 @@ def on_page_content(html_text: str, page, config, files) -> str:
         raise PluginError(f"{page.file.src_uri}: {err}") from None
     html_text = site_code_blocks(number_cells(html_text))
     html_text = html_text.replace('class="anchor-link"', 'class="headerlink"')
-    html_text = label_outputs(html_text, snippet_worker.output_title())
+    html_text = label_outputs(html_text, snippet_runner.output_title())
     page_dir = posixpath.dirname(page.file.dest_uri)
     stem = download_dir(page.file.src_uri, config.use_directory_urls) + f"/{name}"
     html_text, figures = extract_figures(html_text, stem, page_dir)

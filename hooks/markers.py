@@ -1,7 +1,9 @@
-"""Find the site's markers in a page's Markdown, outside fenced code.
+"""Find the site's markers in a page's Markdown, outside fenced code, and replace
+them; and the other few things every hook needs.
 
 A marker is an HTML comment alone on its line: `<!-- kind: argument -->`. Invisible
-if no hook handles it, so every kind must be known: an unknown one is an error.
+if no hook handles it, so every kind must be known: each hook registers the kinds
+it renders when it is imported, and an unknown kind is an error.
 """
 
 from __future__ import annotations
@@ -9,9 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
-# Each kind is handled by one hook; "pytest-codeblocks" belongs to the test plugin.
-KNOWN_KINDS = {"snippet", "figure", "quiz", "signature", "pytest-codeblocks"}
+from mkdocs.exceptions import PluginError
+
+# Each kind is handled by one hook, which registers it; this one is the test plugin's.
+KNOWN_KINDS = {"pytest-codeblocks"}
 
 MARKER_RE = re.compile(r"^\s*<!--\s*([\w-]+)\s*:\s*(.*?)\s*-->\s*$")
 FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
@@ -26,6 +31,16 @@ class Marker:
     kind: str
     arg: str
     line: int  # 1-based line number in the page source
+
+
+def register(*kinds: str) -> None:
+    """Make `kinds` known marker kinds: called by the hook that renders them."""
+    KNOWN_KINDS.update(kinds)
+
+
+def project_root(config) -> Path:
+    """The project folder: the one mkdocs.yml is in."""
+    return Path(config.config_file_path).resolve().parent
 
 
 def lines_outside_fences(markdown: str) -> Iterator[tuple[int, str]]:
@@ -69,3 +84,13 @@ def replace_markers(markdown: str, kind: str, render: Callable[[Marker], str]) -
         rendered = render(marker).splitlines()
         lines[number - 1] = "\n".join(indent + r if r.strip() else "" for r in rendered)
     return "\n".join(lines) + "\n"
+
+
+def replace_on_page(
+    markdown: str, page, kind: str, render: Callable[[Marker], str]
+) -> str:
+    """`replace_markers` for a page of the build: an error names the page."""
+    try:
+        return replace_markers(markdown, kind, render)
+    except MarkerError as err:
+        raise PluginError(f"{page.file.src_uri}: {err}") from None

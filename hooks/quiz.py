@@ -26,6 +26,7 @@ from jsonschema.exceptions import SchemaError
 from mkdocs.exceptions import PluginError
 
 log = logging.getLogger("mkdocs.hooks.quiz")
+markers.register("quiz")
 
 REVIEW = "review"  # `<!-- quiz: review -->`: every flashcard of the site
 KINDS = ("flashcards", "choices", "explain")  # in the order a page shows them
@@ -299,7 +300,7 @@ def page_title(markdown: str, fallback: str) -> str:
 
 def on_config(config):
     global _project
-    _project = Path(config.config_file_path).resolve().parent
+    _project = markers.project_root(config)
     return config
 
 
@@ -336,10 +337,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         # Blank lines around: Markdown keeps the element as a raw HTML block.
         return "\n" + SLOT.format(_e(marker.arg)) + "\n"
 
-    try:
-        return markers.replace_markers(markdown, "quiz", slot)
-    except markers.MarkerError as err:
-        raise PluginError(f"{page.file.src_uri}: {err}") from None
+    return markers.replace_on_page(markdown, page, "quiz", slot)
 
 
 def on_page_content(content: str, page, config, files) -> str:

@@ -16,8 +16,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import markers
-from mkdocs.exceptions import PluginError
 
+markers.register("signature")
 MAX_ONE_LINE = 80  # a longer signature gets one parameter per line
 
 
@@ -121,7 +121,7 @@ def render(marker: markers.Marker) -> str:
 
 def on_config(config):
     global _cache_file
-    _cache_file = Path(config.config_file_path).parent / ".cache" / "signatures.json"
+    _cache_file = markers.project_root(config) / ".cache" / "signatures.json"
     _cache.clear()
     _used.clear()
     try:
@@ -138,7 +138,4 @@ def on_post_build(config) -> None:
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    try:
-        return markers.replace_markers(markdown, "signature", render)
-    except markers.MarkerError as err:
-        raise PluginError(f"{page.file.src_uri}: {err}") from None
+    return markers.replace_on_page(markdown, page, "signature", render)

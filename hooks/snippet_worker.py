@@ -1,35 +1,24 @@
-"""Run snippet files and cache what they print and draw.
+"""The snippet worker: run as a script, it imports torch and matplotlib once, then
+reads one JSON request per line on stdin (a snippet's path and the folder to run it
+from) and answers one JSON line: what the snippet printed, its figures as light and
+dark SVG, and its module-level values; or its traceback. `snippet_runner.py` starts
+and feeds it. Labs draw their figures with its `render_figure` too.
 
-The parent side (`run_snippets`) is used by the MkDocs hook and the tests. Run as a
-script, this file is the worker: it imports torch and matplotlib once, then reads one
-JSON request per line on stdin and answers one JSON line per request.
+Every cached result is keyed on this file and the figure style: any edit here runs
+every snippet again, so the pool and the cache live in snippet_runner.py.
 """
 
 from __future__ import annotations
 
-import atexit
 import colorsys
-import functools
-import hashlib
 import io
 import json
 import os
-import platform
-import queue
 import re
-import subprocess
 import sys
-import threading
-from dataclasses import asdict, dataclass
-from importlib.metadata import version
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent  # the project: mkdocs.yml lives here
 STYLE_FILE = Path(__file__).with_name("figure.mplstyle")
-TIMEOUT_S = 30.0  # one snippet's run
-# Starting a worker imports torch, matplotlib and torch._dynamo: seconds, and many
-# more on a loaded machine; that is no snippet's fault, so it has its own limit.
-START_TIMEOUT_S = 120.0
 SVG_SALT = "learning-rate-site"  # fixed ids in the SVG: same bytes on every build
 INK, GRID = "#24292f", "#d0d7de"  # text and grid colours of figure.mplstyle
 # The figure contract: a page shows each figure as wide as its column, 688 px (a
@@ -37,211 +26,6 @@ INK, GRID = "#24292f", "#d0d7de"  # text and grid colours of figure.mplstyle
 # least 10 px tall, and no legend covers a plotted point.
 COLUMN_PX = 688
 MIN_TEXT_PX = 10
-# ATEN_CPU_CAPABILITY=default: PyTorch's portable ATen kernels (BLAS keeps its own
-# code path). Another CPU prints other last digits; this shows some of them here.
-PORTABLE = "default"
-
-
-class SnippetError(Exception):
-    """A snippet raised, timed out, or broke the figure contract."""
-
-
-@dataclass(frozen=True)
-class Figure:
-    light: str  # SVG text for Material's light palette
-    dark: str  # the same figure recoloured for the dark palette
-    alt: str  # text alternative built from title, axis labels and legend
-    title: str  # the figure's suptitle, "" if none
-    axes: list[dict]  # per axes: title, xlabel, ylabel, yscale, legend (for tests)
-
-
-@dataclass(frozen=True)
-class Result:
-    output: str  # stdout, stderr and warnings, in the order they happened
-    figures: list[Figure]
-    values: dict  # the snippet's module-level numbers and strings (values.py)
-
-
-# --------------------------------------------------------------------- parent side
-
-
-@functools.cache
-def _this_cpu() -> str:
-    try:  # the CPU's instruction sets (Linux); PyTorch picks its kernels by them
-        cpuinfo = Path("/proc/cpuinfo").read_text()
-        flags = next(line for line in cpuinfo.splitlines() if line.startswith("flags"))
-    except (OSError, StopIteration):
-        flags = platform.processor()
-    return f"{platform.machine()}-{hashlib.sha256(flags.encode()).hexdigest()[:12]}"
-
-
-def kernels(capability: str | None = None) -> str:
-    """Which CPU kernels PyTorch runs: their last digits differ from CPU to CPU."""
-    return capability or os.environ.get("ATEN_CPU_CAPABILITY") or _this_cpu()
-
-
-def cache_key(path: Path, capability: str | None = None) -> str:
-    """Everything that can change a snippet's result: its source, the libraries and
-    CPU kernels that run and draw it, and this runner with its figure style."""
-    digest = hashlib.sha256()
-    for part in (
-        path.read_bytes(),
-        kernels(capability).encode(),
-        version("torch").encode(),
-        version("matplotlib").encode(),
-        sys.version.encode(),
-        Path(__file__).read_bytes(),
-        STYLE_FILE.read_bytes(),
-    ):
-        digest.update(hashlib.sha256(part).digest())
-    return digest.hexdigest()
-
-
-def _from_json(data: dict) -> Result:
-    figures = [Figure(**fig) for fig in data["figures"]]
-    return Result(data["output"], figures, data["values"])
-
-
-class Worker:
-    """One long-lived worker process; `import torch` costs about 1.3 s, paid once."""
-
-    def __init__(self, capability: str | None = None) -> None:
-        self.capability = capability  # ATEN_CPU_CAPABILITY for the worker, if set
-        self._proc: subprocess.Popen | None = None
-        self._lines: queue.Queue[str] = queue.Queue()
-
-    def _start(self) -> None:
-        env = {**os.environ, "MPLBACKEND": "Agg"}
-        if self.capability:
-            env["ATEN_CPU_CAPABILITY"] = self.capability
-        self._proc = subprocess.Popen(
-            [sys.executable, __file__],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        self._lines = queue.Queue()
-        self._pump_thread = threading.Thread(
-            target=self._pump, args=(self._proc,), daemon=True
-        )
-        self._pump_thread.start()
-        self._read(START_TIMEOUT_S, "starting the snippet worker")
-
-    def _pump(self, proc: subprocess.Popen) -> None:
-        with proc.stdout:
-            for line in proc.stdout:
-                self._lines.put(line)
-        self._lines.put("")  # end of file: the worker died
-
-    def _read(self, timeout: float, what: str) -> dict:
-        try:
-            line = self._lines.get(timeout=timeout)
-        except queue.Empty:
-            self.close()
-            raise SnippetError(f"{what}: timed out after {timeout:.0f} s") from None
-        if not line:
-            self.close()
-            raise SnippetError(f"{what}: the worker process died")
-        return json.loads(line)
-
-    def run(self, path: Path, root: Path, timeout: float = TIMEOUT_S) -> dict:
-        """Run `path` as `python <path>` would from `root`; the worker's JSON reply."""
-        if self._proc is None or self._proc.poll() is not None:
-            self._start()
-        request = {"path": str(path.resolve()), "cwd": str(root)}
-        self._proc.stdin.write(json.dumps(request) + "\n")
-        self._proc.stdin.flush()
-        return self._read(timeout, f"running {display_path(path, root)}")
-
-    def close(self) -> None:
-        if self._proc is not None:
-            self._proc.kill()
-            self._proc.wait()
-            self._proc.stdin.close()
-            self._pump_thread.join()  # it closes stdout once it reads the end
-            self._proc = None
-
-
-# Idle workers, one per core at most; module state survives MkDocs reloading its
-# hooks in `serve`. A worker starts on first use, so a warm build starts none.
-# Last in, first out: one snippet at a time keeps using one worker, and the second
-# starts only when two snippets run at once (a cold build), not on every other run.
-_idle: queue.LifoQueue[Worker] = queue.LifoQueue()
-_all_workers = [Worker() for _ in range(min(2, os.cpu_count() or 1))]
-for _w in _all_workers:
-    _idle.put(_w)
-    atexit.register(_w.close)
-PARALLEL = len(_all_workers)
-# One worker on the portable kernels, for the tests that check another CPU's view.
-_portable = Worker(PORTABLE)
-_portable_idle: queue.Queue[Worker] = queue.Queue()
-_portable_idle.put(_portable)
-_all_workers.append(_portable)
-atexit.register(_portable.close)
-
-
-def display_path(path: Path, root: Path = ROOT) -> str:
-    try:
-        return str(path.resolve().relative_to(root.resolve()))
-    except ValueError:
-        return str(path)
-
-
-def cache_file(path: Path, root: Path = ROOT, capability: str | None = None) -> Path:
-    return root / ".cache" / "snippets" / f"{cache_key(path, capability)}.json"
-
-
-def cached_result(
-    path: Path, root: Path = ROOT, capability: str | None = None
-) -> Result | None:
-    """The stored result of running exactly this source with this runner, if any."""
-    try:
-        return _from_json(json.loads(cache_file(path, root, capability).read_text()))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # missing or unreadable (say, cut short by a full disk): run it
-
-
-def run_snippet(
-    path: Path,
-    *,
-    root: Path = ROOT,
-    use_cache: bool = True,
-    timeout: float = TIMEOUT_S,
-    portable: bool = False,
-) -> Result:
-    """Result of running one snippet from the project folder `root`, cached in
-    `root/.cache/snippets`; raises SnippetError naming the file, with its traceback.
-    With `portable`, it runs on PyTorch's portable kernels, as another CPU would."""
-    capability = PORTABLE if portable else None
-    if use_cache and (result := cached_result(path, root, capability)) is not None:
-        return result
-    idle = _portable_idle if portable else _idle
-    worker = idle.get()  # blocks while every worker is busy
-    try:
-        reply = worker.run(path, root, timeout)
-    finally:
-        idle.put(worker)
-    if "error" in reply:
-        raise SnippetError(f"{display_path(path, root)} failed:\n{reply['error']}")
-    result = _from_json(reply)
-    if use_cache:
-        cached = cache_file(path, root, capability)
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        # One temporary name per writer: two builds or threads may write one key.
-        writer = f"{os.getpid()}-{threading.get_ident()}"
-        tmp = cached.with_name(f"{cached.stem}.{writer}.tmp")
-        tmp.write_text(json.dumps(asdict(result)))
-        os.replace(tmp, cached)  # atomic: a killed build never leaves half a file
-    return result
-
-
-def close_workers() -> None:
-    for worker in _all_workers:
-        worker.close()
-
-
-# --------------------------------------------------------------------- worker side
 
 
 def _dark(color):
@@ -460,12 +244,6 @@ def _svg(fig) -> str:
     return buf.getvalue()
 
 
-def output_title() -> str:
-    """The title of a printed output, snippet or lab: which torch printed it, since
-    its behaviour and its digits change across versions."""
-    return f"Output with torch {version('torch')}"
-
-
 class FigureContractError(Exception):
     """A figure whose text is too small at column width, or whose legend covers
     data; its message lists each problem."""
@@ -550,10 +328,9 @@ def _run_one(path: Path) -> dict:
     except BaseException as exc:  # noqa: BLE001 - SystemExit included: report all
         return {"error": _snippet_traceback(exc, path)}
     figures = [plt.figure(n) for n in plt.get_fignums()]
-    expects_figures = "plt.show()" in path.read_text()
-    if expects_figures and not (shown and shown[-1]):
+    if shown and not shown[-1]:
         return {"error": "calls plt.show() but had drawn no figure when it did"}
-    if figures and not expects_figures:
+    if figures and not shown:
         return {"error": f"drew {len(figures)} figure(s) but never calls plt.show()"}
     results = []
     for number, fig in enumerate(figures, 1):

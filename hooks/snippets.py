@@ -1,5 +1,5 @@
 """MkDocs hook: `<!-- snippet: page/name.py -->` becomes the snippet's code, its
-output and its figures, produced by running it at build time (see snippet_worker),
+output and its figures, produced by running it at build time (see snippet_runner),
 and `{{ name.value }}` in the prose the value that run left (see values).
 
 A page shows the figure first: `<!-- figure: page/name.py -->` puts the snippet's
@@ -24,16 +24,17 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import markers
-import snippet_worker
+import snippet_runner
 import values
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 log = logging.getLogger("mkdocs.hooks.snippets")
+markers.register("snippet", "figure")
 
 FIGURE_DIR = "assets/snippets"  # where figures land in the built site
-_results: dict[str, snippet_worker.Result] = {}  # snippet path -> result, per build
-_project = snippet_worker.ROOT  # the folder of mkdocs.yml, set in on_config
+_results: dict[str, snippet_runner.Result] = {}  # snippet path -> result, per build
+_project = Path.cwd()  # the folder of mkdocs.yml, set in on_config
 
 
 def snippet_paths(markdown: str) -> list[str]:
@@ -88,7 +89,7 @@ def split_folds(rel: str, code: str) -> tuple[str, list[tuple[str, str]]]:
 
 
 def render_figures(
-    rel: str, result: snippet_worker.Result, page_uri: str, numbers: list[int]
+    rel: str, result: snippet_runner.Result, page_uri: str, numbers: list[int]
 ) -> str:
     """Markdown for some of a snippet's figures (1-based), each a light and a dark
     image."""
@@ -126,7 +127,7 @@ def render_code(rel: str, code: str) -> str:
 
 
 def render(
-    rel: str, code: str, result: snippet_worker.Result, page_uri: str, figures=None
+    rel: str, code: str, result: snippet_runner.Result, page_uri: str, figures=None
 ) -> str:
     """Markdown for one snippet: its figures (those the page does not show apart),
     its code, then its output."""
@@ -135,29 +136,36 @@ def render(
     parts = [render_figures(rel, result, page_uri, figures)] if figures else []
     parts.append(render_code(rel, code))
     if result.output.strip():
-        title = snippet_worker.output_title()
+        title = snippet_runner.output_title()
         parts.append(_fence(result.output, f'text title="{title}"'))
     body = "\n\n".join(parts)
     return f'<div class="snippet" markdown>\n\n{body}\n\n</div>'
 
 
-def run_all(rels: list[str], project: Path) -> dict[str, snippet_worker.Result]:
-    """Every snippet's result; those not cached run in parallel worker processes."""
+def run_all(rels: list[str], project: Path) -> dict[str, snippet_runner.Result]:
+    """Every snippet's result; those not cached run in parallel worker processes,
+    each logged with its run time. Every failure is reported, not just the first."""
 
-    def run(rel: str) -> snippet_worker.Result:
+    def run(rel: str) -> snippet_runner.Result:
         path = resolve(rel, project / "snippets")
-        if not snippet_worker.cache_file(path, project).exists():
-            log.info(f"Running snippets/{rel}")
-        return snippet_worker.run_snippet(path, root=project)
+        cached = snippet_runner.cached_result(path, project)
+        result = cached or snippet_runner.run_snippet(path, project)
+        if cached is None:
+            log.info(f"Ran snippets/{rel} in {result.seconds:.1f} s")
+        return result
 
-    with ThreadPoolExecutor(snippet_worker.PARALLEL) as pool:
-        futures = {rel: pool.submit(run, rel) for rel in rels}
-    results = {}
-    for rel, future in futures.items():  # the first failure, in page order
+    pool_size = len(snippet_runner.shared_pool().workers)
+    with ThreadPoolExecutor(pool_size) as threads:
+        futures = {rel: threads.submit(run, rel) for rel in rels}
+    results, failures = {}, []
+    for rel, future in futures.items():
         try:
             results[rel] = future.result()
-        except (snippet_worker.SnippetError, markers.MarkerError, OSError) as err:
-            raise PluginError(f"snippet {rel}: {err}") from None
+        except (snippet_runner.SnippetError, markers.MarkerError, OSError) as err:
+            failures.append(f"snippet {rel}: {err}")
+    if failures:
+        count = f"{len(failures)} of {len(rels)} snippets failed"
+        raise PluginError(f"{count}:\n\n" + "\n\n".join(failures))
     return results
 
 
@@ -166,7 +174,7 @@ def run_all(rels: list[str], project: Path) -> dict[str, snippet_worker.Result]:
 
 def on_config(config):
     global _project
-    _project = Path(config.config_file_path).resolve().parent
+    _project = markers.project_root(config)
     return config
 
 
@@ -188,6 +196,9 @@ def on_files(files: Files, config) -> Files:
             files.append(File.generated(config, light, content=figure.light))
             files.append(File.generated(config, dark, content=figure.dark))
     snippets_dir = _project / "snippets"
+    used_paths = [resolve(rel, snippets_dir) for rel in used]
+    if pruned := snippet_runner.prune_cache(used_paths, _project):
+        log.info(f"Deleted {pruned} cached snippet result(s) no page uses")
     for path in sorted(snippets_dir.rglob("*.py")):
         rel = path.relative_to(snippets_dir).as_posix()
         if rel not in used:
@@ -234,11 +245,11 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         page_markers = markers.find_markers(markdown)
         if page.file.src_uri.endswith(".md"):  # not a lab's Python source
             markdown = values.bind_page(markdown, values.values_for(folder))
-        markdown = markers.replace_markers(markdown, "figure", render_figure_marker)
-        return markers.replace_markers(markdown, "snippet", render_marker)
     except (markers.MarkerError, values.BindError) as err:
         raise PluginError(f"{page.file.src_uri}: {err}") from None
+    markdown = markers.replace_on_page(markdown, page, "figure", render_figure_marker)
+    return markers.replace_on_page(markdown, page, "snippet", render_marker)
 
 
 def on_shutdown() -> None:
-    snippet_worker.close_workers()
+    snippet_runner.close_pools()

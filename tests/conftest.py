@@ -7,18 +7,24 @@ import functools
 import http.server
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from filelock import FileLock
-from support import CHROMIUM, CHROMIUM_ARGS, ROOT, SITE_URL, mkdocs_build, skip_or_fail
+from support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    SITE_URL,
+    skip_or_fail,
+    start_site_build,
+    wait_for_site_build,
+    write_config,
+)
 
 BACKGROUND_BUILD = "LR_SITE_TEST_BUILD"  # folder of the build started at configure
 
@@ -31,14 +37,7 @@ def pytest_configure(config) -> None:
         return
     folder = Path(tempfile.mkdtemp(prefix="lr-site-build-"))
     os.environ[BACKGROUND_BUILD] = str(folder)
-    script = '"$@" > "$0/build.log" 2>&1; echo $? > "$0/build.rc"'
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir"]
-    config.site_build = subprocess.Popen(
-        ["sh", "-c", script, folder, *command, folder / "site"],
-        cwd=ROOT,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-        stdin=subprocess.DEVNULL,
-    )
+    config.site_build = start_site_build(folder)
 
 
 def pytest_unconfigure(config) -> None:
@@ -53,19 +52,6 @@ def pytest_collection_modifyitems(items) -> None:
     items.sort(key=lambda item: "built_site" in getattr(item, "fixturenames", ()))
 
 
-def wait_for_background_build(folder: Path) -> Path:
-    rc_file = folder / "build.rc"
-    deadline = time.monotonic() + 900
-    while not rc_file.exists() or not rc_file.read_text().strip():
-        if time.monotonic() > deadline:
-            pytest.fail(f"the site build in {folder} did not finish in 900 s")
-        time.sleep(0.2)
-    if rc_file.read_text().strip() != "0":
-        log = (folder / "build.log").read_text()[-6000:]
-        pytest.fail(f"mkdocs build --strict failed:\n{log}")
-    return folder / "site"
-
-
 @pytest.fixture(scope="session")
 def run_dir(tmp_path_factory, worker_id) -> Path:
     """A temporary folder of this test run, shared by pytest-xdist's workers."""
@@ -76,28 +62,24 @@ def run_dir(tmp_path_factory, worker_id) -> Path:
 @pytest.fixture(scope="session")
 def built_site(run_dir) -> Path:
     """The whole site, built with --strict into a temporary folder (snippet results
-    come from the project's cache when their sources are unchanged). Under
-    pytest-xdist the first worker builds it and the others wait and share it."""
-    if BACKGROUND_BUILD in os.environ:
-        return wait_for_background_build(Path(os.environ[BACKGROUND_BUILD]))
-    site, failure = run_dir / "built-site", run_dir / "built-site.failed"
-    with FileLock(run_dir / "built-site.lock"):
-        if not site.exists() and not failure.exists():
-            build = mkdocs_build(ROOT / "mkdocs.yml", site)
-            if build.returncode != 0:
-                failure.write_text(build.stderr[-6000:])
-    if failure.exists():
-        pytest.fail(f"mkdocs build --strict failed:\n{failure.read_text()}")
-    return site
+    come from the project's cache when their sources are unchanged): the build the
+    whole-suite run started at once, or else one started now. Under pytest-xdist
+    the first worker starts it and the others wait for it and share it."""
+    folder = Path(os.environ.get(BACKGROUND_BUILD) or run_dir / "site-build")
+    with FileLock(run_dir / "site-build.lock"):
+        if not folder.exists():
+            folder.mkdir()
+            start_site_build(folder).wait()
+    return wait_for_site_build(folder)
 
 
 @pytest.fixture(scope="session")
 def output_of(built_site):
     """A snippet's printed output as the site build ran it (read from the snippet
     cache the build filled, so no snippet runs twice for this)."""
-    import snippet_worker
+    import snippet_runner
 
-    return lambda rel: snippet_worker.run_snippet(ROOT / "snippets" / rel).output
+    return lambda rel: snippet_runner.run_snippet(ROOT / "snippets" / rel, ROOT).output
 
 
 class _LocalSiteHandler(http.server.SimpleHTTPRequestHandler):
@@ -202,12 +184,5 @@ def tmp_project(tmp_path) -> Path:
         shutil.copytree(ROOT / name, tmp_path / name)
     (tmp_path / "snippets").mkdir()
     (tmp_path / "docs" / "index.md").write_text("# Test page\n")
-    config = (ROOT / "mkdocs.yml").read_text()
-    config = config.split("\nplugins:")[0] + "\nplugins:\n  - search\n"
-    hooks = "\nhooks:\n  - hooks/snippets.py\n  - hooks/mathml.py\n"
-    markdown = "\nmarkdown_extensions:\n  - attr_list\n  - md_in_html\n"
-    markdown += (
-        "  - pymdownx.superfences\n  - pymdownx.arithmatex:\n      generic: true\n"
-    )
-    (tmp_path / "mkdocs.yml").write_text(config + hooks + markdown)
+    write_config(tmp_path, hooks=["snippets.py", "mathml.py"])
     return tmp_path

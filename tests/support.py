@@ -8,9 +8,17 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+import signatures  # noqa: F401
+import yaml
+
+# The hooks register the marker kinds they render when imported, as in a build, so
+# a test that reads a page's markers knows every kind.
+import quiz  # noqa: F401
+import snippets  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -61,6 +69,34 @@ def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
 SITE_URL = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(), re.M)
 
 
+def start_site_build(folder: Path) -> subprocess.Popen:
+    """Start `mkdocs build --strict` of the site into `folder`/site; it writes its
+    output to build.log there, and its exit status to build.rc when it ends."""
+    script = '"$@" > "$0/build.log" 2>&1; echo $? > "$0/build.rc"'
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir"]
+    return subprocess.Popen(
+        ["sh", "-c", script, folder, *command, folder / "site"],
+        cwd=ROOT,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def wait_for_site_build(folder: Path, timeout: float = 900) -> Path:
+    """The built site of `start_site_build(folder)` once it ends; fails the test
+    with the end of the build's log if it failed."""
+    rc_file = folder / "build.rc"
+    deadline = time.monotonic() + timeout
+    while not rc_file.exists() or not rc_file.read_text().strip():
+        if time.monotonic() > deadline:
+            pytest.fail(f"the site build in {folder} did not finish in {timeout:.0f} s")
+        time.sleep(0.2)
+    if rc_file.read_text().strip() != "0":
+        log = (folder / "build.log").read_text()[-6000:]
+        pytest.fail(f"mkdocs build --strict failed:\n{log}")
+    return folder / "site"
+
+
 def skip_or_fail(reason: str) -> None:
     """Skip a test whose tool is missing on a contributor's machine; under CI,
     where everything must run, fail instead of passing silently."""
@@ -83,6 +119,45 @@ def node(*args: str, stdin: str | None = None, timeout: float = 60) -> str:
         check=True,
     )
     return done.stdout
+
+
+# The Markdown extensions the hooks' output needs (folds, figures, formulas).
+TEST_EXTENSIONS = [
+    "attr_list",
+    "md_in_html",
+    "admonition",
+    "pymdownx.details",
+    "pymdownx.superfences",
+    {"pymdownx.arithmatex": {"generic": True}},
+]
+
+
+def write_config(
+    project: Path,
+    *,
+    hooks: list[str],
+    plugins: list | None = None,
+    nav: list | None = None,
+) -> Path:
+    """A test project's mkdocs.yml: the site's name and theme with only `hooks`
+    (names of files in the project's hooks/, or absolute paths), `plugins` (search
+    if not given) and `nav`. The path of the file written."""
+    site = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    config = {
+        "site_name": site["site_name"],
+        "site_url": site["site_url"],
+        "theme": site["theme"],
+        "plugins": plugins or ["search"],
+        "hooks": [
+            hook if Path(hook).is_absolute() else f"hooks/{hook}" for hook in hooks
+        ],
+        "markdown_extensions": TEST_EXTENSIONS,
+    }
+    if nav:
+        config["nav"] = nav
+    path = project / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    return path
 
 
 # Sideways page scroll, and the elements whose right edge is past the viewport

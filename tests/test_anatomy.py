@@ -7,7 +7,7 @@ import re
 
 import markers
 import pytest
-import snippet_worker
+import snippet_runner
 from support import ROOT
 from test_build import build_fails, write_page
 
@@ -161,7 +161,9 @@ def test_every_page_shows_each_figure_before_the_code_that_drew_it(built_site):
         for marker in found:
             if marker.kind != "snippet":
                 continue
-            drawn = snippet_worker.cached_result(ROOT / "snippets" / marker.arg).figures
+            drawn = snippet_runner.cached_result(
+                ROOT / "snippets" / marker.arg, ROOT
+            ).figures
             if drawn and marker.arg not in figures:
                 late.append(f"{page.relative_to(ROOT)}:{marker.line} {marker.arg}")
     assert late == []

@@ -6,7 +6,7 @@ import re
 from importlib.metadata import version
 from pathlib import Path
 
-import snippet_worker
+import snippet_runner
 from support import ROOT, mkdocs_build
 
 from snippets import snippet_paths
@@ -54,7 +54,7 @@ def test_every_snippet_shows_its_code_and_all_its_figures(built_site):
                 if not p.name.endswith("-dark.svg")
             }
             assert {s[s.index("assets/") :] for s in shown} == made
-            drawn = snippet_worker.cached_result(ROOT / "snippets" / rel).figures
+            drawn = snippet_runner.cached_result(ROOT / "snippets" / rel, ROOT).figures
             assert len(made) == len(drawn), f"{rel}: {len(drawn)} figures drawn"
 
 
@@ -98,13 +98,25 @@ def build_fails(project: Path, *, stops_early: bool = True) -> str:
     return build.stderr
 
 
-def test_a_failing_snippet_stops_the_build_with_its_path_and_traceback(tmp_project):
-    (tmp_project / "snippets" / "broken.py").write_text("import math\nmath.sqrt(-1)\n")
-    write_page(tmp_project, "<!-- snippet: broken.py -->")
+def test_every_failing_snippet_stops_the_build_with_its_path_and_traceback(
+    tmp_project,
+):
+    snippets = tmp_project / "snippets"
+    (snippets / "broken.py").write_text("import math\nmath.sqrt(-1)\n")
+    (snippets / "fine.py").write_text("print('fine')\n")
+    (snippets / "worse.py").write_text("x = 1\nraise KeyError('lost')\n")
+    markers = "\n\n".join(
+        f"<!-- snippet: {n}.py -->" for n in ("broken", "fine", "worse")
+    )
+    write_page(tmp_project, markers)
     stderr = build_fails(tmp_project)
+    assert "2 of 3 snippets failed" in stderr
     assert "snippets/broken.py failed" in stderr
     assert 'broken.py", line 2, in <module>' in stderr
     assert "ValueError: math domain error" in stderr
+    assert "snippets/worse.py failed" in stderr
+    assert "KeyError: 'lost'" in stderr
+    assert "fine.py failed" not in stderr
 
 
 def test_a_missing_snippet_stops_the_build(tmp_project):

@@ -7,6 +7,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import pytest
+import snippet_runner
 import snippet_worker
 from test_snippet_runner import run
 
@@ -110,7 +111,7 @@ def test_a_figure_that_breaks_the_contract_stops_the_snippet(tmp_path):
         "ax.legend(loc='center')\n"
         "plt.show()\n"
     )
-    with pytest.raises(snippet_worker.SnippetError) as err:
+    with pytest.raises(snippet_runner.SnippetError) as err:
         run(tmp_path, source)
     message = str(err.value)
     assert message.startswith("snippets/demo.py failed:\nfigure 1 breaks the figure")

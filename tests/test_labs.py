@@ -25,7 +25,7 @@ import labs
 import nbformat
 import pytest
 import yaml
-from support import ROOT, mkdocs_build
+from support import ROOT, mkdocs_build, write_config
 
 LABS = sorted((ROOT / "docs" / "labs").glob("*.py"))
 EXPECTED_LABS = {"find-lr", "schedules-compared", "plateaus-and-resuming"}
@@ -322,9 +322,19 @@ def test_only_top_level_python_files_in_docs_labs_are_labs():
 # ------------------------------------------------------- a failing lab stops CI
 
 
-def test_a_lab_with_a_failing_cell_fails_the_build(tmp_path):
+@pytest.mark.parametrize(
+    ("cell", "error"),
+    [
+        ('raise RuntimeError("this cell fails")', "this cell fails"),
+        ("import time\ntime.sleep(60)", "this cell ran over 2 s"),
+    ],
+    ids=["raises", "hangs"],
+)
+def test_a_lab_with_a_failing_cell_fails_the_build(tmp_path, monkeypatch, cell, error):
     """A tiny project with the site's own mkdocs-jupyter settings and a lab whose
-    second cell raises: the build must fail and name the error."""
+    second cell raises, or runs past the build's limit for a cell: the build must
+    fail and name the error."""
+    monkeypatch.setenv("LR_SITE_LAB_CELL_TIMEOUT_S", "2")
     site_config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
     jupyter = next(
         p
@@ -332,21 +342,18 @@ def test_a_lab_with_a_failing_cell_fails_the_build(tmp_path):
         if isinstance(p, dict) and "mkdocs-jupyter" in p
     )
     assert jupyter["mkdocs-jupyter"]["allow_errors"] is False
-    config = {
-        "site_name": "failing lab",
-        "theme": {"name": "mkdocs"},
-        "plugins": [jupyter],
-        "hooks": [str(ROOT / "hooks" / "labs.py")],
-        "nav": [{"Home": "index.md"}, {"Lab": "labs/broken.py"}],
-    }
-    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config))
+    write_config(
+        tmp_path,
+        hooks=[str(ROOT / "hooks" / "labs.py")],
+        plugins=[jupyter],
+        nav=[{"Home": "index.md"}, {"Lab": "labs/broken.py"}],
+    )
     (tmp_path / "docs" / "labs").mkdir(parents=True)
     (tmp_path / "docs" / "index.md").write_text("# Home\n")
     (tmp_path / "docs" / "labs" / "broken.py").write_text(
-        '# %% [markdown]\n# # Broken\n\n# %%\nprint("ok")\n\n'
-        '# %%\nraise RuntimeError("this cell fails")\n'
+        f'# %% [markdown]\n# # Broken\n\n# %%\nprint("ok")\n\n# %%\n{cell}\n'
     )
     build = mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site")
     assert build.returncode != 0, "a failing cell must fail the build"
-    assert "this cell fails" in build.stderr
+    assert error in build.stderr
     assert not (tmp_path / "site" / "labs" / "broken" / "index.html").exists()

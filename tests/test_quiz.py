@@ -15,7 +15,7 @@ from pathlib import Path
 import markers
 import pytest
 from jsonschema import Draft202012Validator
-from support import ROOT, mkdocs_build
+from support import ROOT, mkdocs_build, write_config
 
 import quiz
 
@@ -402,12 +402,7 @@ def test_every_built_page_shows_its_quiz_and_review_shows_every_card(built_site)
 @pytest.fixture
 def quiz_project(tmp_project) -> Path:
     """The minimal project with the quiz hook, the schema and one good quiz."""
-    config = tmp_project / "mkdocs.yml"
-    text = config.read_text().replace(
-        "  - hooks/snippets.py\n", "  - hooks/snippets.py\n  - hooks/quiz.py\n"
-    )
-    assert "hooks/quiz.py" in text
-    config.write_text(text)
+    write_config(tmp_project, hooks=["snippets.py", "mathml.py", "quiz.py"])
     write_quiz(tmp_project / "quiz", "index", VALID)
     (tmp_project / "docs" / "index.md").write_text(
         "# Test page\n\n<!-- quiz: index -->\n"

@@ -12,7 +12,7 @@ import pytest
 import signatures
 import torch
 from mkdocs.exceptions import PluginError
-from support import mkdocs_build
+from support import mkdocs_build, write_config
 
 STEPLR = "torch.optim.lr_scheduler.StepLR"
 
@@ -144,14 +144,8 @@ def _page(src_uri: str) -> _Page:
 
 
 def _project_with_page(tmp_project: Path, page: str) -> Path:
-    config = tmp_project / "mkdocs.yml"
-    text = config.read_text()
-    text = text.replace(
-        "  - hooks/snippets.py\n", "  - hooks/snippets.py\n  - hooks/signatures.py\n"
-    )
-    config.write_text(text)
     (tmp_project / "docs" / "index.md").write_text(page)
-    return config
+    return write_config(tmp_project, hooks=["snippets.py", "signatures.py"])
 
 
 def test_build_shows_the_signature_with_its_defaults(tmp_project, tmp_path):

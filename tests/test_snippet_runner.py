@@ -1,12 +1,11 @@
 """The snippet runner: what it captures, how it fails, and its cache."""
 
 import json
-import queue
 from importlib.metadata import version
 from pathlib import Path
 
 import pytest
-import snippet_worker
+import snippet_runner
 from markers import MarkerError
 
 import snippets
@@ -28,9 +27,9 @@ def write(folder: Path, name: str, source: str) -> Path:
     return path
 
 
-def run(tmp_path: Path, source: str, **kwargs) -> snippet_worker.Result:
+def run(tmp_path: Path, source: str, **kwargs) -> snippet_runner.Result:
     path = write(tmp_path, "demo.py", source)
-    return snippet_worker.run_snippet(path, root=tmp_path, use_cache=False, **kwargs)
+    return snippet_runner.run_snippet(path, root=tmp_path, use_cache=False, **kwargs)
 
 
 def test_output_keeps_prints_and_warnings_in_order(tmp_path):
@@ -41,20 +40,12 @@ def test_output_keeps_prints_and_warnings_in_order(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def single_worker():
-    worker = snippet_worker.Worker()
-    yield worker
-    worker.close()
-
-
-@pytest.fixture
-def one_worker(monkeypatch, single_worker):
-    """Every run in the test goes to one worker process (the site uses two), so a
-    test can see what one snippet leaves behind for the next in the same process."""
-    idle = queue.Queue()
-    idle.put(single_worker)
-    monkeypatch.setattr(snippet_worker, "_idle", idle)
-    return single_worker
+def one_worker():
+    """A pool of one worker process (the site's has two), so a test can see what
+    one snippet leaves behind for the next in the same process."""
+    pool = snippet_runner.Pool(1)
+    yield pool
+    pool.close()
 
 
 def test_a_warning_shows_again_in_every_snippet_that_triggers_it(tmp_path, one_worker):
@@ -62,7 +53,8 @@ def test_a_warning_shows_again_in_every_snippet_that_triggers_it(tmp_path, one_w
         "import torch\nopt = torch.optim.SGD([torch.zeros(1, requires_grad=True)])\n"
     )
     source += "torch.optim.lr_scheduler.StepLR(opt, 1).step()\n"
-    first, second = run(tmp_path, source), run(tmp_path, source)
+    first = run(tmp_path, source, pool=one_worker)
+    second = run(tmp_path, source, pool=one_worker)
     assert "optimizer.step()" in first.output
     assert first.output == second.output
 
@@ -80,7 +72,7 @@ def test_figures_are_byte_identical_across_runs(tmp_path):
 
 
 def test_a_failing_snippet_names_its_file_and_shows_its_traceback(tmp_path):
-    with pytest.raises(snippet_worker.SnippetError) as err:
+    with pytest.raises(snippet_runner.SnippetError) as err:
         run(tmp_path, "x = 1\n\n\ndef f():\n    return 1 / 0\n\n\nf()\n")
     message = str(err.value)
     assert message.startswith("snippets/demo.py failed:")
@@ -92,19 +84,30 @@ def test_a_failing_snippet_names_its_file_and_shows_its_traceback(tmp_path):
 def test_a_snippet_that_hangs_times_out_and_the_next_one_still_runs(
     tmp_path, one_worker
 ):
-    with pytest.raises(snippet_worker.SnippetError, match="timed out after 1 s"):
-        run(tmp_path, "import time\ntime.sleep(30)\n", timeout=1)
-    assert run(tmp_path, "print('alive')\n").output == "alive\n"
+    with pytest.raises(snippet_runner.SnippetError, match="timed out after 1 s"):
+        run(tmp_path, "import time\ntime.sleep(30)\n", timeout=1, pool=one_worker)
+    assert run(tmp_path, "print('alive')\n", pool=one_worker).output == "alive\n"
 
 
 def test_plt_show_without_a_figure_is_an_error(tmp_path):
-    with pytest.raises(snippet_worker.SnippetError, match="had drawn no figure"):
+    with pytest.raises(snippet_runner.SnippetError, match="had drawn no figure"):
         run(tmp_path, "import matplotlib.pyplot as plt\nplt.show()\n")
 
 
 def test_a_figure_the_reader_would_never_see_is_an_error(tmp_path):
-    with pytest.raises(snippet_worker.SnippetError, match="never calls plt.show"):
+    with pytest.raises(snippet_runner.SnippetError, match="never calls plt.show"):
         run(tmp_path, "import matplotlib.pyplot as plt\nplt.plot([1, 2])\n")
+    # Naming plt.show() in a comment does not show the figure either.
+    source = "import matplotlib.pyplot as plt\nplt.plot([1, 2])  # no plt.show()\n"
+    with pytest.raises(snippet_runner.SnippetError, match="never calls plt.show"):
+        run(tmp_path, source)
+
+
+def test_pyplot_show_by_any_name_shows_the_figure(tmp_path):
+    source = FIGURE.replace(
+        "plt.show()", "from matplotlib import pyplot\npyplot.show()"
+    )
+    assert len(run(tmp_path, source).figures) == 1
 
 
 def test_snippets_run_from_the_project_folder_as_main(tmp_path):
@@ -115,19 +118,61 @@ def test_snippets_run_from_the_project_folder_as_main(tmp_path):
 
 def test_the_cache_serves_an_unchanged_snippet_without_running_it(tmp_path):
     path = write(tmp_path, "demo.py", "print('ran')\n")
-    first = snippet_worker.run_snippet(path, root=tmp_path)
-    cached = snippet_worker.cache_file(path, tmp_path)
+    first = snippet_runner.run_snippet(path, root=tmp_path)
+    cached = snippet_runner.cache_file(path, tmp_path)
     data = json.loads(cached.read_text())
     cached.write_text(json.dumps({**data, "output": "from the cache\n"}))
     assert first.output == "ran\n"
-    assert snippet_worker.run_snippet(path, root=tmp_path).output == "from the cache\n"
+    assert snippet_runner.run_snippet(path, root=tmp_path).output == "from the cache\n"
 
 
 def test_the_cache_key_changes_with_the_source(tmp_path):
     path = write(tmp_path, "demo.py", "print(1)\n")
-    before = snippet_worker.cache_key(path)
+    before = snippet_runner.cache_key(path)
     path.write_text("print(2)\n")
-    assert snippet_worker.cache_key(path) != before
+    assert snippet_runner.cache_key(path) != before
+
+
+@pytest.mark.parametrize(
+    ("edited", "runs_again"),
+    [
+        ("snippet_worker.py", True),
+        ("figure.mplstyle", True),
+        ("snippet_runner.py", False),
+    ],
+)
+def test_an_edit_runs_every_snippet_again_only_if_it_can_change_a_result(
+    tmp_path, monkeypatch, edited, runs_again
+):
+    path = write(tmp_path, "demo.py", "print(1)\n")
+    before = snippet_runner.cache_key(path)
+    read_bytes = Path.read_bytes
+
+    def read_edited(self: Path) -> bytes:
+        return read_bytes(self) + (b"\n# edited\n" if self.name == edited else b"")
+
+    monkeypatch.setattr(Path, "read_bytes", read_edited)
+    snippet_runner._runner_digest.cache_clear()
+    try:
+        assert (snippet_runner.cache_key(path) != before) == runs_again
+    finally:
+        monkeypatch.undo()
+        snippet_runner._runner_digest.cache_clear()
+
+
+def test_pruning_deletes_only_results_no_page_uses(tmp_path):
+    used = write(tmp_path, "used.py", "print('used')\n")
+    gone = write(tmp_path, "gone.py", "print('gone')\n")
+    for path in (used, gone):
+        snippet_runner.run_snippet(path, tmp_path)
+    portable = snippet_runner.cache_file(used, tmp_path, snippet_runner.PORTABLE)
+    portable.write_text(snippet_runner.cache_file(used, tmp_path).read_text())
+    assert snippet_runner.prune_cache([used], tmp_path) == 1
+    left = {p.name for p in (tmp_path / snippet_runner.CACHE_DIR).iterdir()}
+    assert left == {
+        snippet_runner.cache_file(used, tmp_path).name,
+        portable.name,
+    }
 
 
 def test_resolve_refuses_missing_files_and_paths_outside_snippets(tmp_path):
@@ -140,8 +185,8 @@ def test_resolve_refuses_missing_files_and_paths_outside_snippets(tmp_path):
 
 
 def test_render_shows_titled_code_output_and_both_figure_variants():
-    figure = snippet_worker.Figure("<svg/>", "<svg/>", "Figure. [a] b", "", [])
-    result = snippet_worker.Result("hello\n", [figure], {})
+    figure = snippet_runner.Figure("<svg/>", "<svg/>", "Figure. [a] b", "", [])
+    result = snippet_runner.Result("hello\n", [figure], {})
     markdown = snippets.render("page/demo.py", "print('hello')\n", result, "page.md")
     assert "```python title=\"snippets/page/demo.py\"\nprint('hello')\n```" in markdown
     torch = version("torch")
@@ -152,22 +197,22 @@ def test_render_shows_titled_code_output_and_both_figure_variants():
 
 
 def test_render_links_figures_relative_to_nested_pages():
-    figure = snippet_worker.Figure("", "", "alt", "", [])
-    result = snippet_worker.Result("", [figure], {})
+    figure = snippet_runner.Figure("", "", "alt", "", [])
+    result = snippet_runner.Result("", [figure], {})
     markdown = snippets.render("x/demo.py", "", result, "reference/steplr.md")
     assert "(../assets/snippets/x/demo-1.svg#only-light)" in markdown
     assert "Output" not in markdown  # no empty output block
 
 
 def test_code_containing_backticks_gets_a_longer_fence():
-    result = snippet_worker.Result("", [], {})
+    result = snippet_runner.Result("", [], {})
     markdown = snippets.render("d.py", 's = """\n```\n"""\n', result, "p.md")
     assert markdown.count("````") == 2
 
 
 def test_an_unreadable_cache_entry_is_run_again_not_a_crash(tmp_path):
     path = write(tmp_path, "demo.py", "print('ran')\n")
-    cached = snippet_worker.cache_file(path, tmp_path)
+    cached = snippet_runner.cache_file(path, tmp_path)
     cached.parent.mkdir(parents=True)
     cached.write_text('{"output": "cut sho')  # a write cut short
-    assert snippet_worker.run_snippet(path, root=tmp_path).output == "ran\n"
+    assert snippet_runner.run_snippet(path, root=tmp_path).output == "ran\n"

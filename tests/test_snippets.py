@@ -16,7 +16,7 @@ import sys
 from dataclasses import asdict
 
 import pytest
-import snippet_worker
+import snippet_runner
 import values
 from support import ROOT, snippet_pages
 
@@ -24,15 +24,16 @@ from snippets import snippet_paths
 
 DOCS, QUIZ, SNIPPETS = ROOT / "docs", ROOT / "quiz", ROOT / "snippets"
 PAGES = snippet_pages()
-PORTABLE = snippet_worker.PORTABLE
 DIGITS = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?|\b(?:nan|inf)\b")
 
 
-def portable_run(rel: str) -> snippet_worker.Result:
+def portable_run(rel: str) -> snippet_runner.Result:
     """The snippet's result on the portable kernels (cached like the build's)."""
     try:
-        return snippet_worker.run_snippet(SNIPPETS / rel, portable=True)
-    except snippet_worker.SnippetError as err:
+        return snippet_runner.run_snippet(
+            SNIPPETS / rel, ROOT, pool=snippet_runner.shared_pool(portable=True)
+        )
+    except snippet_runner.SnippetError as err:
         pytest.fail(f"on the portable kernels: {err}", pytrace=False)
 
 
@@ -57,9 +58,10 @@ def test_on_another_cpu_every_snippet_holds_and_the_page_binds_its_own_run(page)
         values.bind_strings(json.loads(quiz.read_text()), values_of)
 
 
-def story(result: snippet_worker.Result) -> dict:
+def story(result: snippet_runner.Result) -> dict:
     """The result with every number masked: what must not depend on the CPU."""
     data = asdict(result)
+    del data["seconds"]  # how long it ran is no part of what it tells
     data["output"] = DIGITS.sub("#", data["output"])
     data["figures"] = [
         {"alt": DIGITS.sub("#", figure["alt"]), "axes": len(figure["axes"])}
@@ -80,7 +82,7 @@ def test_every_snippet_tells_the_same_story_on_another_cpu(built_site):
     shown = sorted({rel for page in pages for rel in snippet_paths(page)})
     same_bytes, differ = 0, []
     for rel in shown:
-        native = snippet_worker.run_snippet(SNIPPETS / rel)  # the build's, cached
+        native = snippet_runner.run_snippet(SNIPPETS / rel, ROOT)  # the build's, cached
         portable = portable_run(rel)
         same_bytes += native == portable
         if native != portable and story(native) != story(portable):
@@ -101,4 +103,4 @@ def test_a_snippet_runs_with_plain_python_like_on_the_page():
         timeout=120,
     )
     assert reader.returncode == 0, reader.stderr
-    assert reader.stdout == snippet_worker.run_snippet(path).output
+    assert reader.stdout == snippet_runner.run_snippet(path, ROOT).output

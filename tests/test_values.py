@@ -2,7 +2,7 @@
 how a wrong one stops the build."""
 
 import pytest
-import snippet_worker
+import snippet_runner
 import values
 
 RUN = {"final_loss": 0.59432, "steps": 89, "cuts": [64, 136], "name": "cosine"}
@@ -83,7 +83,7 @@ def test_a_snippet_leaves_its_public_numbers_strings_and_lists(tmp_path):
         "weights = torch.ones(3)\n"  # not a number: left out
         "def helper(): pass\n"
     )
-    result = snippet_worker.run_snippet(path, root=tmp_path, use_cache=False)
+    result = snippet_runner.run_snippet(path, root=tmp_path, use_cache=False)
     assert result.values == {
         "loss": 0.25,
         "losses": [1.0, 0.5],

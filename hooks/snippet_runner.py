@@ -1,0 +1,271 @@
+"""Run snippet files in worker processes and cache what they print and draw.
+
+This is the parent side, used by the MkDocs hook and the tests; the worker that
+runs a snippet is `snippet_worker.py`. A `Pool` holds the worker processes: each
+imports torch once (about 1.3 s), so one process serves many snippets.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import hashlib
+import json
+import os
+import platform
+import queue
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+
+import snippet_worker
+
+TIMEOUT_S = 30.0  # one snippet's run
+# Starting a worker imports torch, matplotlib and torch._dynamo: seconds, and many
+# more on a loaded machine; that is no snippet's fault, so it has its own limit.
+START_TIMEOUT_S = 120.0
+# ATEN_CPU_CAPABILITY=default: PyTorch's portable ATen kernels (BLAS keeps its own
+# code path). Another CPU prints other last digits; this shows some of them here.
+PORTABLE = "default"
+CACHE_DIR = Path(".cache") / "snippets"  # under the project folder
+
+
+class SnippetError(Exception):
+    """A snippet raised, timed out, or broke the figure contract."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    light: str  # SVG text for Material's light palette
+    dark: str  # the same figure recoloured for the dark palette
+    alt: str  # text alternative built from title, axis labels and legend
+    title: str  # the figure's suptitle, "" if none
+    axes: list[dict]  # per axes: title, xlabel, ylabel, yscale, legend (for tests)
+
+
+@dataclass(frozen=True)
+class Result:
+    output: str  # stdout, stderr and warnings, in the order they happened
+    figures: list[Figure]
+    values: dict  # the snippet's module-level numbers and strings (values.py)
+    seconds: float = field(default=0.0, compare=False)  # its run took (cached too)
+
+
+@functools.cache
+def _this_cpu() -> str:
+    try:  # the CPU's instruction sets (Linux); PyTorch picks its kernels by them
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+        flags = next(line for line in cpuinfo.splitlines() if line.startswith("flags"))
+    except (OSError, StopIteration):
+        flags = platform.processor()
+    return f"{platform.machine()}-{hashlib.sha256(flags.encode()).hexdigest()[:12]}"
+
+
+def kernels(capability: str | None = None) -> str:
+    """Which CPU kernels PyTorch runs: their last digits differ from CPU to CPU."""
+    return capability or os.environ.get("ATEN_CPU_CAPABILITY") or _this_cpu()
+
+
+@functools.cache
+def _runner_digest() -> bytes:
+    """What runs and draws every snippet: the libraries, and the worker with its
+    figure style. This file (pool, cache) changes no result, so it is left out."""
+    digest = hashlib.sha256()
+    for part in (
+        version("torch").encode(),
+        version("matplotlib").encode(),
+        sys.version.encode(),
+        Path(snippet_worker.__file__).read_bytes(),
+        snippet_worker.STYLE_FILE.read_bytes(),
+    ):
+        digest.update(hashlib.sha256(part).digest())
+    return digest.digest()
+
+
+def cache_key(path: Path, capability: str | None = None) -> str:
+    """Everything that can change a snippet's result: its source, the CPU kernels
+    and the libraries that run it, and the worker with its figure style."""
+    digest = hashlib.sha256(_runner_digest())
+    digest.update(hashlib.sha256(kernels(capability).encode()).digest())
+    digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _from_json(data: dict) -> Result:
+    figures = [Figure(**fig) for fig in data["figures"]]
+    return Result(data["output"], figures, data["values"], data.get("seconds", 0.0))
+
+
+class Worker:
+    """One long-lived worker process, started on first use."""
+
+    def __init__(self, capability: str | None = None) -> None:
+        self.capability = capability  # ATEN_CPU_CAPABILITY for the worker, if set
+        self._proc: subprocess.Popen | None = None
+        self._lines: queue.Queue[str] = queue.Queue()
+
+    def _start(self) -> None:
+        env = {**os.environ, "MPLBACKEND": "Agg"}
+        if self.capability:
+            env["ATEN_CPU_CAPABILITY"] = self.capability
+        self._proc = subprocess.Popen(
+            [sys.executable, snippet_worker.__file__],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        self._lines = queue.Queue()
+        self._pump_thread = threading.Thread(
+            target=self._pump, args=(self._proc,), daemon=True
+        )
+        self._pump_thread.start()
+        self._read(START_TIMEOUT_S, "starting the snippet worker")
+
+    def _pump(self, proc: subprocess.Popen) -> None:
+        with proc.stdout:
+            for line in proc.stdout:
+                self._lines.put(line)
+        self._lines.put("")  # end of file: the worker died
+
+    def _read(self, timeout: float, what: str) -> dict:
+        try:
+            line = self._lines.get(timeout=timeout)
+        except queue.Empty:
+            self.close()
+            raise SnippetError(f"{what}: timed out after {timeout:.0f} s") from None
+        if not line:
+            self.close()
+            raise SnippetError(f"{what}: the worker process died")
+        return json.loads(line)
+
+    def run(self, path: Path, root: Path, timeout: float = TIMEOUT_S) -> dict:
+        """Run `path` as `python <path>` would from `root`; the worker's JSON reply."""
+        if self._proc is None or self._proc.poll() is not None:
+            self._start()
+        request = {"path": str(path.resolve()), "cwd": str(root)}
+        self._proc.stdin.write(json.dumps(request) + "\n")
+        self._proc.stdin.flush()
+        return self._read(timeout, f"running {display_path(path, root)}")
+
+    def close(self) -> None:
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.wait()
+            self._proc.stdin.close()
+            self._pump_thread.join()  # it closes stdout once it reads the end
+            self._proc = None
+
+
+class Pool:
+    """Worker processes on one set of CPU kernels; a worker starts on first use,
+    so a build that finds everything cached starts none. Last in, first out: one
+    snippet at a time keeps using one worker, and the second starts only when two
+    snippets run at once (a cold build)."""
+
+    def __init__(self, size: int, capability: str | None = None) -> None:
+        self.workers = [Worker(capability) for _ in range(size)]
+        self.capability = capability
+        self._idle: queue.LifoQueue[Worker] = queue.LifoQueue()
+        for worker in self.workers:
+            self._idle.put(worker)
+
+    def run(self, path: Path, root: Path, timeout: float = TIMEOUT_S) -> dict:
+        worker = self._idle.get()  # blocks while every worker is busy
+        try:
+            return worker.run(path, root, timeout)
+        finally:
+            self._idle.put(worker)
+
+    def close(self) -> None:
+        for worker in self.workers:
+            worker.close()
+
+
+@functools.cache
+def shared_pool(portable: bool = False) -> Pool:
+    """The pool of this process, made on first use. It is module state, so it
+    outlives MkDocs reloading its hooks on every rebuild in `serve`: one worker per
+    core (two at most), and one on the portable kernels for the tests."""
+    pool = Pool(1, PORTABLE) if portable else Pool(min(2, os.cpu_count() or 1))
+    atexit.register(pool.close)
+    return pool
+
+
+def close_pools() -> None:
+    for pool in (shared_pool(), shared_pool(True)):
+        pool.close()
+
+
+def output_title() -> str:
+    """The title of a printed output, snippet or lab: which torch printed it, since
+    its behaviour and its digits change across versions."""
+    return f"Output with torch {version('torch')}"
+
+
+def display_path(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def cache_file(path: Path, root: Path, capability: str | None = None) -> Path:
+    return root / CACHE_DIR / f"{cache_key(path, capability)}.json"
+
+
+def cached_result(
+    path: Path, root: Path, capability: str | None = None
+) -> Result | None:
+    """The stored result of running exactly this source with this runner, if any."""
+    try:
+        return _from_json(json.loads(cache_file(path, root, capability).read_text()))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # missing or unreadable (say, cut short by a full disk): run it
+
+
+def run_snippet(
+    path: Path,
+    root: Path,
+    *,
+    use_cache: bool = True,
+    timeout: float = TIMEOUT_S,
+    pool: Pool | None = None,
+) -> Result:
+    """Result of running one snippet from the project folder `root` in `pool` (by
+    default this process's pool on this CPU's kernels), cached in
+    `root/.cache/snippets`. Raises SnippetError naming the file, with its traceback."""
+    pool = pool or shared_pool()
+    if use_cache and (result := cached_result(path, root, pool.capability)) is not None:
+        return result
+    start = time.perf_counter()
+    reply = pool.run(path, root, timeout)
+    if "error" in reply:
+        raise SnippetError(f"{display_path(path, root)} failed:\n{reply['error']}")
+    result = _from_json({**reply, "seconds": time.perf_counter() - start})
+    if use_cache:
+        cached = cache_file(path, root, pool.capability)
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        # One temporary name per writer: two builds or threads may write one key.
+        writer = f"{os.getpid()}-{threading.get_ident()}"
+        tmp = cached.with_name(f"{cached.stem}.{writer}.tmp")
+        tmp.write_text(json.dumps(asdict(result)))
+        os.replace(tmp, cached)  # atomic: a killed build never leaves half a file
+    return result
+
+
+def prune_cache(paths: list[Path], root: Path) -> int:
+    """Delete the cached results of sources no page uses any more, keeping each
+    used snippet's results on this CPU's kernels and on the portable ones. The
+    number of files deleted."""
+    keep = {cache_key(p, c) for p in paths for c in (None, PORTABLE)}
+    deleted = 0
+    for entry in (root / CACHE_DIR).glob("*.json"):
+        if entry.stem not in keep:
+            entry.unlink(missing_ok=True)
+            deleted += 1
+    return deleted
