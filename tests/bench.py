@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -91,8 +92,10 @@ import json, runpy, sys, time
 import matplotlib; matplotlib.use("Agg")
 import matplotlib.pyplot as plt, torch
 plt.show = lambda *a, **k: None
+torch.set_num_threads(1)  # as the snippet worker runs them
 times = {}
 for path in sys.argv[1:]:
+    torch.set_default_dtype(torch.float32)
     start = time.perf_counter()
     runpy.run_path(path, run_name="__main__")
     plt.close("all")
@@ -149,7 +152,10 @@ def serve_latencies(project: Path) -> tuple[float, float]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}/{PROSE_PAGE.removesuffix('.md')}/"
+    base = urllib.parse.urlsplit(
+        yaml.safe_load((project / "mkdocs.yml").read_text())["site_url"]
+    ).path
+    url = f"http://127.0.0.1:{port}{base}{PROSE_PAGE.removesuffix('.md')}/"
     try:
         wait_for(url, "<html")
         time.sleep(2)  # let the watcher settle after the first build
