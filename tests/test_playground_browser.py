@@ -13,10 +13,10 @@ from support import ROOT, node, overflowing
 
 pytestmark = pytest.mark.browser
 
-SCHEDULES_JS = ROOT / "docs/javascripts/schedules.js"
+SCHEDULES_JS = ROOT / "docs/javascripts/lib/schedules.js"
 SURFACES = ["q1", "q2", "dw"]
-DESCENT = "#lrp-descent"
-EXPLORER = "#lrp-explorer"
+DESCENT = "[data-widget=descent]"
+EXPLORER = "[data-widget=explorer]"
 
 
 def open_playground(page):
@@ -201,7 +201,7 @@ def test_step_reset_and_play(browser_page):
     assert play.get_attribute("aria-pressed") == "true"
     browser_page.wait_for_function(
         "() => /^Step ([3-9]|\\d\\d)/.test("
-        "document.querySelector('#lrp-descent .lrp-info').textContent)"
+        "document.querySelector('[data-widget=descent] .lrp-info').textContent)"
     )
     play.click()  # pause
     assert play.get_attribute("aria-pressed") == "false"
@@ -285,7 +285,9 @@ def test_widgets_work_after_instant_navigation_away_and_back(browser_page):
     assert len(browser_page.evaluate("liveIntervals()")) == 1
     browser_page.evaluate("window.sameDocument = true")  # lost on a full reload
     browser_page.click("a.md-header__button.md-logo")
-    browser_page.wait_for_function("() => !document.getElementById('lrp-descent')")
+    browser_page.wait_for_function(
+        "() => !document.querySelector('[data-widget=descent]')"
+    )
     assert browser_page.evaluate("window.sameDocument"), "not instant navigation"
     assert browser_page.evaluate("liveIntervals()") == [], "the play timer leaked"
     browser_page.go_back()

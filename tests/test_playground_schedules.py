@@ -15,7 +15,7 @@ import torch
 from support import ROOT, node
 from torch.optim import lr_scheduler
 
-SCHEDULES_JS = ROOT / "docs" / "javascripts" / "schedules.js"
+SCHEDULES_JS = ROOT / "docs" / "javascripts" / "lib" / "schedules.js"
 PLAYGROUND_MD = ROOT / "docs" / "playground.md"
 RTOL, ATOL = 1e-9, 1e-12
 

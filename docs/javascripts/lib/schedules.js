@@ -1,8 +1,8 @@
 /* torch.optim.lr_scheduler (torch 2.13) in JavaScript: the same recursive updates of
    group["lr"] in the same float operations, so curves match PyTorch to rounding.
-   window.LRSchedules in the browser, module.exports in Node, where
+   LR.schedules in the browser, module.exports in Node, where
    tests/test_playground_schedules.py compares it with PyTorch. */
-(function (root) {
+(function () {
   "use strict";
   const PI = Math.PI, cos = Math.cos;
   const div = (a, b) => {
@@ -201,5 +201,5 @@
 
   const api = { SPECS, range, defaults, run, code };
   if (typeof module === "object" && module.exports) module.exports = api;
-  else root.LRSchedules = api;
-})(typeof window === "undefined" ? globalThis : window);
+  else (globalThis.LR ||= {}).schedules = api;
+})();
