@@ -66,7 +66,7 @@
 
   function quadraticVerdict(surface, rate) {
     const steepest = Math.max(...surface.curvatures);
-    const factor = Math.max(...surface.curvatures.map((l) => abs(1 - rate * l)));
+    const factor = Math.max(...surface.curvatures.map((curvature) => abs(1 - rate * curvature)));
     const eta = `η = ${format(rate)}`, edge = `2/λ_max = ${format(2 / steepest)}`;
     const along = `1 − ηλ_max = ${format(1 - rate * steepest)}`;
     if (rate > 2 / steepest) return `Diverging: ${eta} > ${edge}. Along the steepest direction each step multiplies the distance to the minimum by ${along}: every overshoot is larger.`;
@@ -97,7 +97,66 @@
   const verdict = (surface, rate, points) =>
     surface.curvatures ? quadraticVerdict(surface, rate) : wellVerdict(rate, points);
 
-  const api = { STEPS, CUTOFF, TILT, SURFACES, format, isOut, descend, notchRate, verdict };
+  /* ---- Noisy SGD: training with a schedule ---- */
+
+  /* Standard normal numbers from `seed`: Park–Miller uniforms, Box–Muller pairs. */
+  function normals(seed) {
+    let state = seed, spare = null;
+    const uniform = () => (state = (state * 48271) % 2147483647) / 2147483647;
+    return () => {
+      if (spare !== null) {
+        const value = spare;
+        spare = null;
+        return value;
+      }
+      const radius = Math.sqrt(-2 * Math.log(uniform())), angle = 2 * Math.PI * uniform();
+      spare = radius * Math.sin(angle);
+      return radius * Math.cos(angle);
+    };
+  }
+
+  /* SGD on `surface` at rate rates[k] for step k, each gradient plus mini-batch
+     noise: a normal number times `noise` for each coordinate. The loss above the
+     minimum before each step and after the last; a run stops past the cut-off. */
+  function train(surface, rates, noise, seed) {
+    const normal = normals(seed);
+    let point = surface.start;
+    const losses = [surface.loss(point)];
+    for (const rate of rates) {
+      if (isOut(point)) break;
+      const slope = surface.gradient(point);
+      point = point.map((v, i) => v - rate * (slope[i] + noise * normal()));
+      losses.push(surface.loss(point));
+    }
+    return losses;
+  }
+
+  /* Where the loss of a quadratic settles at a constant rate: on average
+     Σ ησ² / (2(2 − ηλ)) over its directions, so it falls with the rate. Null where
+     the rate diverges, and on the double well, which has no single curvature. */
+  function noiseFloor(surface, rate, noise) {
+    if (!surface.curvatures || surface.curvatures.some((curvature) => rate * curvature >= 2)) return null;
+    return surface.curvatures.reduce((sum, curvature) => sum + (rate * noise * noise) / (2 * (2 - rate * curvature)), 0);
+  }
+
+  /* The trainer's presets, the seed's lessons: a scheduler of lib/schedules.js and
+     its parameters, on the 1-D quadratic with noise 1 (tests/js/descent.test.js
+     checks that each run does what its sentence says). */
+  const constantRate = (lr) => ({ lr, lr_lambda: "constant factor", factor: 1.0, steps: 200 });
+  const LESSONS = [
+    { name: "LambdaLR", params: constantRate(0.4),
+      lesson: "Large steps: the loss falls fast, then stops falling, at the noise floor the rate sets." },
+    { name: "LambdaLR", params: constantRate(0.004),
+      lesson: "Small steps: the floor is low, but the loss takes most of the run to get near it." },
+    { name: "MultiStepLR", params: { lr: 0.4, milestones: [50, 100], gamma: 0.1, steps: 200 },
+      lesson: "Large steps first, then a lower rate: fast, and at each decay the floor falls and the loss settles lower." },
+    { name: "CosineAnnealingLR", params: { lr: 0.4, T_max: 200, steps: 200 },
+      lesson: "A cosine decay: the floor falls with the rate, smoothly, to the end." },
+  ];
+
+  const api = {
+    LESSONS, STEPS, CUTOFF, TILT, SURFACES, format, isOut, descend, notchRate, verdict, normals, train, noiseFloor,
+  };
   if (typeof module === "object" && module.exports) module.exports = api;
   else (globalThis.LR ||= {}).descent = api;
 })();
