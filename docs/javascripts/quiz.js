@@ -38,11 +38,11 @@
   /* An element; strings among `kids` become text nodes, never HTML. */
   const h = (tag, attrs = {}, ...kids) => {
     const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (v === false || v == null) continue;
-      if (k === "text") e.textContent = v;
-      else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
-      else e.setAttribute(k, v === true ? "" : String(v));
+    for (const [name, value] of Object.entries(attrs)) {
+      if (value === false || value == null) continue;
+      if (name === "text") e.textContent = value;
+      else if (name.startsWith("on")) e.addEventListener(name.slice(2), value);
+      else e.setAttribute(name, value === true ? "" : String(value));
     }
     e.append(...kids);
     return e;
@@ -85,12 +85,12 @@
 
   /* A wrong pick shows only that option's feedback, with "Try again" and "Show
      answer"; the explanation comes with the right answer or with "Show answer". */
-  function choice(q, number, saved, persist, changed) {
-    const s = (saved[q.id] = obj(saved[q.id]));
+  function choice(question, number, saved, persist, changed) {
+    const s = (saved[question.id] = obj(saved[question.id]));
     const qid = newId();
     const feedback = h("div", { class: "quiz-feedback", role: "status", tabindex: -1 });
-    const options = leitner.shuffle(q.options.map((_, i) => i)).map((i) =>
-      button(q.options[i], { class: "quiz-button quiz-option", "data-option": i, onclick: () => pick(i) }),
+    const options = leitner.shuffle(question.options.map((_, i) => i)).map((i) =>
+      button(question.options[i], { class: "quiz-button quiz-option", "data-option": i, onclick: () => pick(i) }),
     );
     const retry = button("Try again", {
       class: "quiz-button quiz-retry",
@@ -111,22 +111,22 @@
       },
     });
     const pick = (i) => {
-      if (typeof s.first !== "boolean") s.first = i === q.answer;
+      if (typeof s.first !== "boolean") s.first = i === question.answer;
       s.picked = i;
       persist();
       show();
-      (i === q.answer ? feedback : retry).focus();
+      (i === question.answer ? feedback : retry).focus();
     };
     const show = () => {
       const p = s.picked;
-      const picked = Number.isInteger(p) && p >= 0 && p < q.options.length;
-      const right = picked && p === q.answer;
+      const picked = Number.isInteger(p) && p >= 0 && p < question.options.length;
+      const right = picked && p === question.answer;
       const revealed = picked && s.revealed === true;
       for (const b of options) {
         const i = Number(b.dataset.option);
         b.disabled = picked;
         b.setAttribute("aria-pressed", String(picked && i === p));
-        b.classList.toggle("is-right", (right || revealed) && i === q.answer);
+        b.classList.toggle("is-right", (right || revealed) && i === question.answer);
         b.classList.toggle("is-wrong", picked && i === p && !right);
       }
       feedback.replaceChildren();
@@ -136,20 +136,20 @@
           h("p", { class: right ? "quiz-right" : "quiz-wrong" },
             h("strong", { text: right ? "✓ Correct" : "✗ Incorrect" })),
         );
-        if (Array.isArray(q.feedback) && q.feedback[p]) {
-          feedback.append(h("p", { text: q.feedback[p] }));
+        if (Array.isArray(question.feedback) && question.feedback[p]) {
+          feedback.append(h("p", { text: question.feedback[p] }));
         }
         if (revealed) {
-          feedback.append(h("p", {}, h("strong", { text: "The answer: " }), q.options[q.answer]));
+          feedback.append(h("p", {}, h("strong", { text: "The answer: " }), question.options[question.answer]));
         }
-        if (right || revealed) feedback.append(h("p", { text: q.explanation }));
+        if (right || revealed) feedback.append(h("p", { text: question.explanation }));
       }
       changed();
     };
     const item = h(
       "div",
       { class: "quiz-choice" },
-      h("p", { class: "quiz-question", id: qid, text: `${number}. ${q.question}` }),
+      h("p", { class: "quiz-question", id: qid, text: `${number}. ${question.question}` }),
       h("div", { class: "quiz-options", role: "group", "aria-labelledby": qid }, ...options),
       feedback,
       h("div", { class: "quiz-actions" }, retry, reveal),
@@ -223,23 +223,23 @@
     const scored = () => {
       const all = data.choices || [];
       const saved = obj(state.choices);
-      const right = all.filter((q) => obj(saved[q.id]).picked === q.answer).length;
-      const first = all.filter((q) => obj(saved[q.id]).first === true).length;
+      const right = all.filter((question) => obj(saved[question.id]).picked === question.answer).length;
+      const first = all.filter((question) => obj(saved[question.id]).first === true).length;
       score.textContent = `Score: ${right}/${all.length} correct, ${first}/${all.length} on the first try.`;
       score.hidden = all.length === 0;
     };
     const sections = () => {
       state = load(slug);
-      const part = (k) => (state[k] = obj(state[k]));
+      const part = (key) => (state[key] = obj(state[key]));
       const cards = part("cards");
       const choices = part("choices");
       const prompts = part("explain");
       const out = [];
       const section = (title, items) =>
         out.push(h("section", { class: "quiz-section" }, h("h3", { text: title }), ...items));
-      if (data.flashcards) section("Flashcards", data.flashcards.map((c) => flashcard(c, cards, persist)));
+      if (data.flashcards) section("Flashcards", data.flashcards.map((card) => flashcard(card, cards, persist)));
       if (data.choices) {
-        section("Multiple choice", data.choices.map((q, n) => choice(q, n + 1, choices, persist, scored)));
+        section("Multiple choice", data.choices.map((question, i) => choice(question, i + 1, choices, persist, scored)));
       }
       if (data.explain) section("Explain it", data.explain.map((x) => explain(x, prompts, persist)));
       scored();
@@ -261,7 +261,7 @@
   /* ------------------------------------------------------------ review deck */
 
   function review(data) {
-    const deck = new Map((data.cards || []).map((c) => [c.key, c]));
+    const deck = new Map((data.cards || []).map((card) => [card.key, card]));
     const keys = [...deck.keys()];
     let state;
     const persist = () => save("review", state);

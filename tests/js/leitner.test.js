@@ -45,7 +45,7 @@ test("at most SESSION_MAX cards a session", () => {
 });
 
 test("the next session skips sessions with nothing due", () => {
-  const cards = Object.fromEntries(keys.map((k) => [k, { box: 5, last: 1 }]));
+  const cards = Object.fromEntries(keys.map((key) => [key, { box: 5, last: 1 }]));
   const state = leitner.restore({ session: 1, queue: [], cards }, keys);
   assert.equal(leitner.nextSession(state, keys), 17);
 });
