@@ -435,7 +435,9 @@ def test_training_with_the_schedule_by_keyboard(browser_page):
     chart.focus()
     page.keyboard.press("End")
     said = readout(page, EXPLORER, ".lrp-train-readout")
-    last = re.fullmatch(r"Step (\d+): loss \S+, lr \S+", said)
+    last = re.fullmatch(
+        r"Step (\d+): loss \S+ \(mean of the last 10: \S+\), lr \S+", said
+    )
     diverged = re.match(r"Diverged: .* at step (\d+);", status_line.text_content())
     assert last and (diverged.group(1) if diverged else "100") == last.group(1), said
 

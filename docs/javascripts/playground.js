@@ -20,12 +20,13 @@
   }
 
   /* A chart in `svg`: frame, ticks, axis labels and a clipped area to draw in.
-     options: x and y ([low, high]), xLabel, yLabel, xTicks, yTicks, log (y). */
+     options: x and y ([low, high]), xLabel, yLabel, xTicks, yTicks, log (y),
+     right (a second y axis), viewWidth (320 unless the chart is wider). */
   function drawChart(svg, options) {
-    const { x: xRange, y: yRange, log = false, right } = options;
-    const left = 52, top = 16, width = right ? 216 : 260, height = 170, middle = top + height / 2;
+    const { x: xRange, y: yRange, log = false, right, viewWidth = 320 } = options;
+    const left = 52, top = 16, width = viewWidth - (right ? 104 : 60), height = 170, middle = top + height / 2;
     svg.textContent = "";
-    svg.setAttribute("viewBox", "0 0 320 220");
+    svg.setAttribute("viewBox", `0 0 ${viewWidth} 220`);
     const [yLow, yHigh] = log ? yRange.map(log10) : yRange;
     const toX = (x) => left + ((x - xRange[0]) / (xRange[1] - xRange[0])) * width;
     const toY = (y) => top + height - (((log ? log10(Math.max(y, yRange[0])) : y) - yLow) / (yHigh - yLow || 1)) * height;
@@ -40,7 +41,8 @@
     // A second value axis on the right (right: {y, label, ticks}), linear.
     const toRightY = right && ((y) => top + height - ((y - right.y[0]) / (right.y[1] - right.y[0] || 1)) * height);
     if (right) {
-      label(302, middle, right.label, "middle", { transform: `rotate(90 302 ${middle})` });
+      const edge = viewWidth - 18;
+      label(edge, middle, right.label, "middle", { transform: `rotate(90 ${edge} ${middle})` });
       for (const y of right.ticks) label(left + width + 3, toRightY(y) + 3, format(y), "start");
     }
     const area = svgChild(svg, "svg", { x: left, y: top, width, height, viewBox: `${left} ${top} ${width} ${height}` });
@@ -49,13 +51,14 @@
       class: className,
       d: points.map(([x, y], i) => (i ? "L" : "M") + clip(toX(x)) + " " + clip(yScale(y))).join(""),
     });
-    return { toX, toY, toRightY, area, line, top, height, right: left + width };
+    return { toX, toY, toRightY, area, line, top, height, right: left + width, viewWidth };
   }
 
   /* Hover, or keyboard focus, on a chart shows the step under it and the values
      there, in the chart and in the widget's aria-live readout. Keys: arrows move
      a step, Page Up and Page Down ten, Home and End to the ends.
-     readout.show({chart, count, marks(i): [[x, y, toY?]...], say(i): text}) after
+     readout.show({chart, count, marks(i): [[x, y, toY?]...], say(i): text, short(i):
+     a shorter text for the chart, line: false for no line at the step}) after
      each drawing; the chart is redrawn from scratch, so the cursor is too. */
   function attachReadout(svg, live, signal) {
     let shown = null, index = -1;
@@ -72,7 +75,7 @@
         if (isFinite(mark[1])) svgChild(cursor, "circle", { cx, cy, r: 3.5 });
       }
       const text = shown.say(index);
-      svgChild(cursor, "text", { x: chart.right, y: chart.top - 4, "text-anchor": "end" }, text);
+      svgChild(cursor, "text", { x: chart.right, y: chart.top - 4, "text-anchor": "end" }, shown.short ? shown.short(index) : text);
       live.textContent = text;
     }
     const moveTo = (i) => {
@@ -86,7 +89,7 @@
     };
     svg.addEventListener("pointermove", (event) => {
       if (!shown) return;
-      const box = svg.getBoundingClientRect(), scale = 320 / box.width;
+      const box = svg.getBoundingClientRect(), scale = shown.chart.viewWidth / box.width;
       const px = (event.clientX - box.left) * scale, py = (event.clientY - box.top) * scale;
       let nearest = 0, best = Infinity;
       for (let i = 0; i < shown.count; i++) {
@@ -395,12 +398,26 @@
       const chart = drawChart(trainSvg, {
         x: [0, steps], y: [10 ** bottom, 10 ** top], log: true, xLabel: "step", yLabel: "loss L − L* (log)",
         xTicks: [0, steps], yTicks: decades, right: { y: [0, lrHigh], label: "learning rate", ticks: [0, lrHigh] },
+        viewWidth: Math.max(320, Math.min(640, Math.round(trainSvg.clientWidth))), // text stays its size
+      });
+      // The loss at each step (faint), its mean over the last 10 steps (bold), the
+      // noise floor of each step's rate on a quadratic (dotted), the rate (dashed).
+      const rateAt = (i) => lrs[Math.min(i, steps - 1)];
+      const smooth = losses.map((_, i) => {
+        const window = losses.slice(Math.max(0, i - 9), i + 1);
+        return window.reduce((a, b) => a + b, 0) / window.length;
       });
       chart.line(lrs.map((rate, i) => [i, rate]), "rate", chart.toRightY);
-      chart.line(losses.map((loss, i) => [i, loss]), "loss");
+      chart.line(losses.map((loss, i) => [i, loss]), "loss-step");
+      if (surface.curvatures && noise > 0) {
+        const floors = lrs.map((rate, i) => [i, descent.noiseFloor(surface, rate, noise)]);
+        if (floors.every(([, floor]) => floor !== null)) chart.line(floors, "floor");
+      }
+      chart.line(smooth.map((loss, i) => [i, loss]), "loss");
       trainReadout.show({
-        chart, count, marks: (i) => [[i, losses[i]], [i, lrs[Math.min(i, steps - 1)], chart.toRightY]],
-        say: (i) => `Step ${i}: loss ${format(losses[i])}, lr ${format(lrs[Math.min(i, steps - 1)])}`,
+        chart, count, marks: (i) => [[i, smooth[i]], [i, rateAt(i), chart.toRightY]],
+        say: (i) => `Step ${i}: loss ${format(losses[i])} (mean of the last 10: ${format(smooth[i])}), lr ${format(rateAt(i))}`,
+        short: (i) => `Step ${i}: loss ${format(losses[i])}, mean ${format(smooth[i])}, lr ${format(rateAt(i))}`,
       });
       const tail = losses.slice(-10), settled = tail.reduce((a, b) => a + b, 0) / tail.length;
       let said = count <= steps || !isFinite(losses[count - 1]) ? `Diverged: the loss passed the cut-off at step ${count - 1}; the rate is too large for this surface.`
