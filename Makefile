@@ -74,9 +74,17 @@ test-latest: chromium
 bench: $(INSTALLED)  ## build, serve and suite times with their budgets; page weights
 	$(BIN)/python tests/bench.py
 
-lint: $(INSTALLED)
+# ESLint and its one plugin-free config come from the npm registry at the versions
+# package-lock.json pins, into node_modules/ (ignored by git); only `make lint`
+# needs them: the site and its tests use no npm package.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+lint: $(INSTALLED) node_modules/.installed
 	$(BIN)/ruff check snippets hooks tests
 	$(BIN)/ruff format --check snippets hooks tests
+	node_modules/.bin/eslint docs/javascripts tests/js
 
 # Browser tests drive Debian's Chromium; install it where we may (root, apt).
 chromium:
@@ -85,4 +93,4 @@ chromium:
 	  || echo "No /usr/bin/chromium: browser tests will be skipped (they fail under CI=true)."
 
 clean:
-	rm -rf site site.partial .cache .pytest_cache .venv-lock .venv-latest
+	rm -rf site site.partial .cache .pytest_cache .venv-lock .venv-latest node_modules

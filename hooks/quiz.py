@@ -243,7 +243,8 @@ def render_quiz(slug: str, quiz: dict) -> str:
             f'<section class="quiz-section"><h3>{HEADINGS[kind]}</h3>{body}</section>'
         )
     return (
-        f'<div class="quiz" data-quiz="{_e(slug)}" {data_attribute(data)}>'
+        f'<div class="quiz" data-quiz="{_e(slug)}" {data_attribute(data)} '
+        'data-widget="quiz">'
         f'<div class="quiz-static">{"".join(sections)}</div></div>'
     )
 
@@ -282,7 +283,7 @@ def render_review(deck: list[dict]) -> str:
     )
     return (
         f'<div class="quiz quiz-review" data-quiz="{REVIEW}" '
-        f"{data_attribute({'cards': deck})}>"
+        f'{data_attribute({"cards": deck})} data-widget="quiz">'
         f'<div class="quiz-static"><p>{len(deck)} flashcards from {len(groups)} '
         f"pages.</p>{sections}</div></div>"
     )

@@ -13,10 +13,10 @@ from support import ROOT, node, overflowing
 
 pytestmark = pytest.mark.browser
 
-SCHEDULES_JS = ROOT / "docs/javascripts/schedules.js"
+SCHEDULES_JS = ROOT / "docs/javascripts/lib/schedules.js"
 SURFACES = ["q1", "q2", "dw"]
-DESCENT = "#lrp-descent"
-EXPLORER = "#lrp-explorer"
+DESCENT = "[data-widget=descent]"
+EXPLORER = "[data-widget=explorer]"
 
 
 def open_playground(page):
@@ -59,7 +59,7 @@ def test_slider_extremes_say_diverging_and_slow(browser_page, surface):
 
 def test_status_is_announced_politely(browser_page):
     open_playground(browser_page)
-    live = browser_page.locator(f"{DESCENT} [aria-live=polite]")
+    live = browser_page.locator(f"{DESCENT} .lrp-status[aria-live=polite]")
     assert live.count() == 1
     assert live.text_content().startswith("Converging")
 
@@ -201,7 +201,7 @@ def test_step_reset_and_play(browser_page):
     assert play.get_attribute("aria-pressed") == "true"
     browser_page.wait_for_function(
         "() => /^Step ([3-9]|\\d\\d)/.test("
-        "document.querySelector('#lrp-descent .lrp-info').textContent)"
+        "document.querySelector('[data-widget=descent] .lrp-info').textContent)"
     )
     play.click()  # pause
     assert play.get_attribute("aria-pressed") == "false"
@@ -225,10 +225,221 @@ def test_every_scheduler_in_the_explorer_draws_its_curve(browser_page):
     for name in options:
         select.select_option(name)
         assert re.fullmatch(r"M[-\d. ]+(L[-\d. ]+){99}", curve(browser_page)), name
-        assert f"lr_scheduler.{name}(" in code.text_content()
-        assert momentum.is_visible() == (name in ("CyclicLR", "OneCycleLR")), name
+        module = "swa_utils" if name == "SWALR" else "lr_scheduler"
+        assert f"{module}.{name}(" in code.text_content()
+        second = ("CyclicLR", "OneCycleLR", "ReduceLROnPlateau")
+        assert momentum.is_visible() == (name in second), name
         if momentum.is_visible():
             assert curve(browser_page, 1).startswith("M"), name
+
+
+def choose_by_keyboard(page, select, value: str) -> None:
+    """Focus a <select> and press arrow keys until `value` is chosen, as a reader
+    without a mouse does."""
+    select.focus()
+    values = select.evaluate("s => [...s.options].map(o => o.value)")
+    here = values.index(select.input_value())
+    key = "ArrowDown" if values.index(value) > here else "ArrowUp"
+    for _ in range(abs(values.index(value) - here)):
+        page.keyboard.press(key)
+    assert select.input_value() == value
+
+
+def type_into(page, field, text: str) -> None:
+    """Replace a field's text by keyboard."""
+    field.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+
+
+def focused_name(page) -> str:
+    return page.evaluate("document.activeElement.name")
+
+
+def test_a_composition_is_built_by_keyboard(browser_page):
+    open_playground(browser_page)
+    page, code = browser_page, browser_page.locator(f"{EXPLORER} pre code")
+    choose_by_keyboard(
+        page, page.locator(f"{EXPLORER} select[name=scheduler]"), "SequentialLR"
+    )
+    assert "schedulers=[first, second], milestones=[10]" in code.text_content()
+    second = page.locator(f"{EXPLORER} select[name='schedulers.1']")
+    choose_by_keyboard(page, second, "ExponentialLR")
+    assert focused_name(page) == "schedulers.1"  # the fields were rebuilt
+    assert "second = lr_scheduler.ExponentialLR(optimizer, gamma=0.95)" in (
+        code.text_content()
+    )
+    third = page.locator(f"{EXPLORER} select[name='schedulers.2']")
+    choose_by_keyboard(page, third, "StepLR")
+    assert "milestones=[10, 40]" in code.text_content()  # one more, kept valid
+    type_into(page, page.locator(f"{EXPLORER} input[name=milestones]"), "20")
+    assert status(page, EXPLORER).startswith("Not drawn: milestones must have")
+    page.keyboard.type(", 60")
+    assert "milestones=[20, 60]" in code.text_content()
+    drawn = curve(page)
+    gamma = page.locator(f"{EXPLORER} input[name='schedulers.1.gamma']")
+    type_into(page, gamma, "0.5")
+    assert "gamma=0.5" in code.text_content() and curve(page) != drawn
+    choose_by_keyboard(page, third, "none")
+    assert "third" not in code.text_content()
+    choose_by_keyboard(
+        page, page.locator(f"{EXPLORER} select[name=scheduler]"), "ChainedScheduler"
+    )
+    assert "lr_scheduler.ChainedScheduler([first, second])" in code.text_content()
+
+
+def test_lambdas_show_their_python_and_only_their_parameters(browser_page):
+    open_playground(browser_page)
+    page, code = browser_page, browser_page.locator(f"{EXPLORER} pre code")
+    choose_by_keyboard(
+        page, page.locator(f"{EXPLORER} select[name=scheduler]"), "LambdaLR"
+    )
+    assert page.locator(f"{EXPLORER} input[name=stable]").count() == 1
+    choose_by_keyboard(
+        page, page.locator(f"{EXPLORER} select[name=lr_lambda]"), "linear warm-up"
+    )
+    assert focused_name(page) == "lr_lambda"
+    assert page.locator(f"{EXPLORER} input[name=stable]").count() == 0
+    assert "lambda step: min(1.0, (step + 1) / 10)" in code.text_content()
+    warmup = page.locator(f"{EXPLORER} input[name=warmup]")
+    warmup.focus()
+    page.keyboard.press("ArrowUp")  # a number field steps by keyboard
+    assert "lambda step: min(1.0, (step + 1) / 11)" in code.text_content()
+
+
+def test_reduce_on_plateau_follows_its_validation_curve(browser_page):
+    open_playground(browser_page)
+    page, code = browser_page, browser_page.locator(f"{EXPLORER} pre code")
+    choose_by_keyboard(
+        page, page.locator(f"{EXPLORER} select[name=scheduler]"), "ReduceLROnPlateau"
+    )
+    metric = page.locator(f"{EXPLORER} .lrp-plots > svg").nth(1)
+    assert metric.get_attribute("aria-label") == "Validation loss per step"
+    for knob in ("mode", "threshold_mode"):
+        assert page.locator(f"{EXPLORER} select[name={knob}]").count() == 1
+    for knob in ("factor", "patience", "threshold", "cooldown", "min_lr", "eps"):
+        assert page.locator(f"{EXPLORER} input[name={knob}]").count() == 1, knob
+    drawn, loss = curve(page), curve(page, 1)
+    page.locator(f"{EXPLORER} input[name=patience]").focus()
+    page.keyboard.press("ArrowDown")
+    assert "patience=9" in code.text_content() and curve(page) != drawn
+    page.locator(f"{EXPLORER} .lrp-params input[name=draw]").focus()
+    page.keyboard.press("ArrowUp")
+    assert "state = 2" in code.text_content() and curve(page, 1) != loss
+    choose_by_keyboard(page, page.locator(f"{EXPLORER} select[name=mode]"), "max")
+    assert 'mode="max"' in code.text_content()
+
+
+def test_swalr_runs_after_another_schedule(browser_page):
+    open_playground(browser_page)
+    code = browser_page.locator(f"{EXPLORER} pre code")
+    choose_by_keyboard(
+        browser_page,
+        browser_page.locator(f"{EXPLORER} select[name=scheduler]"),
+        "SWALR",
+    )
+    text = code.text_content()
+    assert "swa_scheduler = swa_utils.SWALR(" in text
+    assert "if step > swa_start:" in text and "scheduler.step()" in text
+    type_into(
+        browser_page, browser_page.locator(f"{EXPLORER} input[name=swa_start]"), "30"
+    )
+    assert "swa_start = 30" in code.text_content()
+
+
+def readout(page, widget=EXPLORER, which=".lrp-readout") -> str:
+    return page.locator(f"{widget} {which}").first.text_content()
+
+
+def test_charts_read_out_step_and_value_on_keyboard_focus(browser_page):
+    open_playground(browser_page)
+    page = browser_page
+    choose_by_keyboard(
+        page, page.locator(f"{EXPLORER} select[name=scheduler]"), "StepLR"
+    )
+    live = page.locator(f"{EXPLORER} .lrp-readout").first
+    assert live.get_attribute("aria-live") == "polite"
+    chart = page.locator(f"{EXPLORER} .lrp-plots > svg").first
+    chart.focus()  # as Tab would
+    assert readout(page) == "Step 0: learning rate 0.1"
+    page.keyboard.press("End")
+    assert readout(page) == "Step 99: learning rate 1.00e-4"
+    page.keyboard.press("Home")
+    for _ in range(3):
+        page.keyboard.press("PageUp")
+    assert readout(page) == "Step 30: learning rate 0.01"
+    page.keyboard.press("ArrowLeft")
+    assert readout(page) == "Step 29: learning rate 0.1"
+    assert chart.locator(".lrp-cursor circle").count() == 1
+    outline = chart.evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline != "none"  # focus is visible
+    page.keyboard.press("Tab")
+    assert chart.locator(".lrp-cursor").count() == 0
+    # The descent's loss chart reads out its steps too.
+    loss = page.locator(f"{DESCENT} .lrp-plots > svg").nth(1)
+    loss.focus()
+    page.keyboard.press("ArrowRight")
+    assert readout(page, DESCENT).startswith("Step 1: w = ")
+
+
+def test_charts_read_out_where_the_pointer_is(browser_page):
+    open_playground(browser_page)
+    chart = browser_page.locator(f"{EXPLORER} .lrp-plots > svg").first
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    browser_page.mouse.move(
+        box["x"] + box["width"] * 0.99, box["y"] + box["height"] / 2
+    )
+    assert readout(browser_page).startswith("Step 99: learning rate")
+    browser_page.mouse.move(box["x"] + box["width"] * 0.1, box["y"] + box["height"] / 2)
+    assert readout(browser_page).startswith("Step 0: learning rate")
+
+
+def test_training_with_the_schedule_by_keyboard(browser_page):
+    open_playground(browser_page)
+    page = browser_page
+    status_line = page.locator(f"{EXPLORER} .lrp-train-status")
+    assert status_line.get_attribute("aria-live") == "polite"
+    lessons = {}
+    for lesson in range(4):
+        page.locator(f"{EXPLORER} [data-lesson='{lesson}']").focus()
+        page.keyboard.press("Enter")
+        lessons[lesson] = status_line.text_content()
+    assert lessons[0].startswith("Large steps: the loss falls fast")
+    assert lessons[2].startswith("Large steps first, then a lower rate")
+    code = page.locator(f"{EXPLORER} pre code").text_content()
+    assert "lr_scheduler.CosineAnnealingLR(" in code  # the last lesson's schedule
+    floors = re.search(
+        r"about (\S+) at the first rate, 0.4, and (\S+) at the last", lessons[2]
+    )
+    assert floors and float(floors.group(2)) < float(floors.group(1)) / 50, lessons[2]
+    drawn = curve(page, 2)
+    noise = page.locator(f"{EXPLORER} input[name=noise]")
+    noise.focus()
+    page.keyboard.press("ArrowRight")
+    assert noise.get_attribute("aria-valuetext") == "σ = 1.1"
+    assert not status_line.text_content().startswith("Large")  # the lesson is over
+    assert curve(page, 2) != drawn
+    page.locator(f"{EXPLORER} [data-lesson='0']").focus()
+    page.keyboard.press("Enter")
+    assert status_line.text_content().startswith("Large steps:")
+    choose_by_keyboard(
+        page, page.locator(f"{EXPLORER} select[name=scheduler]"), "StepLR"
+    )
+    assert status_line.text_content().startswith("The loss goes from")
+    page.locator(f"{EXPLORER} .lrp-train input[name=draw]").focus()
+    page.keyboard.press("ArrowUp")
+    choose_by_keyboard(page, page.locator(f"{EXPLORER} .lrp-train select"), "dw")
+    assert "noise floor" not in status_line.text_content()  # no single curvature
+    chart = page.locator(f"{EXPLORER} .lrp-train-chart")
+    chart.focus()
+    page.keyboard.press("End")
+    said = readout(page, EXPLORER, ".lrp-train-readout")
+    last = re.fullmatch(
+        r"Step (\d+): loss \S+ \(mean of the last 10: \S+\), lr \S+", said
+    )
+    diverged = re.match(r"Diverged: .* at step (\d+);", status_line.text_content())
+    assert last and (diverged.group(1) if diverged else "100") == last.group(1), said
 
 
 def test_code_shown_follows_the_parameters(browser_page):
@@ -285,7 +496,9 @@ def test_widgets_work_after_instant_navigation_away_and_back(browser_page):
     assert len(browser_page.evaluate("liveIntervals()")) == 1
     browser_page.evaluate("window.sameDocument = true")  # lost on a full reload
     browser_page.click("a.md-header__button.md-logo")
-    browser_page.wait_for_function("() => !document.getElementById('lrp-descent')")
+    browser_page.wait_for_function(
+        "() => !document.querySelector('[data-widget=descent]')"
+    )
     assert browser_page.evaluate("window.sameDocument"), "not instant navigation"
     assert browser_page.evaluate("liveIntervals()") == [], "the play timer leaked"
     browser_page.go_back()

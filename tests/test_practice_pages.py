@@ -11,7 +11,7 @@ import json
 import re
 
 import pytest
-from support import ROOT
+from support import ROOT, node
 
 from snippets import snippet_paths
 
@@ -93,16 +93,23 @@ def test_playground_presets_snippet_runs_what_the_playground_runs():
 
     matplotlib.use("Agg")
     run = runpy.run_path(str(ROOT / "snippets" / "playground" / "presets.py"))
-    js = (DOCS / "javascripts" / "playground.js").read_text()
-    starts = [json.loads(m) for m in re.findall(r"x0: (\[[^\]]*\])", js)]
-    presets = [json.loads(m) for m in re.findall(r"pre: (\[[^\]]*\])", js)]
+    script = (
+        "const d = require(process.argv[1]);"
+        "process.stdout.write(JSON.stringify({"
+        "  starts: Object.values(d.SURFACES).map((s) => s.start),"
+        "  presets: Object.values(d.SURFACES).map((s) => s.presets),"
+        "  tilt: d.TILT, steps: d.STEPS, cutoff: d.CUTOFF }))"
+    )
+    js = json.loads(
+        node("-e", script, str(DOCS / "javascripts" / "lib" / "descent.js"))
+    )
     surfaces = list(run["SURFACES"].values())
-    assert starts == [start for _, start, _, _ in surfaces]
-    assert presets == [list(rates) for _, _, _, rates in surfaces]
-    assert f"const C = {run['TILT']};" in js
-    assert f"const N = {run['STEPS']};" in js
+    assert js["starts"] == [start for _, start, _, _ in surfaces]
+    assert js["presets"] == [list(rates) for _, _, _, rates in surfaces]
+    assert js["tilt"] == run["TILT"]
+    assert js["steps"] == run["STEPS"]
     assert (
-        "abs(v) < 1e6" in js
+        js["cutoff"] == 1e6
         and "p.abs().max() > 1e6"
         in (ROOT / "snippets" / "playground" / "presets.py").read_text()
     )

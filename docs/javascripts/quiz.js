@@ -1,16 +1,15 @@
 /* Quizzes. hooks/quiz.py renders each quiz as plain HTML (answers in <details>) with
-   its data as JSON; this script replaces that HTML with the interactive quiz. Loaded
-   once, mounted on every page through Material's document$ (instant navigation).
-   Quiz text is set with textContent only. Progress lives in localStorage under
-   KEY + page; when storage is full, blocked or corrupted the quiz works unsaved. */
+   its data as JSON; this widget (data-widget="quiz", mounted by widgets.js)
+   replaces that HTML with the interactive quiz. The review deck's scheduling is
+   lib/leitner.js. Quiz text is set with textContent only. Progress lives in
+   localStorage under KEY + page; when storage is full, blocked or corrupted the
+   quiz works unsaved. */
 (() => {
   "use strict";
 
   const KEY = "lr-quiz:v1:"; // bump the version when the saved shape changes
-  const BOXES = 5; // Leitner boxes: a card in box b comes back every 2^(b-1) sessions
-  const SESSION_MAX = 15; // cards per review session, lowest boxes first
-
-  const obj = (v) => (v && typeof v === "object" && !Array.isArray(v) ? v : {});
+  const leitner = globalThis.LR.leitner;
+  const obj = leitner.asObject;
   const load = (name) => {
     try {
       return obj(JSON.parse(localStorage.getItem(KEY + name)));
@@ -39,11 +38,11 @@
   /* An element; strings among `kids` become text nodes, never HTML. */
   const h = (tag, attrs = {}, ...kids) => {
     const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) {
-      if (v === false || v == null) continue;
-      if (k === "text") e.textContent = v;
-      else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
-      else e.setAttribute(k, v === true ? "" : String(v));
+    for (const [name, value] of Object.entries(attrs)) {
+      if (value === false || value == null) continue;
+      if (name === "text") e.textContent = value;
+      else if (name.startsWith("on")) e.addEventListener(name.slice(2), value);
+      else e.setAttribute(name, value === true ? "" : String(value));
     }
     e.append(...kids);
     return e;
@@ -52,15 +51,6 @@
     h("button", { type: "button", class: "quiz-button", ...attrs, text });
   const level = (name) =>
     h("span", { class: `quiz-level quiz-level--${name}`, text: name });
-
-  const shuffle = (list) => {
-    const out = [...list];
-    for (let i = out.length - 1; i > 0; i--) {
-      const j = Math.floor(Math.random() * (i + 1));
-      [out[i], out[j]] = [out[j], out[i]];
-    }
-    return out;
-  };
 
   /* A button that shows and hides `target`; `saved[key]` remembers it. */
   const toggler = (labels, target, saved, key, persist) => {
@@ -95,12 +85,12 @@
 
   /* A wrong pick shows only that option's feedback, with "Try again" and "Show
      answer"; the explanation comes with the right answer or with "Show answer". */
-  function choice(q, number, saved, persist, changed) {
-    const s = (saved[q.id] = obj(saved[q.id]));
+  function choice(question, number, saved, persist, changed) {
+    const s = (saved[question.id] = obj(saved[question.id]));
     const qid = newId();
     const feedback = h("div", { class: "quiz-feedback", role: "status", tabindex: -1 });
-    const options = shuffle(q.options.map((_, i) => i)).map((i) =>
-      button(q.options[i], { class: "quiz-button quiz-option", "data-option": i, onclick: () => pick(i) }),
+    const options = leitner.shuffle(question.options.map((_, i) => i)).map((i) =>
+      button(question.options[i], { class: "quiz-button quiz-option", "data-option": i, onclick: () => pick(i) }),
     );
     const retry = button("Try again", {
       class: "quiz-button quiz-retry",
@@ -121,22 +111,22 @@
       },
     });
     const pick = (i) => {
-      if (typeof s.first !== "boolean") s.first = i === q.answer;
+      if (typeof s.first !== "boolean") s.first = i === question.answer;
       s.picked = i;
       persist();
       show();
-      (i === q.answer ? feedback : retry).focus();
+      (i === question.answer ? feedback : retry).focus();
     };
     const show = () => {
       const p = s.picked;
-      const picked = Number.isInteger(p) && p >= 0 && p < q.options.length;
-      const right = picked && p === q.answer;
+      const picked = Number.isInteger(p) && p >= 0 && p < question.options.length;
+      const right = picked && p === question.answer;
       const revealed = picked && s.revealed === true;
       for (const b of options) {
         const i = Number(b.dataset.option);
         b.disabled = picked;
         b.setAttribute("aria-pressed", String(picked && i === p));
-        b.classList.toggle("is-right", (right || revealed) && i === q.answer);
+        b.classList.toggle("is-right", (right || revealed) && i === question.answer);
         b.classList.toggle("is-wrong", picked && i === p && !right);
       }
       feedback.replaceChildren();
@@ -146,20 +136,20 @@
           h("p", { class: right ? "quiz-right" : "quiz-wrong" },
             h("strong", { text: right ? "✓ Correct" : "✗ Incorrect" })),
         );
-        if (Array.isArray(q.feedback) && q.feedback[p]) {
-          feedback.append(h("p", { text: q.feedback[p] }));
+        if (Array.isArray(question.feedback) && question.feedback[p]) {
+          feedback.append(h("p", { text: question.feedback[p] }));
         }
         if (revealed) {
-          feedback.append(h("p", {}, h("strong", { text: "The answer: " }), q.options[q.answer]));
+          feedback.append(h("p", {}, h("strong", { text: "The answer: " }), question.options[question.answer]));
         }
-        if (right || revealed) feedback.append(h("p", { text: q.explanation }));
+        if (right || revealed) feedback.append(h("p", { text: question.explanation }));
       }
       changed();
     };
     const item = h(
       "div",
       { class: "quiz-choice" },
-      h("p", { class: "quiz-question", id: qid, text: `${number}. ${q.question}` }),
+      h("p", { class: "quiz-question", id: qid, text: `${number}. ${question.question}` }),
       h("div", { class: "quiz-options", role: "group", "aria-labelledby": qid }, ...options),
       feedback,
       h("div", { class: "quiz-actions" }, retry, reveal),
@@ -233,23 +223,23 @@
     const scored = () => {
       const all = data.choices || [];
       const saved = obj(state.choices);
-      const right = all.filter((q) => obj(saved[q.id]).picked === q.answer).length;
-      const first = all.filter((q) => obj(saved[q.id]).first === true).length;
+      const right = all.filter((question) => obj(saved[question.id]).picked === question.answer).length;
+      const first = all.filter((question) => obj(saved[question.id]).first === true).length;
       score.textContent = `Score: ${right}/${all.length} correct, ${first}/${all.length} on the first try.`;
       score.hidden = all.length === 0;
     };
     const sections = () => {
       state = load(slug);
-      const part = (k) => (state[k] = obj(state[k]));
+      const part = (key) => (state[key] = obj(state[key]));
       const cards = part("cards");
       const choices = part("choices");
       const prompts = part("explain");
       const out = [];
       const section = (title, items) =>
         out.push(h("section", { class: "quiz-section" }, h("h3", { text: title }), ...items));
-      if (data.flashcards) section("Flashcards", data.flashcards.map((c) => flashcard(c, cards, persist)));
+      if (data.flashcards) section("Flashcards", data.flashcards.map((card) => flashcard(card, cards, persist)));
       if (data.choices) {
-        section("Multiple choice", data.choices.map((q, n) => choice(q, n + 1, choices, persist, scored)));
+        section("Multiple choice", data.choices.map((question, i) => choice(question, i + 1, choices, persist, scored)));
       }
       if (data.explain) section("Explain it", data.explain.map((x) => explain(x, prompts, persist)));
       scored();
@@ -271,38 +261,19 @@
   /* ------------------------------------------------------------ review deck */
 
   function review(data) {
-    const deck = new Map((data.cards || []).map((c) => [c.key, c]));
-    let st;
-    const persist = () => save("review", st);
-    const box = (key) => {
-      const b = obj(st.cards[key]).box;
-      return Number.isInteger(b) && b >= 1 && b <= BOXES ? b : 1;
-    };
-    const seen = (key) => Number.isInteger(obj(st.cards[key]).last);
-    const due = (key, session) => !seen(key) || session - st.cards[key].last >= 2 ** (box(key) - 1);
-    const dueIn = (session) => [...deck.keys()].filter((k) => due(k, session));
+    const deck = new Map((data.cards || []).map((card) => [card.key, card]));
+    const keys = [...deck.keys()];
+    let state;
+    const persist = () => save("review", state);
     const restore = () => {
-      st = load("review");
-      st.cards = obj(st.cards);
-      if (!Number.isInteger(st.session) || st.session < 1) st.session = 1;
-      st.queue = Array.isArray(st.queue) ? st.queue.filter((k) => deck.has(k)) : null;
-      st.tally = obj(st.tally);
-      if (st.queue === null) start(st.session);
+      const saved = load("review");
+      const fresh = !Array.isArray(saved.queue); // restore() starts a session
+      state = leitner.restore(saved, keys);
+      if (fresh) persist();
     };
     const start = (session) => {
-      // Lowest boxes first; in a box, cards already seen before new ones.
-      const order = (k) => box(k) * 2 + (seen(k) ? 0 : 1);
-      const picked = shuffle(dueIn(session)).sort((a, b) => order(a) - order(b));
-      st.session = session;
-      st.queue = picked.slice(0, SESSION_MAX);
-      st.tally = { known: 0, again: 0 };
+      leitner.startSession(state, keys, session);
       persist();
-    };
-    const nextSession = () => {
-      for (let s = st.session + 1; s <= st.session + 2 ** (BOXES - 1); s++) {
-        if (dueIn(s).length) return s;
-      }
-      return st.session + 1;
     };
 
     const counts = h("ol", { class: "quiz-boxes", "aria-label": "Cards per box" });
@@ -311,10 +282,8 @@
     const every = (b) => (b === 1 ? "every session" : `every ${2 ** (b - 1)} sessions`);
 
     const drawBoxes = (current) => {
-      const n = Array(BOXES + 1).fill(0);
-      for (const k of deck.keys()) n[box(k)] += 1;
       counts.replaceChildren(
-        ...n.slice(1).map((count, i) => {
+        ...leitner.boxCounts(state, keys).map((count, i) => {
           const li = h(
             "li",
             { class: i + 1 === current ? "is-current" : null },
@@ -329,31 +298,25 @@
     };
 
     const grade = (key, knew) => {
-      const b = box(key);
-      st.cards[key] = { box: knew ? Math.min(BOXES, b + 1) : 1, last: st.session };
-      st.queue.shift();
-      if (knew) st.tally.known = (st.tally.known || 0) + 1;
-      else {
-        st.tally.again = (st.tally.again || 0) + 1;
-        st.queue.splice(Math.min(3, st.queue.length), 0, key); // again, a few cards on
-      }
+      leitner.grade(state, key, knew);
       persist();
       draw(true);
     };
 
     const draw = (focus) => {
-      const key = st.queue[0];
-      drawBoxes(key ? box(key) : 0);
+      const key = state.queue[0];
+      drawBoxes(key ? leitner.boxOf(state, key) : 0);
       if (!deck.size) {
         status.textContent = "No flashcards yet.";
         stage.replaceChildren();
         return;
       }
       if (!key) {
-        const next = nextSession();
-        const { known = 0, again = 0 } = st.tally;
-        status.textContent = `Session ${st.session} done: ${known} known, ${again} not yet.`;
-        const go = button(`Start session ${next} (${Math.min(dueIn(next).length, SESSION_MAX)} cards)`, {
+        const next = leitner.nextSession(state, keys);
+        const { known = 0, again = 0 } = state.tally;
+        status.textContent = `Session ${state.session} done: ${known} known, ${again} not yet.`;
+        const cards = Math.min(leitner.dueCards(state, keys, next).length, leitner.SESSION_MAX);
+        const go = button(`Start session ${next} (${cards} cards)`, {
           class: "quiz-button quiz-primary",
           onclick: () => {
             start(next);
@@ -368,7 +331,8 @@
         return;
       }
       const card = deck.get(key);
-      status.textContent = `Session ${st.session}: ${st.queue.length} card${st.queue.length === 1 ? "" : "s"} to go. This card is in box ${box(key)}.`;
+      const left = state.queue.length;
+      status.textContent = `Session ${state.session}: ${left} card${left === 1 ? "" : "s"} to go. This card is in box ${leitner.boxOf(state, key)}.`;
       const answer = h("div", { class: "quiz-answer" }, h("p", { text: card.answer }));
       const knew = button("I knew it", { class: "quiz-button quiz-primary", onclick: () => grade(key, true) });
       const notYet = button("Not yet", { onclick: () => grade(key, false) });
@@ -425,22 +389,18 @@
 
   /* ------------------------------------------------------------ mounting */
 
-  const mount = () => {
-    for (const root of document.querySelectorAll(".quiz[data-quiz]:not([data-mounted])")) {
-      root.setAttribute("data-mounted", "");
-      let data;
-      try {
-        data = obj(JSON.parse(root.dataset.items));
-      } catch {
-        continue; // keep the HTML that works without JavaScript
-      }
-      const slug = root.dataset.quiz;
-      const ui = slug === "review" ? review(data) : pageQuiz(slug, data);
-      root.querySelector(":scope > .quiz-static")?.replaceWith(ui);
+  /* data-widget="quiz": a page's quiz, or the review deck (data-quiz="review"). */
+  function mountQuiz(root) {
+    let data;
+    try {
+      data = obj(JSON.parse(root.dataset.items));
+    } catch {
+      return; // keep the HTML that works without JavaScript
     }
-  };
+    const slug = root.dataset.quiz;
+    const ui = slug === "review" ? review(data) : pageQuiz(slug, data);
+    root.querySelector(":scope > .quiz-static")?.replaceWith(ui);
+  }
 
-  if (window.document$) window.document$.subscribe(mount);
-  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mount);
-  else mount();
+  (globalThis.LR.widgets ||= {}).quiz = mountQuiz;
 })();
