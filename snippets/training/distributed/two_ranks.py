@@ -1,13 +1,13 @@
-"""Two processes with torch.distributed (gloo, CPU), started as torchrun starts them.
-Each steps its own scheduler: a step-count schedule agrees on every rank by
-itself, ReduceLROnPlateau only when every rank sees the same metric."""
+"""Two processes with torch.distributed (gloo, CPU). Each steps its own scheduler:
+a step-count schedule agrees on every rank by itself, ReduceLROnPlateau only when
+every rank sees the same metric. Run it with `python two_ranks.py` (it starts its
+two ranks itself), or with `torchrun --nproc-per-node=2 two_ranks.py`."""
 
 import datetime
-import json
+import multiprocessing
 import os
-import signal
-import subprocess
-import sys
+import socket
+import time
 
 import torch
 import torch.distributed as dist
@@ -37,9 +37,9 @@ def plateau_run(model, data, shared_metric: bool) -> list[float]:
     return rates
 
 
-def rank_main() -> None:
-    dist.init_process_group("gloo", timeout=datetime.timedelta(seconds=20))
-    rank = dist.get_rank()
+def train(rank: int) -> dict:
+    """This rank's rates and weights: a cosine schedule, then ReduceLROnPlateau fed
+    this rank's own validation loss, then the loss all-reduced."""
     torch.manual_seed(rank)  # each rank its own shard of the data
     w = torch.tensor([[1.0], [-2.0], [0.5], [3.0]])
     x = torch.randn(64, 4)
@@ -69,34 +69,60 @@ def rank_main() -> None:
         rates = plateau_run(model, data, shared_metric=shared)
         weights = model.module.weight.detach().flatten().tolist()
         report["shared" if shared else "own"] = {"rates": rates, "weights": weights}
-    gathered = [None] * dist.get_world_size()
+    return report
+
+
+def rank_main(rank: int, world_size: int, address: str, results=None):
+    """One rank: join the others, train, and gather every rank's report on rank 0
+    (returned, and put in `results` if given)."""
+    dist.init_process_group(
+        "gloo",
+        init_method=address,
+        rank=rank,
+        world_size=world_size,
+        timeout=datetime.timedelta(seconds=20),  # a dead partner: an error, not a hang
+    )
+    report = train(rank)
+    gathered = [None] * world_size
     dist.all_gather_object(gathered, report)
-    if rank == 0:
-        print(json.dumps(gathered))
     dist.destroy_process_group()
+    if rank != 0:
+        return None
+    if results is not None:
+        results.put(gathered)
+    return gathered
+
+
+def start_ranks(world_size: int, timeout: float) -> list[dict]:
+    """Start the ranks as torch.multiprocessing.spawn does (fork: each is a copy of
+    this process); stop them all if one fails or the time is up."""
+    with socket.socket() as free:  # a free port for the ranks to meet on
+        free.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{free.getsockname()[1]}"
+    results = multiprocessing.get_context("fork").SimpleQueue()
+    ranks = torch.multiprocessing.start_processes(
+        rank_main,
+        args=(world_size, address, results),
+        nprocs=world_size,
+        join=False,
+        start_method="fork",
+    )
+    deadline = time.monotonic() + timeout
+    while not ranks.join(timeout=1):  # raises if a rank raised or died
+        if time.monotonic() > deadline:
+            for process in ranks.processes:
+                process.kill()
+            raise TimeoutError(f"the ranks did not finish in {timeout} s")
+    return results.get()
 
 
 if "RANK" in os.environ:  # started by torchrun: this process is one rank
-    rank_main()
-    sys.exit()
-
-# Started by you: launch 2 ranks, as `torchrun --standalone --nproc-per-node=2
-# two_ranks.py` would, with a time limit, so that a dead rank cannot hang us.
-command = [sys.executable, "-m", "torch.distributed.run", "--standalone"]
-command += ["--nproc-per-node=2", __file__]
-launch = subprocess.Popen(
-    command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    start_new_session=True,  # its own process group: we can stop every rank
-)  # fmt: skip
-try:
-    out, err = launch.communicate(timeout=25)
-except subprocess.TimeoutExpired:
-    os.killpg(launch.pid, signal.SIGKILL)
-    launch.communicate()
-    raise
-if launch.returncode != 0:
-    raise RuntimeError(f"torchrun failed ({launch.returncode}):\n{err[-3000:]}")
-ranks = json.loads(out.splitlines()[-1])
+    rank, world_size = int(os.environ["RANK"]), int(os.environ["WORLD_SIZE"])
+    ranks = rank_main(rank, world_size, "env://")
+    if ranks is None:
+        raise SystemExit  # rank 0 reports
+else:
+    ranks = start_ranks(world_size=2, timeout=20)
 
 cosine_agrees = ranks[0]["cosine"] == ranks[1]["cosine"]
 cosine_steps = len(ranks[0]["cosine"])
