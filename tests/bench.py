@@ -16,7 +16,8 @@ time, and the weight of each built page.
 
 Budgets (issue 16): warm <= 1.5 x render only; cold <= 1.2 x (floor + render only);
 a prose edit served within 2 s, a snippet edit within its run time + 2 s; the suite
-under 180 s; our JS+CSS under 64 KB (issue 15), no page over 500 KB. Times vary from machine to machine: compare the ratios.
+under 180 s; our JS+CSS under 64 KB (issue 15), no page over 500 KB. Times vary
+from machine to machine: compare the ratios.
 """
 
 from __future__ import annotations
