@@ -6,8 +6,8 @@ no cache, and your own cache is left alone):
   warm         - nothing changed
   render only  - the same pages with our hooks and the notebooks switched off: what
                  MkDocs and Material cost alone
-  floor        - the snippets' own run times (from the cold build's cache) and the
-                 labs run as scripts in one interpreter: what the build must compute
+  floor        - every snippet and lab run in one interpreter that imported torch
+                 once (figures drawn, not saved): what the build must compute
   edit         - one snippet changed: only that snippet may run again
   serve        - `mkdocs serve`: a prose edit, and a snippet edit, until the served
                  page shows it

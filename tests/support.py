@@ -44,13 +44,11 @@ def page_paths() -> list[str]:
 
 def snippet_pages() -> list[str]:
     """The Markdown pages (relative to docs/) that show at least one snippet."""
-    from snippets import snippet_paths
-
     docs = ROOT / "docs"
     return sorted(
         page.relative_to(docs).as_posix()
         for page in docs.rglob("*.md")
-        if snippet_paths(page.read_text())
+        if snippets.snippet_paths(page.read_text())
     )
 
 

@@ -245,6 +245,11 @@ def choose_by_keyboard(page, select, value: str) -> None:
     assert select.input_value() == value
 
 
+def choose_scheduler(page, name: str) -> None:
+    """Pick the explorer's scheduler by keyboard."""
+    choose_by_keyboard(page, page.locator(f"{EXPLORER} select[name=scheduler]"), name)
+
+
 def type_into(page, field, text: str) -> None:
     """Replace a field's text by keyboard."""
     field.focus()
@@ -259,9 +264,7 @@ def focused_name(page) -> str:
 def test_a_composition_is_built_by_keyboard(browser_page):
     open_playground(browser_page)
     page, code = browser_page, browser_page.locator(f"{EXPLORER} pre code")
-    choose_by_keyboard(
-        page, page.locator(f"{EXPLORER} select[name=scheduler]"), "SequentialLR"
-    )
+    choose_scheduler(page, "SequentialLR")
     assert "schedulers=[first, second], milestones=[10]" in code.text_content()
     second = page.locator(f"{EXPLORER} select[name='schedulers.1']")
     choose_by_keyboard(page, second, "ExponentialLR")
@@ -282,18 +285,14 @@ def test_a_composition_is_built_by_keyboard(browser_page):
     assert "gamma=0.5" in code.text_content() and curve(page) != drawn
     choose_by_keyboard(page, third, "none")
     assert "third" not in code.text_content()
-    choose_by_keyboard(
-        page, page.locator(f"{EXPLORER} select[name=scheduler]"), "ChainedScheduler"
-    )
+    choose_scheduler(page, "ChainedScheduler")
     assert "lr_scheduler.ChainedScheduler([first, second])" in code.text_content()
 
 
 def test_lambdas_show_their_python_and_only_their_parameters(browser_page):
     open_playground(browser_page)
     page, code = browser_page, browser_page.locator(f"{EXPLORER} pre code")
-    choose_by_keyboard(
-        page, page.locator(f"{EXPLORER} select[name=scheduler]"), "LambdaLR"
-    )
+    choose_scheduler(page, "LambdaLR")
     assert page.locator(f"{EXPLORER} input[name=stable]").count() == 1
     choose_by_keyboard(
         page, page.locator(f"{EXPLORER} select[name=lr_lambda]"), "linear warm-up"
@@ -310,9 +309,7 @@ def test_lambdas_show_their_python_and_only_their_parameters(browser_page):
 def test_reduce_on_plateau_follows_its_validation_curve(browser_page):
     open_playground(browser_page)
     page, code = browser_page, browser_page.locator(f"{EXPLORER} pre code")
-    choose_by_keyboard(
-        page, page.locator(f"{EXPLORER} select[name=scheduler]"), "ReduceLROnPlateau"
-    )
+    choose_scheduler(page, "ReduceLROnPlateau")
     metric = page.locator(f"{EXPLORER} .lrp-plots > svg").nth(1)
     assert metric.get_attribute("aria-label") == "Validation loss per step"
     for knob in ("mode", "threshold_mode"):
@@ -354,9 +351,7 @@ def readout(page, widget=EXPLORER, which=".lrp-readout") -> str:
 def test_charts_read_out_step_and_value_on_keyboard_focus(browser_page):
     open_playground(browser_page)
     page = browser_page
-    choose_by_keyboard(
-        page, page.locator(f"{EXPLORER} select[name=scheduler]"), "StepLR"
-    )
+    choose_scheduler(page, "StepLR")
     live = page.locator(f"{EXPLORER} .lrp-readout").first
     assert live.get_attribute("aria-live") == "polite"
     chart = page.locator(f"{EXPLORER} .lrp-plots > svg").first
@@ -423,9 +418,7 @@ def test_training_with_the_schedule_by_keyboard(browser_page):
     page.locator(f"{EXPLORER} [data-lesson='0']").focus()
     page.keyboard.press("Enter")
     assert status_line.text_content().startswith("Large steps:")
-    choose_by_keyboard(
-        page, page.locator(f"{EXPLORER} select[name=scheduler]"), "StepLR"
-    )
+    choose_scheduler(page, "StepLR")
     assert status_line.text_content().startswith("The loss goes from")
     page.locator(f"{EXPLORER} .lrp-train input[name=draw]").focus()
     page.keyboard.press("ArrowUp")
