@@ -9,6 +9,11 @@ unspoiled. Labs rank after the page that explains the concept they apply.
 Material's parser ends an excluded element at the first closing tag of the same
 name, so the attribute goes on elements with no descendant of their own tag: a
 code block's `div.highlight`, not the `div.snippet` around it.
+
+Search parses each page's HTML with Python's html.parser, and the excluded parts
+(Pygments' thousands of spans, lab outputs) were most of it: about a third of a
+warm build. So search is handed the page with those parts emptied, which gives
+the same index, and the page gets its full content back before it is rendered.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import re
 
 import labs
+from mkdocs.plugins import event_priority
 
 EXCLUDED_CLASSES = ["highlight", "fold", "quiz-section"]
 EXCLUDED_RE = re.compile(
@@ -23,7 +29,14 @@ EXCLUDED_RE = re.compile(
     + "|".join(EXCLUDED_CLASSES)
     + r')\b[^"]*")'
 )
+# An excluded element's body, up to the first closing tag of its name, as
+# Material's parser reads it.
+EXCLUDED_BODY_RE = re.compile(
+    r"(<(div|details|section) data-search-exclude[^>]*>).*?(</\2>)", re.DOTALL
+)
 LAB_BOOST = 0.5
+
+_full_content: dict[str, str] = {}  # page -> its HTML, while search reads the rest
 
 
 def exclude_from_search(page_html: str) -> str:
@@ -33,4 +46,12 @@ def exclude_from_search(page_html: str) -> str:
 def on_page_content(html: str, page, config, files) -> str:
     if labs.is_lab(page.file.src_uri):
         page.meta.setdefault("search", {})["boost"] = LAB_BOOST
-    return exclude_from_search(html)
+    marked = exclude_from_search(html)
+    _full_content[page.file.src_uri] = marked
+    return EXCLUDED_BODY_RE.sub(r"\1\3", marked)  # what search's on_page_context reads
+
+
+@event_priority(-100)  # after search's on_page_context
+def on_page_context(context, page, config, nav):
+    page.content = _full_content.pop(page.file.src_uri)
+    return context

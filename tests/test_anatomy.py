@@ -7,6 +7,7 @@ import re
 
 import markers
 import pytest
+import search_index
 import snippet_runner
 from support import ROOT
 from test_build import build_fails, write_page
@@ -79,6 +80,29 @@ def test_search_indexes_no_code_no_output_and_no_quiz_answer(built_site):
     ]
     assert len(questions) > 50
     assert [q for q in questions if html.escape(q) in text or q in text] == []
+
+
+def test_search_reads_each_page_as_it_would_read_the_whole_page(built_site):
+    """Search is handed pages with their excluded parts emptied (the fast path in
+    hooks/search_index.py): Material's parser finds the same sections in them."""
+    from material.plugins.search.plugin import Parser
+
+    def indexed(page_html: str) -> list[tuple[str, str]]:
+        parser = Parser()
+        parser.feed(page_html)
+        parser.close()
+        kept = [s for s in parser.data if not s.is_excluded()]
+        return [(s.id, "".join(s.title) + "".join(s.text)) for s in kept]
+
+    pages = sorted(built_site.rglob("index.html"))
+    emptied = 0
+    for path in pages:
+        article = re.search(r"<article[^>]*>(.*)</article>", path.read_text(), re.S)
+        content = search_index.exclude_from_search(article.group(1))
+        stripped = search_index.EXCLUDED_BODY_RE.sub(r"\1\3", content)
+        emptied += len(stripped) < len(content)
+        assert indexed(stripped) == indexed(content), path.relative_to(built_site)
+    assert emptied > len(pages) / 2  # most pages have code or a quiz to leave out
 
 
 # A concept's query, and the page (and section) that explains it.
