@@ -1,0 +1,61 @@
+"""Each code block is highlighted once: later builds reuse the HTML, which is the
+same as highlighting anew, and a change of settings highlights anew."""
+
+import json
+from types import SimpleNamespace
+
+import highlight_cache
+import markdown
+import pytest
+
+PAGE = "```python\nx = 1  # one\n```\n\nText.\n\n```python\ny = 2\n```\n"
+
+
+def build(root, page: str, **highlight) -> str:
+    """What a build does: load the cache, convert a page, write the cache back."""
+    config = SimpleNamespace(config_file_path=str(root / "mkdocs.yml"))
+    highlight_cache.on_config(config)
+    html = markdown.markdown(
+        page,
+        extensions=["pymdownx.highlight", "pymdownx.superfences"],
+        extension_configs={"pymdownx.highlight": highlight},
+    )
+    highlight_cache.on_post_build(config)
+    return html
+
+
+@pytest.fixture
+def highlighted(monkeypatch) -> list[str]:
+    """The code of each block Pygments highlighted (superfences swallows errors
+    raised in a highlighter, so calls are counted, not failed)."""
+    calls, original = [], highlight_cache._original
+
+    def counted(self, src, *args, **kwargs):
+        calls.append(src)
+        return original(self, src, *args, **kwargs)
+
+    monkeypatch.setattr(highlight_cache, "_original", counted)
+    monkeypatch.setattr(highlight_cache, "_known", {})  # a fresh process
+    return calls
+
+
+def test_a_second_build_reuses_the_html_and_it_is_the_same(tmp_path, highlighted):
+    first = build(tmp_path, PAGE, anchor_linenums=True)
+    assert 'class="highlight"' in first and "__codelineno-1-1" in first
+    assert highlighted == ["x = 1  # one", "y = 2"]
+    highlight_cache._known.clear()  # a fresh process: only the file is left
+    assert build(tmp_path, PAGE, anchor_linenums=True) == first
+    assert len(highlighted) == 2
+
+
+def test_other_settings_or_code_are_highlighted_anew(tmp_path, highlighted):
+    build(tmp_path, PAGE)
+    build(tmp_path, PAGE, linenums=True)
+    build(tmp_path, "```python\nz = 3\n```\n", linenums=True)
+    assert highlighted == ["x = 1  # one", "y = 2"] * 2 + ["z = 3"]
+
+
+def test_the_cache_keeps_only_the_blocks_the_last_build_used(tmp_path, highlighted):
+    build(tmp_path, PAGE)
+    build(tmp_path, "```python\nx = 1  # one\n```\n")
+    assert len(json.loads((tmp_path / highlight_cache.CACHE).read_text())) == 1
