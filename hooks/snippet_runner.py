@@ -143,10 +143,18 @@ class Worker:
             raise SnippetError(f"{what}: the worker process died")
         return json.loads(line)
 
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def start(self) -> None:
+        """Start the process unless it is running."""
+        if not self.running:
+            self._start()
+
     def run(self, path: Path, root: Path, timeout: float = TIMEOUT_S) -> dict:
         """Run `path` as `python <path>` would from `root`; the worker's JSON reply."""
-        if self._proc is None or self._proc.poll() is not None:
-            self._start()
+        self.start()
         request = {"path": str(path.resolve()), "cwd": str(root)}
         self._proc.stdin.write(json.dumps(request) + "\n")
         self._proc.stdin.flush()
@@ -180,6 +188,23 @@ class Pool:
             return worker.run(path, root, timeout)
         finally:
             self._idle.put(worker)
+
+    def start_one_in_background(self) -> threading.Thread:
+        """Start a worker now, in a thread, so that the first snippet edit in
+        `mkdocs serve` waits for its run only, not for the worker's imports."""
+
+        def start() -> None:
+            worker = self._idle.get()
+            try:
+                worker.start()
+            except SnippetError:
+                pass  # the run that needs this worker starts it and reports why
+            finally:
+                self._idle.put(worker)  # on top: the next run takes this one
+
+        thread = threading.Thread(target=start, daemon=True)
+        thread.start()
+        return thread
 
     def close(self) -> None:
         for worker in self.workers:

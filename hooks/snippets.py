@@ -172,6 +172,11 @@ def run_all(rels: list[str], project: Path) -> dict[str, snippet_runner.Result]:
 # ---------------------------------------------------------------- MkDocs events
 
 
+def on_startup(command: str, dirty: bool) -> None:
+    if command == "serve":  # edits will run snippets: have a worker ready
+        snippet_runner.shared_pool().start_one_in_background()
+
+
 def on_config(config):
     global _project
     _project = markers.project_root(config)

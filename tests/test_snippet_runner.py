@@ -89,6 +89,20 @@ def test_a_snippet_that_hangs_times_out_and_the_next_one_still_runs(
     assert run(tmp_path, "print('alive')\n", pool=one_worker).output == "alive\n"
 
 
+def test_serve_starts_a_worker_before_any_snippet_needs_it(tmp_path):
+    """`mkdocs serve` starts one worker at once, so the first snippet edit waits for
+    its run only; that run uses the worker already started."""
+    pool = snippet_runner.Pool(2)
+    try:
+        pool.start_one_in_background().join()
+        started = [w for w in pool.workers if w.running]
+        assert len(started) == 1
+        assert run(tmp_path, "print('ran')\n", pool=pool).output == "ran\n"
+        assert [w for w in pool.workers if w.running] == started  # no second start
+    finally:
+        pool.close()
+
+
 def test_plt_show_without_a_figure_is_an_error(tmp_path):
     with pytest.raises(snippet_runner.SnippetError, match="had drawn no figure"):
         run(tmp_path, "import matplotlib.pyplot as plt\nplt.show()\n")
