@@ -93,6 +93,7 @@ assert shifted[W - 1] == lr  # it peaks one step early: its warmup counts from 1
 assert all(r[W] == lr for r in rates[1:] if r is not shifted)  # the others at W
 assert 0 < linear_last < lr / (N - W) * 1.0001  # one step short of 0: the run ends
 assert 0 < cosine_last < 0.01 * lr  # not 0 either
+assert factors["linear"](N) == 0 == factors["cosine"](N)  # 0 comes after the run
 
 fig, (ax1, ax2) = plt.subplots(
     1, 2, sharey=True, figsize=(9, 4.2), layout="constrained"
@@ -111,8 +112,7 @@ for name in [
     ax2.step(steps, rates[schedule_types.index(name)], label=name, **style)
 for ax, title in [(ax1, "decay to 0 (or lr_end)"), (ax2, "other shapes")]:
     ax.axvline(W, color="grey", linewidth=0.6, linestyle=":")
-    ax.set(xlabel="optimizer step", title=title)
+    ax.set(xlabel="optimizer step", ylabel="learning rate", title=title)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2))
-ax1.set_ylabel("learning rate")
 fig.suptitle(f"Hugging Face schedules, {N} steps, warmup {W} (dotted line)")
 plt.show()

@@ -90,8 +90,7 @@ for name in run_names[2:7]:
 for name in [run_names[0], run_names[1], run_names[7]]:
     ax2.step(range(len(rate[name])), rate[name], label=name, **style)
 for ax, title in [(ax1, '"interval": "step"'), (ax2, '"interval": "epoch"')]:
-    ax.set(xlabel="optimizer step", title=title, yscale="log")
+    ax.set(xlabel="optimizer step", ylabel="learning rate", title=title)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2))
-ax1.set_ylabel("learning rate")
 fig.suptitle(f"Lightning's scheduler config, {epochs} epochs of {batches} batches")
 plt.show()

@@ -105,8 +105,8 @@ runs = {  # timm's call: (the torch scheduler, stepped per update?)
         lambda_lr(warmup_then(wsd(updates - W, 8), W, prefix=True)),
         True,
     ),
-    "StepLRScheduler(decay_t=2, decay_rate=0.5)": (
-        lambda optimizer: torch.optim.lr_scheduler.StepLR(optimizer, 2, gamma=0.5),
+    "StepLRScheduler(decay_t=3, decay_rate=0.5)": (
+        lambda optimizer: torch.optim.lr_scheduler.StepLR(optimizer, 3, gamma=0.5),
         False,
     ),
     "MultiStepLRScheduler(decay_t=[2, 4], decay_rate=0.5)": (
@@ -168,8 +168,11 @@ for ax, title in [(ax1, "cosine and WSD"), (ax2, "per-epoch decays")]:
         ax.axvline(
             epoch * updates_per_epoch, color="grey", linewidth=0.5, linestyle=":"
         )
-    ax.set(xlabel=f"update ({updates_per_epoch} per epoch)", title=title)
+    ax.set(
+        xlabel=f"update ({updates_per_epoch} per epoch)",
+        ylabel="learning rate",
+        title=title,
+    )
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2))
-ax1.set_ylabel("learning rate")
 fig.suptitle("timm's schedulers, stepped as in timm's train.py")
 plt.show()
