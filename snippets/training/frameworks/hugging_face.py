@@ -1,0 +1,118 @@
+"""Every Hugging Face `lr_scheduler_type` as a plain PyTorch `LambdaLR`: the rate
+each optimizer step of a Trainer run uses, with the Trainer's step and warmup
+arithmetic. The rates match transformers' own schedulers (tests/test_frameworks.py)."""
+
+import math
+
+import matplotlib.pyplot as plt
+import torch
+
+lr = 1e-3  # TrainingArguments(learning_rate=...), the peak
+batches_per_epoch, accumulation, epochs = 25, 4, 6  # len(train_dataloader) per process
+# The Trainer counts optimizer steps; a last, partial group of batches is a step.
+steps_per_epoch = math.ceil(batches_per_epoch / accumulation)
+num_training_steps = steps_per_epoch * epochs
+warmup_ratio = 0.1  # TrainingArguments(warmup_steps=0.1): a float below 1 is a ratio
+warmup_exact = warmup_ratio * num_training_steps
+warmup = math.ceil(warmup_exact)  # rounded up to whole steps
+N, W = num_training_steps, warmup
+
+
+def progress(step: int) -> float:
+    return (step - W) / max(1, N - W)  # 0 at the end of warmup, 1 at the end
+
+
+def cosine(p: float, cycles: float = 0.5) -> float:
+    return 0.5 * (1 + math.cos(math.pi * 2 * cycles * p))
+
+
+def ramp(step: int, f):
+    """Linear warmup from 0 (step 0 trains at rate 0), then `f(step)`."""
+    return step / max(1, W) if step < W else f(step)
+
+
+lr_end, power, min_rate, restarts, decay_steps = 1e-7, 2.0, 0.1, 2, 10
+factors = {  # lr_scheduler_type: the factor of `lr` at optimizer step `s`
+    "constant": lambda s: 1.0,  # no warmup, whatever warmup_steps says
+    "constant_with_warmup": lambda s: ramp(s, lambda s: 1.0),
+    "linear": lambda s: ramp(s, lambda s: max(0.0, (N - s) / max(1, N - W))),
+    "cosine": lambda s: ramp(s, lambda s: max(0.0, cosine(progress(s)))),
+    "cosine_with_restarts": lambda s: ramp(  # num_cycles=2: hard restarts
+        s, lambda s: 0.0 if progress(s) >= 1 else cosine(restarts * progress(s) % 1)
+    ),
+    "polynomial": lambda s: ramp(  # lr_end=1e-7, power=2: down to lr_end, not to 0
+        s, lambda s: ((lr - lr_end) * (1 - min(1, progress(s))) ** power + lr_end) / lr
+    ),
+    "inverse_sqrt": lambda s: ramp(s, lambda s: 1 / math.sqrt(s / W)),  # timescale=W
+    "cosine_with_min_lr": lambda s: ramp(  # min_lr_rate=0.1
+        s, lambda s: max(0.0, cosine(progress(s)) * (1 - min_rate) + min_rate)
+    ),
+    "cosine_warmup_with_min_lr": lambda s: (  # its warmup starts at 1/W, not at 0
+        (s + 1) / W
+        if s < W
+        else cosine((s - W + 1) / (N - W)) * (1 - min_rate) + min_rate
+    ),
+    "warmup_stable_decay": lambda s: ramp(  # num_decay_steps=10, cosine decay to 0
+        s,
+        lambda s: 1.0 if s < N - decay_steps else cosine((s - N + decay_steps) / 10),
+    ),
+}
+
+
+def rates_of(factor) -> list[float]:
+    """The rate of every optimizer step, read before the step, as the Trainer
+    calls scheduler.step() right after optimizer.step()."""
+    optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
+    used = []
+    for _ in range(N):
+        used.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step()
+    return used
+
+
+schedule_types = list(factors)
+rates = [rates_of(factors[name]) for name in schedule_types]
+first = {name: r[0] for name, r in zip(schedule_types, rates, strict=True)}
+print(f"{N} optimizer steps ({steps_per_epoch} per epoch), warmup {W} steps")
+print(f"{'lr_scheduler_type':>26}  step 0    step {W}   last step")
+for name, r in zip(schedule_types, rates, strict=True):
+    print(f"{name:>26}  {r[0]:.2e}  {r[W]:.2e}  {r[-1]:.2e}")
+zero_at_step_0 = [name for name in schedule_types if first[name] == 0.0]
+linear_last = rates[schedule_types.index("linear")][-1]
+cosine_last = rates[schedule_types.index("cosine")][-1]
+
+# %% Checks and figure
+assert warmup_exact < W  # the ratio gave no whole number: ceil added a step
+assert len(zero_at_step_0) == len(schedule_types) - 2  # all warmups start at 0 ...
+assert first["cosine_warmup_with_min_lr"] == lr / W  # ... but this one
+assert first["constant"] == lr  # and "constant", which has no warmup at all
+shifted = rates[schedule_types.index("cosine_warmup_with_min_lr")]
+assert shifted[W - 1] == lr  # it peaks one step early: its warmup counts from 1
+assert all(r[W] == lr for r in rates[1:] if r is not shifted)  # the others at W
+assert 0 < linear_last < lr / (N - W) * 1.0001  # one step short of 0: the run ends
+assert 0 < cosine_last < 0.01 * lr  # not 0 either
+assert factors["linear"](N) == 0 == factors["cosine"](N)  # 0 comes after the run
+
+fig, (ax1, ax2) = plt.subplots(
+    1, 2, sharey=True, figsize=(9, 4.2), layout="constrained"
+)
+steps = range(N)
+style = {"where": "post", "linewidth": 1.4}
+for name in ["linear", "cosine", "cosine_with_restarts", "polynomial"]:
+    ax1.step(steps, rates[schedule_types.index(name)], label=name, **style)
+for name in [
+    "constant_with_warmup",
+    "inverse_sqrt",
+    "cosine_with_min_lr",
+    "cosine_warmup_with_min_lr",
+    "warmup_stable_decay",
+]:
+    ax2.step(steps, rates[schedule_types.index(name)], label=name, **style)
+for ax, title in [(ax1, "decay to 0 (or lr_end)"), (ax2, "other shapes")]:
+    ax.axvline(W, color="grey", linewidth=0.6, linestyle=":")
+    ax.set(xlabel="optimizer step", ylabel="learning rate", title=title)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2))
+fig.suptitle(f"Hugging Face schedules, {N} steps, warmup {W} (dotted line)")
+plt.show()

@@ -1,0 +1,331 @@
+"""The Frameworks page's plain PyTorch code gives the rates the libraries give:
+transformers' schedulers, a real lightning.Trainer run and timm's schedulers, step
+for step. If a library changes what a name means, the page is wrong and this fails."""
+
+import dataclasses
+import importlib.metadata
+import importlib.util
+import math
+import os
+import re
+import sys
+import warnings
+from types import SimpleNamespace
+
+import pytest
+import snippet_runner
+import torch
+from support import ROOT
+
+os.environ["HF_HUB_OFFLINE"] = "1"  # no network, whatever transformers would fetch
+
+# One worker imports the three libraries once (Lightning's import alone takes seconds).
+pytestmark = pytest.mark.xdist_group("frameworks")
+
+
+def values(name: str) -> dict:
+    path = ROOT / "snippets" / "training" / "frameworks" / f"{name}.py"
+    return snippet_runner.run_snippet(path, ROOT).values
+
+
+def assert_same_rates(ours: list[float], theirs: list[float]) -> None:
+    assert len(ours) == len(theirs)
+    for step, (a, b) in enumerate(zip(ours, theirs, strict=True)):
+        assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-18), f"step {step}"
+
+
+def timm_scheduler():
+    """timm.scheduler without timm's package __init__. `import timm` imports
+    timm.models, which needs torchvision, and PyPI's torchvision (a CUDA build)
+    cannot load beside our CPU torch, so it is not installed. The schedulers need
+    torch only: a module for the package `timm` with its __path__ set and its
+    __init__ not run lets Python import the subpackage by itself."""
+    if "timm" not in sys.modules:
+        spec = importlib.util.find_spec("timm")
+        sys.modules["timm"] = importlib.util.module_from_spec(spec)
+    import timm.scheduler
+
+    return timm.scheduler
+
+
+def test_the_page_names_the_versions_this_checks():
+    page = (ROOT / "docs" / "training" / "frameworks.md").read_text()
+    named = re.search(
+        r"transformers (\d+\.\d+), Lightning (\d+\.\d+) and timm (\d+\.\d+)", page
+    )
+    assert named, "the page should say which versions its code was checked against"
+    installed = [
+        importlib.metadata.version(package)
+        for package in ("transformers", "lightning", "timm")
+    ]
+    for version, package in zip(named.groups(), installed, strict=True):
+        assert package.startswith(version + "."), (version, package)
+
+
+# Hugging Face ------------------------------------------------------------------
+
+HF_KWARGS = {  # the scheduler_specific_kwargs the snippet's comments state
+    "cosine_with_restarts": {"num_cycles": 2},
+    "polynomial": {"lr_end": 1e-7, "power": 2.0},
+    "cosine_with_min_lr": {"min_lr_rate": 0.1},
+    "cosine_warmup_with_min_lr": {"min_lr_rate": 0.1},
+    "warmup_stable_decay": {"num_decay_steps": 10},
+}
+NO_TORCH_FORMULA = {"reduce_lr_on_plateau", "greedy"}  # the page says why
+
+
+def test_every_hugging_face_schedule_type_is_on_the_page():
+    from transformers import SchedulerType
+
+    covered = set(values("hugging_face")["schedule_types"]) | NO_TORCH_FORMULA
+    assert {kind.value for kind in SchedulerType} == covered
+
+
+@pytest.mark.parametrize("kind", values("hugging_face")["schedule_types"])
+def test_a_hugging_face_schedule_is_the_lambda_lr_on_the_page(kind):
+    from transformers import get_scheduler
+
+    run = values("hugging_face")
+    optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=run["lr"])
+    scheduler = get_scheduler(
+        kind,
+        optimizer,
+        num_warmup_steps=run["warmup"],
+        num_training_steps=run["num_training_steps"],
+        scheduler_specific_kwargs=HF_KWARGS.get(kind),
+    )
+    theirs = []
+    for _ in range(run["num_training_steps"]):
+        theirs.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step()
+    assert_same_rates(run["rates"][run["schedule_types"].index(kind)], theirs)
+
+
+def test_the_trainer_counts_steps_and_warmup_as_the_page_does():
+    """The Trainer's own arithmetic, called on stand-ins (a real Trainer needs
+    accelerate, which the project does not install)."""
+    from transformers import Trainer, TrainingArguments
+
+    run = values("hugging_face")
+    args = SimpleNamespace(
+        max_steps=-1,
+        gradient_accumulation_steps=run["accumulation"],
+        num_train_epochs=run["epochs"],
+        warmup_steps=run["warmup_ratio"],
+    )
+    trainer = SimpleNamespace(
+        get_total_train_batch_size=lambda args: 1,
+        get_sp_size=lambda: 1,
+        num_examples=lambda loader: len(loader),
+    )
+    loader = list(range(run["batches_per_epoch"]))
+    counted = Trainer.set_initial_training_values(trainer, args, loader)
+    assert counted[1] == run["steps_per_epoch"]  # num_update_steps_per_epoch
+    assert counted[-1] == run["num_training_steps"]  # max_steps
+    steps = run["num_training_steps"]
+    assert TrainingArguments.get_warmup_steps(args, steps) == run["warmup"]
+    one = SimpleNamespace(warmup_steps=1.0)  # 1 or more is a number of steps
+    assert TrainingArguments.get_warmup_steps(one, steps) == 1
+    # transformers 5 has no warmup_ratio: a float warmup_steps is the ratio
+    fields = {field.name for field in dataclasses.fields(TrainingArguments)}
+    assert "warmup_steps" in fields and "warmup_ratio" not in fields
+
+
+def test_the_two_hugging_face_types_without_a_formula_are_what_the_page_says():
+    from transformers import get_scheduler
+
+    optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=1e-3)
+    plateau = get_scheduler("reduce_lr_on_plateau", optimizer, num_warmup_steps=5)
+    assert type(plateau) is torch.optim.lr_scheduler.ReduceLROnPlateau
+    assert optimizer.param_groups[0]["lr"] == 1e-3  # no warmup: at the peak
+    greedy = get_scheduler("greedy", optimizer)
+    assert not isinstance(greedy, torch.optim.lr_scheduler.LRScheduler)
+    for metric in range(30, 0, -1):  # a metric that keeps improving ...
+        greedy.step(float(metric))
+    assert optimizer.param_groups[0]["lr"] > 1e-3  # ... raises the rate
+
+
+# Lightning ---------------------------------------------------------------------
+
+LIGHTNING_RUNS = {  # the snippet's run name: (lr_scheduler_config, Trainer, module)
+    "interval=epoch": ({}, {}, {}),
+    "interval=epoch, frequency=2": ({"frequency": 2}, {}, {}),
+    "interval=step": ({"interval": "step"}, {}, {}),
+    "interval=step, frequency=3": ({"interval": "step", "frequency": 3}, {}, {}),
+    "interval=step + scheduler.step() by hand": (
+        {"interval": "step"},
+        {},
+        {"by_hand": True},
+    ),
+    "accumulate 2, interval=step": (
+        {"interval": "step"},
+        {"accumulate_grad_batches": 2},
+        {},
+    ),
+    "accumulate 2, interval=step, frequency=2": (
+        {"interval": "step", "frequency": 2},
+        {"accumulate_grad_batches": 2},
+        {},
+    ),
+    "ReduceLROnPlateau, monitor=score": ({"monitor": "score"}, {}, {"plateau": True}),
+}
+
+
+def lightning_fit(
+    config: dict, trainer_args: dict, by_hand=False, plateau=False, manual=False
+):
+    """The rate of every optimizer step of a real Trainer run on the CPU; with
+    `manual`, in manual optimization (the module steps its optimizer itself)."""
+    import lightning
+
+    run = values("lightning")
+
+    class Tiny(lightning.LightningModule):
+        def __init__(self):
+            super().__init__()
+            self.layer = torch.nn.Linear(2, 1)
+            self.rates = []
+            self.automatic_optimization = not manual
+
+        def training_step(self, batch, batch_idx):
+            loss = self.layer(batch[0]).pow(2).mean()
+            if manual:
+                optimizer = self.optimizers()
+                self.manual_backward(loss)
+                optimizer.step()  # calls on_before_optimizer_step too
+                optimizer.zero_grad()
+            return loss
+
+        def on_before_optimizer_step(self, optimizer):
+            self.rates.append(optimizer.param_groups[0]["lr"])
+
+        def on_train_batch_end(self, outputs, batch, batch_idx):
+            if by_hand:
+                self.lr_schedulers().step()
+
+        def on_train_epoch_end(self):
+            self.log("score", run["scores"][self.current_epoch])
+
+        def configure_optimizers(self):
+            optimizer = torch.optim.SGD(self.parameters(), lr=run["lr"])
+            if plateau:
+                kind = torch.optim.lr_scheduler.ReduceLROnPlateau
+                scheduler = kind(optimizer, patience=0)
+            else:
+                kind = torch.optim.lr_scheduler.ExponentialLR
+                scheduler = kind(optimizer, run["gamma"])
+            return {
+                "optimizer": optimizer,
+                "lr_scheduler": {"scheduler": scheduler, **config},
+            }
+
+    data = torch.utils.data.TensorDataset(torch.randn(2 * run["batches"], 2))
+    model = Tiny()
+    trainer = lightning.Trainer(
+        accelerator="cpu",
+        max_epochs=run["epochs"],
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        **trainer_args,
+    )
+    with warnings.catch_warnings():  # beside the point here:
+        warnings.filterwarnings("ignore", message=".*does not have many workers")
+        # Lightning 2.6 still builds torch's deprecated pytree LeafSpec
+        warnings.filterwarnings("ignore", message=".*LeafSpec.* is deprecated")
+        trainer.fit(model, torch.utils.data.DataLoader(data, batch_size=2))
+    return model.rates
+
+
+@pytest.mark.parametrize("name", list(LIGHTNING_RUNS))
+def test_a_lightning_config_steps_as_the_loop_on_the_page(name):
+    run = values("lightning")
+    config, trainer_args, module = LIGHTNING_RUNS[name]
+    ours = run["rates"][run["run_names"].index(name)]
+    assert_same_rates(ours, lightning_fit(config, trainer_args, **module))
+
+
+def test_every_lightning_run_on_the_page_is_checked():
+    assert values("lightning")["run_names"] == list(LIGHTNING_RUNS)
+
+
+def test_lightning_says_what_the_page_says_about_monitor_and_strict():
+    from lightning.fabric.utilities.exceptions import MisconfigurationException
+
+    with pytest.raises(MisconfigurationException, match="must include a monitor"):
+        lightning_fit({}, {}, plateau=True)
+    with pytest.raises(MisconfigurationException, match="which is not available"):
+        lightning_fit({"monitor": "loss"}, {}, plateau=True)
+    with pytest.warns(RuntimeWarning, match="Skipping learning rate update"):
+        rates = lightning_fit({"monitor": "loss", "strict": False}, {}, plateau=True)
+    assert set(rates) == {values("lightning")["lr"]}  # never stepped
+
+
+def test_in_manual_optimization_lightning_never_steps_the_scheduler():
+    run = values("lightning")
+    rates = lightning_fit({"interval": "step"}, {}, manual=True)
+    assert len(rates) == run["epochs"] * run["batches"]
+    assert set(rates) == {run["lr"]}
+
+
+# timm --------------------------------------------------------------------------
+
+
+def timm_rates(call: str, epochs: int, updates_per_epoch: int, lr: float) -> list:
+    """The rate of every update of `call` (the page's text of a timm constructor),
+    stepped as timm's train.py steps it."""
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+    kind, args = call.split("(", 1)
+    scheduler = getattr(timm_scheduler(), kind)(optimizer, **eval(f"dict({args}"))
+    used, num_updates = [], 0
+    for epoch in range(epochs):
+        for _ in range(updates_per_epoch):
+            used.append(optimizer.param_groups[0]["lr"])
+            optimizer.step()
+            num_updates += 1
+            scheduler.step_update(num_updates=num_updates)
+        scheduler.step(epoch + 1)
+    return used
+
+
+@pytest.mark.parametrize("call", values("timm")["scheduler_calls"])
+def test_a_timm_scheduler_is_the_torch_scheduler_on_the_page(call):
+    run = values("timm")
+    ours = run["rates"][run["scheduler_calls"].index(call)]
+    theirs = timm_rates(call, run["epochs"], run["updates_per_epoch"], run["lr"])
+    assert_same_rates(ours, theirs)
+
+
+def test_timm_cosine_without_warmup_is_torch_cosine_annealing_up_to_t_initial():
+    first = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    second = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    timm = timm_scheduler().CosineLRScheduler(first, t_initial=10)
+    cosine = torch.optim.lr_scheduler.CosineAnnealingLR(second, T_max=10)
+    theirs, ours = [], []
+    for epoch in range(11):  # t = 0 to t_initial
+        theirs.append(first.param_groups[0]["lr"])
+        ours.append(second.param_groups[0]["lr"])
+        first.step()
+        second.step()
+        timm.step(epoch + 1)
+        cosine.step()
+    assert_same_rates(ours, theirs)
+
+
+def test_timm_factory_warms_up_from_1e_5_by_default():
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    scheduler, _ = timm_scheduler().create_scheduler_v2(
+        optimizer, "cosine", num_epochs=10, warmup_epochs=2
+    )
+    assert scheduler.warmup_lr_init == 1e-5
+
+
+def test_timm_plateau_scheduler_is_deprecated_torch_reduce_on_plateau_in_max_mode():
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    with pytest.warns(FutureWarning, match="deprecated"):
+        scheduler = timm_scheduler().PlateauLRScheduler(optimizer)
+    inner = scheduler.lr_scheduler
+    assert type(inner) is torch.optim.lr_scheduler.ReduceLROnPlateau
+    assert inner.mode == "max"  # a metric to maximise by default, unlike torch's
