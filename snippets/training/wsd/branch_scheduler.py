@@ -103,4 +103,5 @@ assert kept == [{}] and object_state["scheduler"]["lr_lambdas"] == [{"end": 300}
 assert live_changed
 assert right == planned  # every rate as a run planned for 120 steps from the start
 assert ahead_at == BRANCH + 1 and ahead[:-1] == right[1:]  # one step ahead
+assert ahead[-1] == 0.0  # so the last step of the budget trains at 0
 assert object_end == 300 and stuck == [PEAK] * (END - BRANCH)  # never cools down

@@ -146,7 +146,7 @@ fig, ax = plt.subplots()
 for i, name in enumerate(names):
     style = "--" if name == "WSD, none" else "-"
     ax.plot([r[i] for r in rates], style, label=name, zorder=2 if i < 3 else 3)
-ax.axvline(COOLDOWN_START, color="grey", linewidth=0.6, linestyle=":")
+ax.vlines(COOLDOWN_START, 0, PEAK, color="grey", linewidth=0.6, linestyle=":")
 ax.set(
     xlabel="step",
     ylabel="learning rate",
