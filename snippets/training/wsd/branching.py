@@ -58,10 +58,9 @@ def build(*schedules):
     model = []
     for _ in schedules:
         torch.manual_seed(1)  # every schedule's copy s starts from the same weights
-        group = [init(SEEDS, 10, 32, fan_in=10), init(SEEDS, 1, 32, fan_in=10)]
-        model.append(
-            group + [init(SEEDS, 32, 4, fan_in=32), init(SEEDS, 1, 4, fan_in=32)]
-        )
+        w1, b1 = init(SEEDS, 10, 32, fan_in=10), init(SEEDS, 1, 32, fan_in=10)
+        w2, b2 = init(SEEDS, 32, 4, fan_in=32), init(SEEDS, 1, 4, fan_in=32)
+        model.append([w1, b1, w2, b2])
     optimizer = torch.optim.SGD([{"params": g} for g in model], lr=PEAK, momentum=0.9)
     scheduler = lr_scheduler.LambdaLR(optimizer, list(schedules))
     return model, optimizer, scheduler, torch.Generator().manual_seed(2)

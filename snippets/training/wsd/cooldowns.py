@@ -120,12 +120,16 @@ shape_gap = max(means[n] for n in cooled) - min(means[n] for n in cooled)
 smallest_std = min(stds[name] for name in cooled)
 sqrt_beats_cosine = int((results["WSD, 1-sqrt"] < results["WSD, cosine"]).sum())
 sqrt_cosine_gap = cosine_mean - sqrt_mean
+sqrt_beats_linear = int((results["WSD, 1-sqrt"] < results["WSD, linear"]).sum())
 reference_gap = max(reference_mean - means[name] for name in cooled)
 print(f"cooldown vs none, per seed: every one lower, by {smallest_gain:.3f} at least")
 print(
     f"means of the three shapes {shape_gap:.4f} apart; smallest std {smallest_std:.4f}"
 )
-print(f"1-sqrt below the cosine shape in {sqrt_beats_cosine} of {SEEDS} seeds")
+print(
+    f"1-sqrt below the cosine shape in {sqrt_beats_cosine} of {SEEDS} seeds,", end=" "
+)
+print(f"below linear in {sqrt_beats_linear}")
 
 # What the page claims. Every rate is the same until the cooldown, and so are the
 # weights, to rounding. In every seed, every cooldown ends below no cooldown, and
