@@ -215,7 +215,7 @@ ax.set_ylim(0.45, 0.8)
 ax.set(
     xlabel="step",
     ylabel=f"training loss (mean of {SEEDS} seeds)",
-    title="One WSD run, four budgets: branches off the stable phase",
+    title="Four budgets from one WSD run",
 )
 ax.legend(loc="upper right")
 plt.show()
