@@ -38,7 +38,7 @@ def init(*shape: int, fan_in: int) -> torch.Tensor:  # nn.Linear's default init
 # Seed s: its initial weights and its order of the examples in every epoch. All runs
 # of seed s share them, whatever the rate, batch size or optimizer: the comparison
 # sees only what changed. A run's weights live in one flat vector, cut into the
-# layers of a 10-32-4 MLP (w1, b1, w2, b2): one tensor per group for the optimizer.
+# layers of a 10-32-4 MLP (w1, b1, w2, b2).
 SHAPES = [(10, 32), (1, 32), (32, 4), (1, 4)]
 torch.manual_seed(1)
 START = torch.cat(
@@ -57,40 +57,45 @@ def layers(flat: torch.Tensor) -> list[torch.Tensor]:
     return [part.unflatten(1, shape) for part, shape in zip(parts, SHAPES, strict=True)]
 
 
-def make_optimizer(name: str, groups: list[dict]) -> torch.optim.Optimizer:
+def make_optimizer(name: str, params, lr: float) -> torch.optim.Optimizer:
     if name == "SGD":
-        return torch.optim.SGD(groups, momentum=0.9)
-    return torch.optim.Adam(groups)
+        return torch.optim.SGD(params, lr=lr, momentum=0.9)
+    return torch.optim.Adam(params, lr=lr)
 
 
-def losses(params: list[nn.Parameter], xs, ys) -> torch.Tensor:
-    """One mean loss per copy: the copies of all rates, stacked, run as one batch."""
-    w1, b1, w2, b2 = layers(torch.cat(params))
+def losses(flat: torch.Tensor, xs: torch.Tensor, ys: torch.Tensor) -> torch.Tensor:
+    """One mean loss per run: every row of `flat` is one run's network."""
+    w1, b1, w2, b2 = layers(flat)
     logits = torch.baddbmm(b2, torch.relu(torch.baddbmm(b1, xs, w1)), w2)
     per_sample = nn.functional.cross_entropy(
         logits.flatten(0, 1), ys.flatten(), reduction="none"
     )
-    return per_sample.view(len(w1), -1).mean(dim=1)
+    return per_sample.view(len(flat), -1).mean(dim=1)
 
 
 def sweep(name: str, batch: int) -> torch.Tensor:
-    """Final training loss of every (rate, seed): one parameter group per rate, each
-    holding that rate's SEEDS copies as one batched tensor. A copy's loss depends only
-    on its own weights, and SGD and Adam update each element on its own, so every
-    copy trains exactly as a separate run would (up to rounding)."""
+    """Final training loss of every (rate, seed), all runs trained side by side: row
+    r * SEEDS + s of `flat` is the run with rate r and seed s. The optimizer steps
+    with lr=1, then each run's step is scaled by its own rate. An SGD or Adam step
+    (without weight decay) is the rate times a direction that does not depend on
+    the rate, so that is the step the run's rate takes. A run's loss depends only
+    on its own row, and both optimizers treat every weight on its own, so each run
+    trains as it would alone (up to rounding)."""
     rates = RATES[name]
-    params = [nn.Parameter(START.clone()) for _ in rates]  # SEEDS copies per rate
-    groups = [{"params": [p], "lr": lr} for p, lr in zip(params, rates, strict=True)]
-    optimizer = make_optimizer(name, groups)
+    flat = nn.Parameter(START.repeat(len(rates), 1))
+    rate = torch.tensor(rates).repeat_interleave(SEEDS)[:, None]  # one per row
+    optimizer = make_optimizer(name, [flat], lr=1.0)
     for epoch in range(EPOCHS):
         for start in range(0, len(X), batch):  # len(X) / batch steps per epoch
             idx = ORDER[epoch, :, start : start + batch].repeat(len(rates), 1)
             optimizer.zero_grad()
-            losses(params, X[idx], y[idx]).sum().backward()
+            losses(flat, X[idx], y[idx]).sum().backward()
+            before = flat.detach().clone()
             optimizer.step()
-    copies = len(rates) * SEEDS
-    with torch.no_grad():  # each copy's loss on the whole training set
-        final = losses(params, X.expand(copies, -1, -1), y.expand(copies, -1))
+            with torch.no_grad():  # before + rate * (the step at lr=1)
+                flat.copy_(torch.lerp(before, flat, rate))
+    with torch.no_grad():  # each run's loss on the whole training set
+        final = losses(flat, X.expand(len(flat), -1, -1), y.expand(len(flat), -1))
     return final.view(len(rates), SEEDS).nan_to_num(nan=math.inf)  # diverged: inf
 
 
@@ -142,40 +147,49 @@ assert 0.55 < adam_exponent < 0.9 and adam_exponent < sgd_exponent - 0.2
 # same short steps, fewer of them.
 assert all(a[0] < b[0] for curves in mean_loss.values() for a, b in pairwise(curves))
 
-# Each copy trained as a separate run would: one of them, retrained alone as an
-# ordinary nn.Sequential with its own optimizer, ends at the same loss.
-name, batch, r, s = "Adam", BATCHES[-1], 3, 2
-model = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 4))
-with torch.no_grad():
-    for p, t in zip(model.parameters(), layers(START[s : s + 1]), strict=True):
-        p.copy_(t[0].T.reshape(p.shape))  # ours are (in, out); nn.Linear's (out, in)
-alone = make_optimizer(name, [{"params": model.parameters(), "lr": RATES[name][r]}])
-for epoch in range(EPOCHS):
-    for idx in ORDER[epoch, s].split(batch):
-        alone.zero_grad()
-        nn.functional.cross_entropy(model(X[idx]), y[idx]).backward()
-        alone.step()
-with torch.no_grad():
-    alone_loss = nn.functional.cross_entropy(model(X), y).item()
-batched_loss = final[name][BATCHES.index(batch)][r, s].item()
-assert abs(alone_loss - batched_loss) < 1e-4, (alone_loss, batched_loss)
 
-fig, axes = plt.subplots(2, 1, figsize=(7, 7.5), layout="constrained")
+# Each run trained as it would alone: one run of each optimizer, retrained as an
+# ordinary nn.Sequential with its own optimizer at its own rate, ends at the same
+# loss as its row of the sweep.
+def train_alone(name: str, batch: int, r: int, s: int) -> float:
+    model = nn.Sequential(nn.Linear(10, 32), nn.ReLU(), nn.Linear(32, 4))
+    with torch.no_grad():
+        for p, t in zip(model.parameters(), layers(START[s : s + 1]), strict=True):
+            p.copy_(t[0].T.reshape(p.shape))  # ours are (in, out); nn's (out, in)
+    optimizer = make_optimizer(name, model.parameters(), lr=RATES[name][r])
+    for epoch in range(EPOCHS):
+        for idx in ORDER[epoch, s].split(batch):
+            optimizer.zero_grad()
+            nn.functional.cross_entropy(model(X[idx]), y[idx]).backward()
+            optimizer.step()
+    with torch.no_grad():
+        return nn.functional.cross_entropy(model(X), y).item()
+
+
+for name, r, s in [("SGD", 4, 1), ("Adam", 3, 2)]:
+    alone_loss = train_alone(name, BATCHES[-1], r, s)
+    assert abs(alone_loss - final[name][-1][r, s].item()) < 1e-4, name
+
+fig, axes = plt.subplots(2, 1, figsize=(7, 7.5))
+fig.subplots_adjust(top=0.9, bottom=0.16, hspace=0.45)  # fixed: cheaper than a layout
 for ax, (name, rates) in zip(axes, RATES.items(), strict=True):
     for batch, loss, lr in zip(BATCHES, mean_loss[name], best[name], strict=True):
         (line,) = ax.plot(rates, loss, marker="o", label=f"batch {batch}")
         ax.axvline(lr, color=line.get_color(), linestyle=":", linewidth=1.5)
-    ax.set_xscale("log", base=2)
+    ax.set_xscale("log")
+    ax.set_xticks(rates, [f"{r:.2g}" for r in rates])  # the grid
+    ax.minorticks_off()
     ax.set_ylim(0.45, 1.45)  # higher: diverged, or barely learned
     ax.set(
         xlabel="learning rate (log scale)",
         ylabel="final training loss",
         title=f"{name}: mean of {SEEDS} runs, {EPOCHS} epochs; dotted: best rate",
     )
-fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=3)
+fig.legend(*axes[0].get_legend_handles_labels(), loc="lower center", ncols=3)
 fig.suptitle("Loss against rate at three batch sizes, same examples seen")
 
-fig, axes = plt.subplots(2, 1, figsize=(7, 7.5), layout="constrained")
+fig, axes = plt.subplots(2, 1, figsize=(7, 7.5))
+fig.subplots_adjust(top=0.9, hspace=0.4)
 for ax, name in zip(axes, RATES, strict=True):
     first = best[name][0]
     ratios = [b / BATCHES[0] for b in BATCHES]
