@@ -30,8 +30,8 @@ $(INSTALLED): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet pip==$(PIP_VERSION)
 	$(BIN)/pip install --quiet torch==$(TORCH_VERSION)
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements.lock
-	$(BIN)/pip check | grep -v "^timm .* requires torchvision, which is not installed" \
-	  | { ! grep .; }
+	$(BIN)/pip check | grep -v -e "^timm .* requires torchvision, which is not installed" \
+	  -e "^No broken requirements found" | { ! grep .; }
 	touch $@
 
 serve: $(INSTALLED)  ## the site on http://127.0.0.1:8000, rebuilt on every edit
@@ -71,6 +71,7 @@ test-latest: chromium
 	.venv-latest/bin/pip install --quiet --upgrade pip
 	.venv-latest/bin/pip install --quiet torch==$(TORCH_VERSION)
 	.venv-latest/bin/pip install --quiet --upgrade --upgrade-strategy eager ".[test]"
+	.venv-latest/bin/pip uninstall --quiet --yes torchvision  # see COMPILE above
 	.venv-latest/bin/pip list --format=freeze > .venv-latest/versions.txt
 	.venv-latest/bin/python -m pytest $(PYTEST_ARGS) -p no:cacheprovider \
 	  --ignore tests/test_lock.py $(NOTHING_COLLECTED_IS_OK)

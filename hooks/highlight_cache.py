@@ -35,11 +35,14 @@ def _key(highlighter: Highlight, args: tuple, kwargs: dict) -> str:
 
 @functools.wraps(_original)
 def _highlight(self: Highlight, *args, **kwargs) -> str:
-    if self.title_mode == "html":  # stores the title in the page's htmlStash
-        return _original(self, *args, **kwargs)
     key = _key(self, args, kwargs)
     if key not in _known:
-        _known[key] = _original(self, *args, **kwargs)
+        html = _original(self, *args, **kwargs)
+        # Inline code comes back as an element, and the html title mode stores the
+        # title in the page's htmlStash: neither can be reused.
+        if not isinstance(html, str) or self.title_mode == "html":
+            return html
+        _known[key] = html
     _used[key] = _known[key]
     return _known[key]
 

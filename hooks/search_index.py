@@ -43,6 +43,7 @@ def exclude_from_search(page_html: str) -> str:
     return EXCLUDED_RE.sub(r"<\1 data-search-exclude", page_html)
 
 
+@event_priority(-100)  # last: every other hook sees, and changes, the whole page
 def on_page_content(html: str, page, config, files) -> str:
     if labs.is_lab(page.file.src_uri):
         page.meta.setdefault("search", {})["boost"] = LAB_BOOST

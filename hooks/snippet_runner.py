@@ -171,9 +171,9 @@ class Worker:
 
 class Pool:
     """Worker processes on one set of CPU kernels; a worker starts on first use,
-    so a build that finds everything cached starts none. Last in, first out: one
-    snippet at a time keeps using one worker, and the second starts only when two
-    snippets run at once (a cold build)."""
+    so a build that finds everything cached starts none (`serve` starts one at
+    once). Last in, first out: one snippet at a time keeps using one worker, and
+    the second starts only when two snippets run at once (a cold build)."""
 
     def __init__(self, size: int, capability: str | None = None) -> None:
         self.workers = [Worker(capability) for _ in range(size)]

@@ -53,9 +53,12 @@ def _recolour_for_dark(fig) -> None:
         if isinstance(artist, Text):
             artist.set_color(_dark(artist.get_color()))
         elif isinstance(artist, Line2D):
+            # Read first: a marker that follows the line's colour would report
+            # the new one, and a grey mapped twice is back where it started.
+            face, edge = artist.get_markerfacecolor(), artist.get_markeredgecolor()
             artist.set_color(_dark(artist.get_color()))
-            artist.set_markerfacecolor(_dark(artist.get_markerfacecolor()))
-            artist.set_markeredgecolor(_dark(artist.get_markeredgecolor()))
+            artist.set_markerfacecolor(_dark(face))
+            artist.set_markeredgecolor(_dark(edge))
         elif isinstance(artist, Patch):
             artist.set_facecolor(_dark(artist.get_facecolor()))
             artist.set_edgecolor(_dark(artist.get_edgecolor()))

@@ -149,3 +149,13 @@ def test_tick_labels_a_snippet_set_itself_stay():
     ax.minorticks_off()
     snippet_worker._plain_log_ticks(fig)
     assert tick_labels(ax) == ["a", "b", "c"]
+
+
+def test_dark_mode_lightens_a_grey_line_and_its_markers_alike(site_style):
+    fig, ax = plt.subplots()
+    (line,) = ax.plot([0, 1], [0, 1], "s-", color="0.3")
+    snippet_worker._recolour_for_dark(fig)
+    drawn = [line.get_color(), line.get_markerfacecolor(), line.get_markeredgecolor()]
+    (grey,) = {matplotlib.colors.to_hex(c) for c in drawn}  # one colour for all
+    assert matplotlib.colors.to_rgb(grey)[0] > 0.6  # 0.3 flipped: light on slate
+    plt.close(fig)

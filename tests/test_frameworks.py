@@ -28,10 +28,10 @@ def values(name: str) -> dict:
     return snippet_runner.run_snippet(path, ROOT).values
 
 
-def assert_same_rates(ours: list[float], theirs: list[float]) -> None:
-    assert len(ours) == len(theirs)
+def assert_same_rates(ours: list[float], theirs: list[float], what: str = "") -> None:
+    assert len(ours) == len(theirs), what
     for step, (a, b) in enumerate(zip(ours, theirs, strict=True)):
-        assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-18), f"step {step}"
+        assert math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-18), f"{what}: step {step}"
 
 
 def timm_scheduler():
@@ -64,13 +64,18 @@ def test_the_page_names_the_versions_this_checks():
 
 # Hugging Face ------------------------------------------------------------------
 
-HF_KWARGS = {  # the scheduler_specific_kwargs the snippet's comments state
-    "cosine_with_restarts": {"num_cycles": 2},
-    "polynomial": {"lr_end": 1e-7, "power": 2.0},
-    "cosine_with_min_lr": {"min_lr_rate": 0.1},
-    "cosine_warmup_with_min_lr": {"min_lr_rate": 0.1},
-    "warmup_stable_decay": {"num_decay_steps": 10},
-}
+
+def hf_kwargs(kind: str, run: dict) -> dict | None:
+    """The scheduler_specific_kwargs of `kind`, from the snippet's own settings."""
+    return {
+        "cosine_with_restarts": {"num_cycles": run["restarts"]},
+        "polynomial": {"lr_end": run["lr_end"], "power": run["power"]},
+        "cosine_with_min_lr": {"min_lr_rate": run["min_rate"]},
+        "cosine_warmup_with_min_lr": {"min_lr_rate": run["min_rate"]},
+        "warmup_stable_decay": {"num_decay_steps": run["decay_steps"]},
+    }.get(kind)
+
+
 NO_TORCH_FORMULA = {"reduce_lr_on_plateau", "greedy"}  # the page says why
 
 
@@ -81,25 +86,33 @@ def test_every_hugging_face_schedule_type_is_on_the_page():
     assert {kind.value for kind in SchedulerType} == covered
 
 
-@pytest.mark.parametrize("kind", values("hugging_face")["schedule_types"])
-def test_a_hugging_face_schedule_is_the_lambda_lr_on_the_page(kind):
+def hugging_face_rates(kind: str, run: dict) -> list[float]:
+    """The rate of every optimizer step of `get_scheduler(kind, ...)`, stepped as
+    the Trainer steps it, with the snippet's settings."""
     from transformers import get_scheduler
 
-    run = values("hugging_face")
     optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=run["lr"])
     scheduler = get_scheduler(
         kind,
         optimizer,
         num_warmup_steps=run["warmup"],
         num_training_steps=run["num_training_steps"],
-        scheduler_specific_kwargs=HF_KWARGS.get(kind),
+        scheduler_specific_kwargs=hf_kwargs(kind, run),
     )
     theirs = []
     for _ in range(run["num_training_steps"]):
         theirs.append(optimizer.param_groups[0]["lr"])
         optimizer.step()
         scheduler.step()
-    assert_same_rates(run["rates"][run["schedule_types"].index(kind)], theirs)
+    return theirs
+
+
+# The snippets run in the tests, not at collection (which every worker does): one
+# test per library goes through all the page's schedules.
+def test_every_hugging_face_schedule_is_the_lambda_lr_on_the_page():
+    run = values("hugging_face")
+    for kind, ours in zip(run["schedule_types"], run["rates"], strict=True):
+        assert_same_rates(ours, hugging_face_rates(kind, run), kind)
 
 
 def test_the_trainer_counts_steps_and_warmup_as_the_page_does():
@@ -290,12 +303,11 @@ def timm_rates(call: str, epochs: int, updates_per_epoch: int, lr: float) -> lis
     return used
 
 
-@pytest.mark.parametrize("call", values("timm")["scheduler_calls"])
-def test_a_timm_scheduler_is_the_torch_scheduler_on_the_page(call):
+def test_every_timm_scheduler_is_the_torch_scheduler_on_the_page():
     run = values("timm")
-    ours = run["rates"][run["scheduler_calls"].index(call)]
-    theirs = timm_rates(call, run["epochs"], run["updates_per_epoch"], run["lr"])
-    assert_same_rates(ours, theirs)
+    for call, ours in zip(run["scheduler_calls"], run["rates"], strict=True):
+        theirs = timm_rates(call, run["epochs"], run["updates_per_epoch"], run["lr"])
+        assert_same_rates(ours, theirs, call)
 
 
 def test_timm_cosine_without_warmup_is_torch_cosine_annealing_up_to_t_initial():

@@ -11,13 +11,16 @@ import pytest
 PAGE = "```python\nx = 1  # one\n```\n\nText.\n\n```python\ny = 2\n```\n"
 
 
+EXTENSIONS = ["pymdownx.highlight", "pymdownx.superfences", "pymdownx.inlinehilite"]
+
+
 def build(root, page: str, **highlight) -> str:
     """What a build does: load the cache, convert a page, write the cache back."""
     config = SimpleNamespace(config_file_path=str(root / "mkdocs.yml"))
     highlight_cache.on_config(config)
     html = markdown.markdown(
         page,
-        extensions=["pymdownx.highlight", "pymdownx.superfences"],
+        extensions=EXTENSIONS,
         extension_configs={"pymdownx.highlight": highlight},
     )
     highlight_cache.on_post_build(config)
@@ -53,6 +56,14 @@ def test_other_settings_or_code_are_highlighted_anew(tmp_path, highlighted):
     build(tmp_path, PAGE, linenums=True)
     build(tmp_path, "```python\nz = 3\n```\n", linenums=True)
     assert highlighted == ["x = 1  # one", "y = 2"] * 2 + ["z = 3"]
+
+
+def test_inline_code_is_highlighted_every_time_and_not_kept(tmp_path, highlighted):
+    for _ in range(2):
+        html = build(tmp_path, "Set `#!python lr=0.1` first.\n")
+        assert '<code class="highlight">' in html
+    assert highlighted == ["lr=0.1", "lr=0.1"]
+    assert json.loads((tmp_path / highlight_cache.CACHE).read_text()) == {}
 
 
 def test_the_cache_keeps_only_the_blocks_the_last_build_used(tmp_path, highlighted):

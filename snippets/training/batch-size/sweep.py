@@ -137,12 +137,14 @@ for name, growth, power in [
 # What the page claims: SGD's best rate rises with every step up in batch size, by
 # more than one grid step (a factor of 2) each time, and over the whole range by a
 # power of the batch closer to the linear rule's 1 than to the square root's 0.5.
+SGD_POWER, ADAM_POWER, POWER_GAP = (0.8, 1.25), (0.55, 0.9), 0.2  # the page says these
 assert all(b > 2 * a for a, b in pairwise(sgd_best))
-assert 0.8 < sgd_exponent < 1.25
+assert SGD_POWER[0] < sgd_exponent < SGD_POWER[1]
 # Adam's rises too, at every step by more than 1.5 times, but over the whole range by
 # less than SGD's: a power between the two rules, and at least 0.2 below SGD's.
 assert all(b > 1.5 * a for a, b in pairwise(adam_best))
-assert 0.55 < adam_exponent < 0.9 and adam_exponent < sgd_exponent - 0.2
+assert ADAM_POWER[0] < adam_exponent < ADAM_POWER[1]
+assert adam_exponent < sgd_exponent - POWER_GAP
 # At the smallest rate of each grid, the bigger the batch, the higher the loss: the
 # same short steps, fewer of them.
 assert all(a[0] < b[0] for curves in mean_loss.values() for a, b in pairwise(curves))

@@ -54,7 +54,9 @@ factors = {  # lr_scheduler_type: the factor of `lr` at optimizer step `s`
     ),
     "warmup_stable_decay": lambda s: ramp(  # num_decay_steps=10, cosine decay to 0
         s,
-        lambda s: 1.0 if s < N - decay_steps else cosine((s - N + decay_steps) / 10),
+        lambda s: (
+            1.0 if s < N - decay_steps else cosine((s - N + decay_steps) / decay_steps)
+        ),
     ),
 }
 

@@ -2,6 +2,7 @@
 are taken (after optimizer.train()), and x, the average to evaluate and save (after
 optimizer.eval()). The loss at each, and what forgetting either call does."""
 
+import inspect
 import math
 from importlib.metadata import version
 
@@ -99,6 +100,15 @@ half = len(at_x) // 2  # the second half of training
 late_gap = (torch.stack(at_y[half:]) - torch.stack(at_x[half:])).mean(dim=0)
 late_gap_min, late_gap_max = late_gap.min().item(), late_gap.max().item()
 schedulefree_version = version("schedulefree")
+# The defaults the page compares, read from both constructors.
+free, adamw = (
+    inspect.signature(cls).parameters
+    for cls in (schedulefree.AdamWScheduleFree, torch.optim.AdamW)
+)
+free_lr, free_decay = free["lr"].default, free["weight_decay"].default
+adamw_lr, adamw_decay = adamw["lr"].default, adamw["weight_decay"].default
+same_betas = list(free["betas"].default)
+assert same_betas == list(adamw["betas"].default)
 print(
     f"eval() forgotten: +{gap:.3f} ({gap_fraction:.0%}) at the end; over the "
     f"second half, +{late_gap_min:.3f} to +{late_gap_max:.3f} per run"
