@@ -113,3 +113,28 @@ def test_playground_presets_snippet_runs_what_the_playground_runs():
         and "p.abs().max() > 1e6"
         in (ROOT / "snippets" / "playground" / "presets.py").read_text()
     )
+
+
+def comparison_data(path) -> list[str]:
+    """The lines that make the comparison problem's data, comments left out."""
+    lines = path.read_text().splitlines()
+
+    def first(prefix: str) -> int:
+        return next(n for n, line in enumerate(lines) if line.startswith(prefix))
+
+    block = lines[first("torch.manual_seed(0)") : first("y[flip] = ") + 1]
+    return [re.sub(r"\s+#.*$", "", line) for line in block]
+
+
+def test_every_snippet_on_the_comparison_problem_makes_the_same_data():
+    """Pages that say "the site's comparison problem" train on the data of the
+    Recipes page's comparison; each snippet stands alone, so each has a copy."""
+    users = [
+        path
+        for path in sorted((ROOT / "snippets").rglob("*.py"))
+        if "y[flip] = " in (source := path.read_text()) and "teacher" in source
+    ]
+    assert len(users) >= 6
+    original = comparison_data(ROOT / "snippets" / "recipes" / "compare.py")
+    for path in users:
+        assert comparison_data(path) == original, path.relative_to(ROOT)
