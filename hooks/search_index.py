@@ -43,13 +43,18 @@ def exclude_from_search(page_html: str) -> str:
     return EXCLUDED_RE.sub(r"<\1 data-search-exclude", page_html)
 
 
+def as_search_reads_it(marked_html: str) -> str:
+    """A page marked by exclude_from_search, with its excluded parts emptied."""
+    return EXCLUDED_BODY_RE.sub(r"\1\3", marked_html)
+
+
 @event_priority(-100)  # last: every other hook sees, and changes, the whole page
 def on_page_content(html: str, page, config, files) -> str:
     if labs.is_lab(page.file.src_uri):
         page.meta.setdefault("search", {})["boost"] = LAB_BOOST
     marked = exclude_from_search(html)
     _full_content[page.file.src_uri] = marked
-    return EXCLUDED_BODY_RE.sub(r"\1\3", marked)  # what search's on_page_context reads
+    return as_search_reads_it(marked)  # what search's on_page_context reads
 
 
 @event_priority(-100)  # after search's on_page_context
