@@ -6,12 +6,13 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import tempfile
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from filelock import FileLock
@@ -27,6 +28,9 @@ from support import (
 )
 
 BACKGROUND_BUILD = "LR_SITE_TEST_BUILD"  # folder of the build started at configure
+# An empty page the test server adds to the site: where browser_page waits between
+# tests, on the site's origin (so it can clear the site's storage).
+BLANK_PAGE = "__blank__.html"
 
 
 def pytest_configure(config) -> None:
@@ -90,12 +94,17 @@ class _LocalSiteHandler(http.server.SimpleHTTPRequestHandler):
     would prove nothing."""
 
     def do_GET(self) -> None:
+        if self.path == f"/{BLANK_PAGE}":
+            return self.send("text/html", "<!doctype html><title>Blank</title>")
         if self.path != "/sitemap.xml":
             return super().do_GET()
         sitemap = Path(self.directory, "sitemap.xml").read_text()
-        body = sitemap.replace(SITE_URL.group(1), f"http://{self.headers['Host']}/")
+        own = sitemap.replace(SITE_URL.group(1), f"http://{self.headers['Host']}/")
+        self.send("application/xml", own)
+
+    def send(self, content_type: str, body: str) -> None:
         self.send_response(200)
-        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body.encode())))
         self.end_headers()
         self.wfile.write(body.encode())
@@ -149,31 +158,79 @@ def page_log() -> PageLog:
     return PageLog()
 
 
-@pytest.fixture
-def browser_page(browser, site_url, page_log):
-    """A fresh page (own storage) on the served site. The test fails afterwards if
-    the page asked another host for anything or logged a console error."""
+def _watched_page(browser, site_url, log: Callable[[], PageLog]):
+    """A page of a new context on the served site that blocks requests to other hosts
+    and reports them and console errors to `log()`, the running test's log."""
     context = browser.new_context(base_url=site_url)
+    # A regular expression (not a function) routes in the browser itself: only
+    # requests to other hosts come back to Python.
+    others = re.compile(f"^(?!{re.escape(site_url)})")
+    context.route(
+        others,
+        lambda route: log().foreign_requests.append(route.request.url) or route.abort(),
+    )
     page = context.new_page()
-    own_host = urlsplit(site_url).netloc
-
-    def route(route):
-        if urlsplit(route.request.url).netloc == own_host:
-            route.continue_()
-        else:
-            page_log.foreign_requests.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", route)
     page.on(
         "console",
-        lambda msg: msg.type == "error" and page_log.console_errors.append(msg.text),
+        lambda msg: msg.type == "error" and log().console_errors.append(msg.text),
     )
-    page.on("pageerror", lambda err: page_log.console_errors.append(str(err)))
+    page.on("pageerror", lambda err: log().console_errors.append(str(err)))
+    return page
+
+
+def _no_foreign_request_or_console_error(log: PageLog) -> None:
+    assert not log.foreign_requests, "requests to other hosts"
+    assert not log.console_errors, "console errors"
+
+
+@dataclass
+class ReusedPage:
+    page: object = None  # playwright's Page
+    viewport: dict | None = None  # the size it opened with
+    log: PageLog = field(default_factory=PageLog)  # the running test's
+
+
+@pytest.fixture(scope="session")
+def _reused_page(browser, site_url):
+    """This test process's one page, which `browser_page` hands every test. A new
+    page costs Chromium a renderer process and a cold first load: 0.6 s, twice that
+    in CPU, more than most browser tests take."""
+    reused = ReusedPage()
+    reused.page = _watched_page(browser, site_url, lambda: reused.log)
+    reused.viewport = reused.page.viewport_size
+    yield reused
+    reused.page.context.close()
+
+
+@pytest.fixture
+def browser_page(_reused_page, page_log):
+    """The test process's page, on the served site, reset to what a new one would
+    be: empty storage, no permissions, no routes, the first viewport and the light
+    colour scheme. The test fails afterwards if the page asked another host for
+    anything or logged a console error. A test that adds init scripts or event
+    listeners, which stay on the page, uses `fresh_browser_page` instead."""
+    page = _reused_page.page
+    page.unroute_all()
+    page.context.clear_permissions()
+    page.context.clear_cookies()
+    page.set_viewport_size(_reused_page.viewport)
+    page.emulate_media(color_scheme="light")
+    page.goto(BLANK_PAGE)
+    page.evaluate("localStorage.clear(); sessionStorage.clear()")
+    _reused_page.log = page_log
     yield page
-    context.close()
-    assert not page_log.foreign_requests, "requests to other hosts"
-    assert not page_log.console_errors, "console errors"
+    page.goto(BLANK_PAGE)  # the test's page is gone: nothing of it logs any more
+    _reused_page.log = PageLog()
+    _no_foreign_request_or_console_error(page_log)
+
+
+@pytest.fixture
+def fresh_browser_page(browser, site_url, page_log):
+    """A page of its own (own storage) on the served site, checked as browser_page."""
+    page = _watched_page(browser, site_url, lambda: page_log)
+    yield page
+    page.context.close()
+    _no_foreign_request_or_console_error(page_log)
 
 
 @pytest.fixture

@@ -481,31 +481,33 @@ COUNT_INTERVALS = """(() => {
 })();"""
 
 
-def test_widgets_work_after_instant_navigation_away_and_back(browser_page):
-    browser_page.add_init_script(COUNT_INTERVALS)
-    open_playground(browser_page)
-    assert browser_page.evaluate("liveIntervals()") == []
-    browser_page.click(f"{DESCENT} [data-act=play]")  # a timer runs when we leave
-    assert len(browser_page.evaluate("liveIntervals()")) == 1
-    browser_page.evaluate("window.sameDocument = true")  # lost on a full reload
-    browser_page.click("a.md-header__button.md-logo")
-    browser_page.wait_for_function(
+def test_widgets_work_after_instant_navigation_away_and_back(fresh_browser_page):
+    fresh_browser_page.add_init_script(COUNT_INTERVALS)
+    open_playground(fresh_browser_page)
+    assert fresh_browser_page.evaluate("liveIntervals()") == []
+    fresh_browser_page.click(f"{DESCENT} [data-act=play]")  # a timer runs when we leave
+    assert len(fresh_browser_page.evaluate("liveIntervals()")) == 1
+    fresh_browser_page.evaluate("window.sameDocument = true")  # lost on a full reload
+    fresh_browser_page.click("a.md-header__button.md-logo")
+    fresh_browser_page.wait_for_function(
         "() => !document.querySelector('[data-widget=descent]')"
     )
-    assert browser_page.evaluate("window.sameDocument"), "not instant navigation"
-    assert browser_page.evaluate("liveIntervals()") == [], "the play timer leaked"
-    browser_page.go_back()
-    browser_page.wait_for_selector(f"{DESCENT}:not([hidden])")
-    browser_page.wait_for_selector(f"{EXPLORER}:not([hidden])")
-    assert browser_page.evaluate("window.sameDocument"), "not instant navigation"
-    browser_page.click(f"{DESCENT} [data-preset='2']")
-    assert status(browser_page).startswith("Diverging")
-    info = browser_page.locator(f"{DESCENT} .lrp-info")
-    browser_page.click(f"{DESCENT} [data-act=reset]")
-    browser_page.click(f"{DESCENT} [data-act=step]")
+    assert fresh_browser_page.evaluate("window.sameDocument"), "not instant navigation"
+    assert fresh_browser_page.evaluate("liveIntervals()") == [], "the play timer leaked"
+    fresh_browser_page.go_back()
+    fresh_browser_page.wait_for_selector(f"{DESCENT}:not([hidden])")
+    fresh_browser_page.wait_for_selector(f"{EXPLORER}:not([hidden])")
+    assert fresh_browser_page.evaluate("window.sameDocument"), "not instant navigation"
+    fresh_browser_page.click(f"{DESCENT} [data-preset='2']")
+    assert status(fresh_browser_page).startswith("Diverging")
+    info = fresh_browser_page.locator(f"{DESCENT} .lrp-info")
+    fresh_browser_page.click(f"{DESCENT} [data-act=reset]")
+    fresh_browser_page.click(f"{DESCENT} [data-act=step]")
     assert info.text_content().startswith("Step 1 of")
-    browser_page.select_option(f"{EXPLORER} select[name=scheduler]", "ExponentialLR")
-    assert "lr_scheduler.ExponentialLR(" in browser_page.text_content(
+    fresh_browser_page.select_option(
+        f"{EXPLORER} select[name=scheduler]", "ExponentialLR"
+    )
+    assert "lr_scheduler.ExponentialLR(" in fresh_browser_page.text_content(
         f"{EXPLORER} pre code"
     )
 

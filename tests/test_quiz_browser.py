@@ -240,16 +240,16 @@ def test_corrupted_storage_is_ignored_and_the_quiz_still_works(browser_page, sav
     expect_progress_kept(browser_page.locator(f'.quiz[data-quiz="{PAGE}"]'))
 
 
-def test_full_storage_leaves_a_working_quiz_that_saves_nothing(browser_page):
-    browser_page.add_init_script(
+def test_full_storage_leaves_a_working_quiz_that_saves_nothing(fresh_browser_page):
+    fresh_browser_page.add_init_script(
         "Storage.prototype.setItem = function () {"
         " throw new DOMException('full', 'QuotaExceededError'); };"
     )
-    root = open_quiz(browser_page)
+    root = open_quiz(fresh_browser_page)
     use_the_quiz(root)
     expect(choice(root).locator(".quiz-feedback")).to_contain_text("✗ Incorrect")
-    browser_page.reload()
-    root = browser_page.locator(f'.quiz[data-quiz="{PAGE}"]')
+    fresh_browser_page.reload()
+    root = fresh_browser_page.locator(f'.quiz[data-quiz="{PAGE}"]')
     expect(root.get_by_role("button", name="Show answer")).to_have_count(
         len(DATA["flashcards"])
     )
@@ -346,7 +346,7 @@ def test_focus_is_visible_on_quiz_buttons(browser_page):
     assert outline == "solid"
 
 
-def test_quiz_text_holding_html_is_shown_as_text(browser_page):
+def test_quiz_text_holding_html_is_shown_as_text(fresh_browser_page):
     """quiz.js renders this page's quiz from data whose every text is markup."""
     evil = json.loads(json.dumps(DATA))
     evil["flashcards"][0].update(question=XSS, answer=XSS)
@@ -356,8 +356,10 @@ def test_quiz_text_holding_html_is_shown_as_text(browser_page):
     evil["explain"][0]["concepts"][0] = XSS
     evil_data = quiz.data_attribute({k: evil[k] for k in quiz.KINDS if k in evil})
     dialogs, images = [], []
-    browser_page.on("dialog", lambda dialog: (dialogs.append(dialog), dialog.dismiss()))
-    browser_page.on(
+    fresh_browser_page.on(
+        "dialog", lambda dialog: (dialogs.append(dialog), dialog.dismiss())
+    )
+    fresh_browser_page.on(
         "request", lambda r: r.url.rstrip("/").endswith("/x") and images.append(r.url)
     )
 
@@ -367,8 +369,8 @@ def test_quiz_text_holding_html_is_shown_as_text(browser_page):
         assert count == 1
         route.fulfill(body=swapped, content_type="text/html")
 
-    browser_page.route(f"**/{PAGE}/", swap_the_data)
-    root = open_quiz(browser_page)
+    fresh_browser_page.route(f"**/{PAGE}/", swap_the_data)
+    root = open_quiz(fresh_browser_page)
     card = root.locator(".quiz-card").first
     expect(card.locator(".quiz-question")).to_contain_text(XSS)
     card.get_by_role("button", name="Show answer").click()
@@ -381,7 +383,7 @@ def test_quiz_text_holding_html_is_shown_as_text(browser_page):
     expect(prompt.locator(".quiz-hint")).to_have_text(f"Hint: {XSS}")
     expect(prompt.get_by_label(XSS)).to_have_count(2)  # the text box, a concept
     assert root.locator("img").count() == 0
-    browser_page.wait_for_timeout(200)
+    fresh_browser_page.wait_for_timeout(200)
     assert not dialogs and not images
 
 
