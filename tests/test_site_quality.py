@@ -168,3 +168,19 @@ def test_python_is_ruff_clean_and_formatted():
 def test_docs_quiz_and_code_have_no_known_misspelling():
     spell = run_tool("codespell", "docs", "quiz", "snippets", "hooks", "README.md")
     assert spell.returncode == 0, spell.stdout
+
+
+@pytest.mark.browser
+def test_a_request_to_another_host_is_caught_and_fails(browser_page, page_log):
+    """The guard behind every browser test: another host, by name or by address,
+    is never reached, and the test learns of it."""
+    others = ["http://example.com/a.png", "https://93.184.216.34/b.js"]
+    # The load event waits for both to fail.
+    browser_page.set_content(
+        f'<img src="{others[0]}"><script src="{others[1]}"></script>'
+    )
+    assert sorted(page_log.foreign_requests) == others
+    stopped = "Failed to load resource: net::ERR_PROXY_CONNECTION_FAILED"
+    assert page_log.console_errors == [stopped, stopped]  # not sent on
+    page_log.foreign_requests.clear()  # seen: the fixture need not fail the test
+    page_log.console_errors.clear()
