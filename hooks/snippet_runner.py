@@ -17,7 +17,6 @@ import queue
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -25,8 +24,10 @@ from pathlib import Path
 import snippet_worker
 
 TIMEOUT_S = 30.0  # one snippet's run
-# Starting a worker imports torch, matplotlib and torch._dynamo: seconds, and many
-# more on a loaded machine; that is no snippet's fault, so it has its own limit.
+# Starting a worker imports matplotlib, and before the first snippet that names
+# torch it imports torch and torch._dynamo: seconds, and many more on a loaded
+# machine; that is no snippet's fault, so it has its own limit. (A snippet that
+# never names torch, like a test project's one-liner, runs without those imports.)
 START_TIMEOUT_S = 120.0
 # ATEN_CPU_CAPABILITY=default: PyTorch's portable ATen kernels (BLAS keeps its own
 # code path). Another CPU prints other last digits; this shows some of them here.
@@ -107,11 +108,13 @@ class Worker:
         self.capability = capability  # ATEN_CPU_CAPABILITY for the worker, if set
         self._proc: subprocess.Popen | None = None
         self._lines: queue.Queue[str] = queue.Queue()
+        self.has_torch = False  # the running process imported it
 
     def _start(self) -> None:
         env = {**os.environ, "MPLBACKEND": "Agg"}
         if self.capability:
             env["ATEN_CPU_CAPABILITY"] = self.capability
+        self.has_torch = False
         self._proc = subprocess.Popen(
             [sys.executable, snippet_worker.__file__],
             stdin=subprocess.PIPE,
@@ -147,18 +150,24 @@ class Worker:
     def running(self) -> bool:
         return self._proc is not None and self._proc.poll() is None
 
-    def start(self) -> None:
-        """Start the process unless it is running."""
+    def start(self, with_torch: bool = False) -> None:
+        """Start the process unless it is running; `with_torch`, import torch too."""
         if not self.running:
             self._start()
+        if with_torch and not self.has_torch:
+            self._ask({"import": "torch"}, START_TIMEOUT_S, "importing torch")
+            self.has_torch = True
+
+    def _ask(self, request: dict, timeout: float, what: str) -> dict:
+        self._proc.stdin.write(json.dumps(request) + "\n")
+        self._proc.stdin.flush()
+        return self._read(timeout, what)
 
     def run(self, path: Path, root: Path, timeout: float = TIMEOUT_S) -> dict:
         """Run `path` as `python <path>` would from `root`; the worker's JSON reply."""
-        self.start()
+        self.start(with_torch="torch" in path.read_text())
         request = {"path": str(path.resolve()), "cwd": str(root)}
-        self._proc.stdin.write(json.dumps(request) + "\n")
-        self._proc.stdin.flush()
-        return self._read(timeout, f"running {display_path(path, root)}")
+        return self._ask(request, timeout, f"running {display_path(path, root)}")
 
     def close(self) -> None:
         if self._proc is not None:
@@ -196,7 +205,7 @@ class Pool:
         def start() -> None:
             worker = self._idle.get()
             try:
-                worker.start()
+                worker.start(with_torch=True)  # as nearly every snippet needs
             except SnippetError:
                 pass  # the run that needs this worker starts it and reports why
             finally:
@@ -267,11 +276,10 @@ def run_snippet(
     pool = pool or shared_pool()
     if use_cache and (result := cached_result(path, root, pool.capability)) is not None:
         return result
-    start = time.perf_counter()
     reply = pool.run(path, root, timeout)
     if "error" in reply:
         raise SnippetError(f"{display_path(path, root)} failed:\n{reply['error']}")
-    result = _from_json({**reply, "seconds": time.perf_counter() - start})
+    result = _from_json(reply)  # its seconds: the run alone, imports before it not
     if use_cache:
         cached = cache_file(path, root, pool.capability)
         cached.parent.mkdir(parents=True, exist_ok=True)

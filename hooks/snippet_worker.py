@@ -1,7 +1,8 @@
-"""The snippet worker: run as a script, it imports torch and matplotlib once, then
-reads one JSON request per line on stdin (a snippet's path and the folder to run it
-from) and answers one JSON line: what the snippet printed, its figures as light and
-dark SVG, and its module-level values; or its traceback. `snippet_runner.py` starts
+"""The snippet worker: run as a script, it imports matplotlib once (torch once too,
+when asked, before the first snippet that names it), then reads one JSON request
+per line on stdin (a snippet's path and the folder to run it from) and answers
+one JSON line: what the snippet printed, its figures as light and dark SVG, and
+its module-level values; or its traceback. `snippet_runner.py` starts
 and feeds it. Labs draw their figures with its `render_figure` too.
 
 Every cached result is keyed on this file and the figure style: any edit here runs
@@ -299,19 +300,23 @@ def _snippet_traceback(exc: BaseException, path: Path) -> str:
 def _run_one(path: Path) -> dict:
     import contextlib
     import runpy
+    import time
     import warnings
 
     import matplotlib.pyplot as plt
-    import torch
 
+    if "torch" in sys.modules:
+        import torch
+
+        torch.set_default_dtype(torch.float32)
+        # One thread: tiny models run several times faster than with torch's
+        # default on a busy 2-core machine, and results do not depend on the cores.
+        torch.set_num_threads(1)
+    start = time.perf_counter()
     plt.close("all")
     plt.rcdefaults()
     plt.style.use(STYLE_FILE)
     plt.rcParams["svg.hashsalt"] = SVG_SALT
-    torch.set_default_dtype(torch.float32)
-    # One thread: tiny models run several times faster than with torch's default
-    # on a busy 2-core machine, and results do not depend on the core count.
-    torch.set_num_threads(1)
     # A new filter list also empties every module's "already warned" registry, so a
     # snippet shows its warnings whatever ran in this worker before it.
     warnings.resetwarnings()
@@ -342,7 +347,12 @@ def _run_one(path: Path) -> dict:
         except FigureContractError as err:
             return {"error": f"figure {number} breaks the figure contract:\n  {err}"}
     plt.close("all")
-    return {"output": out.getvalue(), "figures": results, "values": _values(namespace)}
+    return {
+        "output": out.getvalue(),
+        "figures": results,
+        "values": _values(namespace),
+        "seconds": time.perf_counter() - start,
+    }
 
 
 def _serve() -> None:
@@ -352,12 +362,16 @@ def _serve() -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot  # noqa: F401 - imported once, here
-    import torch  # noqa: F401 - imported once, here
-    import torch._dynamo  # noqa: F401 - the first optimizer imports it: seconds
 
     protocol.write(json.dumps({"ready": True}) + "\n")
     for line in sys.stdin:
         request = json.loads(line)
+        if request.get("import") == "torch":
+            import torch  # noqa: F401 - imported once, here
+            import torch._dynamo  # noqa: F401 - the first optimizer imports it: seconds
+
+            protocol.write(json.dumps({"imported": "torch"}) + "\n")
+            continue
         os.chdir(request["cwd"])
         protocol.write(json.dumps(_run_one(Path(request["path"]))) + "\n")
 
