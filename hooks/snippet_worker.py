@@ -15,7 +15,6 @@ import colorsys
 import io
 import json
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -96,10 +95,6 @@ def _describe(fig) -> dict:
             part += "; lines: " + ", ".join(ax["legend"])
         parts.append(part)
     return {"alt": "Figure. " + ". ".join(parts) + ".", "title": title, "axes": axes}
-
-
-def _svg_width_pt(svg: str) -> float:
-    return float(re.search(r'<svg[^>]*\swidth="([\d.]+)pt"', svg).group(1))
 
 
 def _where(ax) -> str:
@@ -193,8 +188,7 @@ def _covered_data(fig) -> list[str]:
     checked against every axes: twin axes share one area."""
     from matplotlib.transforms import Bbox
 
-    fig.draw_without_rendering()  # places legends at loc="best" as the SVG did
-    renderer = fig.canvas.get_renderer()
+    renderer = fig.canvas.get_renderer()  # as the last draw (_tight_box) left it
     legends = [ax.get_legend() for ax in fig.axes] + fig.legends
     problems = []
     for legend in filter(None, legends):
@@ -217,9 +211,11 @@ def _covered_data(fig) -> list[str]:
     return problems
 
 
-def check_figure(fig, svg: str) -> list[str]:
-    """What breaks the figure contract in `fig`, whose light SVG is `svg`."""
-    return _small_texts(fig, _svg_width_pt(svg)) + _covered_data(fig)
+def check_figure(fig, box=None) -> list[str]:
+    """What breaks the figure contract in `fig`, whose SVG is cropped to `box`, the
+    tight box just found (found here if not given)."""
+    box = box or _tight_box(fig)
+    return _small_texts(fig, box.width * 72) + _covered_data(fig)  # SVG: 72 pt/in
 
 
 def _plain_log_ticks(fig) -> None:
@@ -242,9 +238,19 @@ def _plain_log_ticks(fig) -> None:
                     axis.set_minor_formatter(Plain(labelOnlyBase=False))
 
 
-def _svg(fig) -> str:
+def _tight_box(fig):
+    """The box that savefig(bbox_inches="tight") would crop to. Found once for both
+    palettes: each savefig would draw the figure twice more to find it again."""
+    import matplotlib.pyplot as plt
+
+    fig.draw_without_rendering()  # ticks, and legends at loc="best", placed
+    box = fig.get_tightbbox(fig.canvas.get_renderer())
+    return box.padded(plt.rcParams["savefig.pad_inches"])
+
+
+def _svg(fig, box) -> str:
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches=box)
     return buf.getvalue()
 
 
@@ -258,11 +264,12 @@ def render_figure(fig) -> dict:
     description, and a light and a dark SVG. Raises FigureContractError."""
     described = _describe(fig)
     _plain_log_ticks(fig)
-    light = _svg(fig)
-    if problems := check_figure(fig, light):
+    box = _tight_box(fig)
+    if problems := check_figure(fig, box):
         raise FigureContractError("\n  ".join(problems))
+    light = _svg(fig, box)
     _recolour_for_dark(fig)
-    return {"light": light, "dark": _svg(fig), **described}
+    return {"light": light, "dark": _svg(fig, box), **described}
 
 
 def _plain(value, depth: int = 0):

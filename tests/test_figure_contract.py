@@ -20,7 +20,7 @@ def site_style():
 
 
 def problems(fig) -> list[str]:
-    return snippet_worker.check_figure(fig, snippet_worker._svg(fig))
+    return snippet_worker.check_figure(fig)
 
 
 def line_and_legend(loc: str, figsize=(7, 4), **plot) -> plt.Figure:
