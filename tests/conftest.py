@@ -12,9 +12,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from filelock import FileLock
+from playwright.sync_api import Error as PlaywrightError
 from support import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -31,8 +33,9 @@ BACKGROUND_BUILD = "LR_SITE_TEST_BUILD"  # folder of the build started at config
 # tests, on the site's origin (so it can clear the site's storage).
 BLANK_PAGE = "__blank__.html"
 # Every request to another host goes to a proxy that is not there (the discard
-# port), so it fails and the page must work without it; the test server is
-# reached directly. Cheaper than intercepting each request: 0.3 s of CPU a page.
+# port), so it fails and the page must work without it; 127.0.0.1 is reached
+# directly. Cheaper than intercepting each request: 0.3 s of CPU a page. Pages
+# record every request to another host or port, loopback ones included.
 NO_OTHER_HOST = {"server": "http://127.0.0.1:9", "bypass": "127.0.0.1"}
 
 
@@ -165,16 +168,16 @@ def page_log() -> PageLog:
 
 def _watched_page(browser, site_url, log: Callable[[], PageLog]):
     """A page of a new context on the served site that reports requests to other
-    hosts (the browser's dead proxy fails them) and console errors to `log()`, the
-    running test's log."""
+    hosts or ports and console errors to `log()`, the running test's log."""
     page = browser.new_context(base_url=site_url).new_page()
-    page.on(
-        "requestfailed",
-        lambda request: (
-            request.url.startswith(site_url)
-            or log().foreign_requests.append(request.url)
-        ),
-    )
+    own = urlsplit(site_url).netloc
+
+    def request(request) -> None:
+        url = urlsplit(request.url)
+        if url.scheme in ("http", "https", "ws", "wss") and url.netloc != own:
+            log().foreign_requests.append(request.url)
+
+    page.on("request", request)
     page.on(
         "console",
         lambda msg: msg.type == "error" and log().console_errors.append(msg.text),
@@ -190,9 +193,16 @@ def _no_foreign_request_or_console_error(log: PageLog) -> None:
 
 @dataclass
 class ReusedPage:
+    new: Callable  # a new watched page
     page: object = None  # playwright's Page
     viewport: dict | None = None  # the size it opened with
     log: PageLog = field(default_factory=PageLog)  # the running test's
+
+    def renew(self) -> None:
+        if self.page is not None:
+            self.page.context.close()
+        self.page = self.new(lambda: self.log)
+        self.viewport = self.page.viewport_size
 
 
 @pytest.fixture(scope="session")
@@ -200,22 +210,23 @@ def _reused_page(browser, site_url):
     """This test process's one page, which `browser_page` hands every test. A new
     page costs Chromium a renderer process and a cold first load: 0.6 s, twice that
     in CPU, more than most browser tests take."""
-    reused = ReusedPage()
-    reused.page = _watched_page(browser, site_url, lambda: reused.log)
-    reused.viewport = reused.page.viewport_size
+    reused = ReusedPage(functools.partial(_watched_page, browser, site_url))
+    reused.renew()
     yield reused
     reused.page.context.close()
 
 
 @pytest.fixture
 def browser_page(_reused_page, page_log):
-    """The test process's page, on the served site, reset to what a new one would
-    be: empty storage, no permissions, no routes, the first viewport and the light
-    colour scheme. The test fails afterwards if the page asked another host for
-    anything or logged a console error. A test that adds init scripts or event
-    listeners, which stay on the page, uses `fresh_browser_page` instead."""
+    """The test process's page, on the served site, with empty storage, no
+    permissions, no page routes, the first viewport and the light colour scheme.
+    The test fails afterwards if the page asked another host for anything or
+    logged a console error. A test that changes the page in other ways that stay
+    (init scripts, event listeners, other media features, headers, the clock)
+    uses `fresh_browser_page` instead."""
+    if _reused_page.page.is_closed():
+        _reused_page.renew()
     page = _reused_page.page
-    page.unroute_all()
     page.context.clear_permissions()
     page.context.clear_cookies()
     page.set_viewport_size(_reused_page.viewport)
@@ -224,7 +235,11 @@ def browser_page(_reused_page, page_log):
     page.evaluate("localStorage.clear(); sessionStorage.clear()")
     _reused_page.log = page_log
     yield page
-    page.goto(BLANK_PAGE)  # the test's page is gone: nothing of it logs any more
+    try:
+        page.unroute_all()
+        page.goto(BLANK_PAGE)  # the test's page is gone: nothing of it logs any more
+    except PlaywrightError:
+        _reused_page.renew()  # crashed or stuck: the next test gets a new one
     _reused_page.log = PageLog()
     _no_foreign_request_or_console_error(page_log)
 
