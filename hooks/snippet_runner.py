@@ -26,8 +26,8 @@ import snippet_worker
 TIMEOUT_S = 30.0  # one snippet's run
 # Starting a worker imports matplotlib, and before the first snippet that names
 # torch it imports torch and torch._dynamo: seconds, and many more on a loaded
-# machine; that is no snippet's fault, so it has its own limit. (A snippet that
-# never names torch, like a test project's one-liner, runs without those imports.)
+# machine; that is no snippet's fault, so it has its own limit. (A worker whose
+# snippets never name torch, like a test project's one-liners, never imports it.)
 START_TIMEOUT_S = 120.0
 # ATEN_CPU_CAPABILITY=default: PyTorch's portable ATen kernels (BLAS keeps its own
 # code path). Another CPU prints other last digits; this shows some of them here.

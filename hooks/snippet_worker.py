@@ -214,7 +214,7 @@ def _covered_data(fig) -> list[str]:
 def check_figure(fig, box=None) -> list[str]:
     """What breaks the figure contract in `fig`, whose SVG is cropped to `box`, the
     tight box just found (found here if not given)."""
-    box = box or _tight_box(fig)
+    box = _tight_box(fig) if box is None else box
     return _small_texts(fig, box.width * 72) + _covered_data(fig)  # SVG: 72 pt/in
 
 
@@ -239,8 +239,10 @@ def _plain_log_ticks(fig) -> None:
 
 
 def _tight_box(fig):
-    """The box that savefig(bbox_inches="tight") would crop to. Found once for both
-    palettes: each savefig would draw the figure twice more to find it again."""
+    """A tight box around what the figure draws, padded as savefig pads it. Found
+    once, by Agg at the figure's dpi, for both palettes: savefig(bbox_inches=
+    "tight") draws the figure twice more for each SVG to find its own, in the SVG's
+    72 dpi, which differs by a point or so (the padding is 7 pt)."""
     import matplotlib.pyplot as plt
 
     fig.draw_without_rendering()  # ticks, and legends at loc="best", placed
@@ -312,7 +314,8 @@ def _run_one(path: Path) -> dict:
 
     import matplotlib.pyplot as plt
 
-    if "torch" in sys.modules:
+    had_torch = "torch" in sys.modules
+    if had_torch:
         import torch
 
         torch.set_default_dtype(torch.float32)
@@ -342,6 +345,8 @@ def _run_one(path: Path) -> dict:
             namespace = runpy.run_path(str(path), run_name="__main__")
     except BaseException as exc:  # noqa: BLE001 - SystemExit included: report all
         return {"error": _snippet_traceback(exc, path)}
+    if not had_torch and "torch" in sys.modules:  # it ran with torch's defaults
+        return {"error": "imports torch without naming it: add `import torch`"}
     figures = [plt.figure(n) for n in plt.get_fignums()]
     if shown and not shown[-1]:
         return {"error": "calls plt.show() but had drawn no figure when it did"}

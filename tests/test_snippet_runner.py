@@ -39,6 +39,18 @@ def test_output_keeps_prints_and_warnings_in_order(tmp_path):
     assert run(tmp_path, source).output == "before\nUserWarning: careful\nafter\n"
 
 
+def test_a_snippet_that_reaches_torch_without_naming_it_is_told_to(tmp_path):
+    """The worker sets torch up (one thread, float32) before a snippet that names
+    it; one that imports it some other way would run with torch's defaults."""
+    pool = snippet_runner.Pool(1)  # a new worker, which has not imported torch
+    hidden = "import importlib\nimportlib.import_module('tor' + 'ch')\n"
+    try:
+        with pytest.raises(snippet_runner.SnippetError, match="without naming it"):
+            run(tmp_path, hidden, pool=pool)
+    finally:
+        pool.close()
+
+
 @pytest.fixture(scope="module")
 def one_worker():
     """A pool of one worker process (the site's has two), so a test can see what
