@@ -108,13 +108,11 @@ class Worker:
         self.capability = capability  # ATEN_CPU_CAPABILITY for the worker, if set
         self._proc: subprocess.Popen | None = None
         self._lines: queue.Queue[str] = queue.Queue()
-        self.has_torch = False  # the running process imported it
 
     def _start(self) -> None:
         env = {**os.environ, "MPLBACKEND": "Agg"}
         if self.capability:
             env["ATEN_CPU_CAPABILITY"] = self.capability
-        self.has_torch = False
         self._proc = subprocess.Popen(
             [sys.executable, snippet_worker.__file__],
             stdin=subprocess.PIPE,
@@ -151,12 +149,12 @@ class Worker:
         return self._proc is not None and self._proc.poll() is None
 
     def start(self, with_torch: bool = False) -> None:
-        """Start the process unless it is running; `with_torch`, import torch too."""
+        """Start the process unless it is running; `with_torch`, have it import torch
+        unless it has (the worker answers at once then)."""
         if not self.running:
             self._start()
-        if with_torch and not self.has_torch:
+        if with_torch:
             self._ask({"import": "torch"}, START_TIMEOUT_S, "importing torch")
-            self.has_torch = True
 
     def _ask(self, request: dict, timeout: float, what: str) -> dict:
         self._proc.stdin.write(json.dumps(request) + "\n")

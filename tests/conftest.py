@@ -32,6 +32,7 @@ BACKGROUND_BUILD = "LR_SITE_TEST_BUILD"  # folder of the build started at config
 # An empty page the test server adds to the site: where browser_page waits between
 # tests, on the site's origin (so it can clear the site's storage).
 BLANK_PAGE = "__blank__.html"
+VIEWPORT = {"width": 1280, "height": 720}  # every test page opens at this size
 # Every request to another host goes to a proxy that is not there (the discard
 # port), so it fails and the page must work without it; 127.0.0.1 is reached
 # directly. Cheaper than intercepting each request: 0.3 s of CPU a page. Pages
@@ -169,7 +170,7 @@ def page_log() -> PageLog:
 def _watched_page(browser, site_url, log: Callable[[], PageLog]):
     """A page of a new context on the served site that reports requests to other
     hosts or ports and console errors to `log()`, the running test's log."""
-    page = browser.new_context(base_url=site_url).new_page()
+    page = browser.new_context(base_url=site_url, viewport=VIEWPORT).new_page()
     own = urlsplit(site_url).netloc
 
     def request(request) -> None:
@@ -193,16 +194,15 @@ def _no_foreign_request_or_console_error(log: PageLog) -> None:
 
 @dataclass
 class ReusedPage:
-    new: Callable  # a new watched page
+    browser: object  # playwright's Browser
+    site_url: str
     page: object = None  # playwright's Page
-    viewport: dict | None = None  # the size it opened with
     log: PageLog = field(default_factory=PageLog)  # the running test's
 
     def renew(self) -> None:
         if self.page is not None:
             self.page.context.close()
-        self.page = self.new(lambda: self.log)
-        self.viewport = self.page.viewport_size
+        self.page = _watched_page(self.browser, self.site_url, lambda: self.log)
 
 
 @pytest.fixture(scope="session")
@@ -210,7 +210,7 @@ def _reused_page(browser, site_url):
     """This test process's one page, which `browser_page` hands every test. A new
     page costs Chromium a renderer process and a cold first load: 0.6 s, twice that
     in CPU, more than most browser tests take."""
-    reused = ReusedPage(functools.partial(_watched_page, browser, site_url))
+    reused = ReusedPage(browser, site_url)
     reused.renew()
     yield reused
     reused.page.context.close()
@@ -219,7 +219,7 @@ def _reused_page(browser, site_url):
 @pytest.fixture
 def browser_page(_reused_page, page_log):
     """The test process's page, on the served site, with empty storage, no
-    permissions, no page routes, the first viewport and the light colour scheme.
+    permissions, no page routes, the VIEWPORT size and the light colour scheme.
     The test fails afterwards if the page asked another host for anything or
     logged a console error. A test that changes the page in other ways that stay
     (init scripts, event listeners, other media features, headers, the clock)
@@ -229,7 +229,7 @@ def browser_page(_reused_page, page_log):
     page = _reused_page.page
     page.context.clear_permissions()
     page.context.clear_cookies()
-    page.set_viewport_size(_reused_page.viewport)
+    page.set_viewport_size(VIEWPORT)
     page.emulate_media(color_scheme="light")
     page.goto(BLANK_PAGE)
     page.evaluate("localStorage.clear(); sessionStorage.clear()")
