@@ -1,18 +1,23 @@
 """MkDocs hook for the labs: `docs/labs/<name>.py`, jupytext percent-format files
-that the mkdocs-jupyter plugin executes and renders as pages, in the site's style.
+that mkdocs-jupyter's converter executes and renders as pages, in the site's style.
 
-- `on_config` gives mkdocs-jupyter a kernel of its own, `lr-site-labs` (a kernelspec
-  written under `.cache/jupyter/`), that runs `lab_kernel.py` before a lab's first
-  cell: figures in the site's figure style, each as a light and a dark SVG. The lab
-  files stay plain notebooks: a downloaded one draws with matplotlib's defaults.
-- mkdocs-jupyter caches executed notebooks keyed by their source only, under a
-  folder relative to the working directory. `on_config` moves its cache to
-  `.cache/mkdocs-jupyter/<digest>/` beside mkdocs.yml, named after the versions of
-  the packages that shape a lab's output and the files that draw its figures, so
-  upgrading torch or changing the figure style re-runs the labs.
+- Each lab is a page of its own, rendered by mkdocs-jupyter's converter
+  (`mkdocs_jupyter.convert.nb2html`), which executes it. The converter is not
+  loaded as a plugin: importing it (nbconvert) costs a fifth of a warm build, so
+  only the process that runs a lab imports it. `on_files` starts one such process
+  (`python hooks/labs.py`) for each lab whose page is not cached, before the
+  snippets run, so labs and snippets share the cores; the page waits for it.
+- The kernel is `lr-site-labs` (a kernelspec written under `.cache/jupyter/`), which
+  runs `lab_kernel.py` before a lab's first cell: figures in the site's figure
+  style, each as a light and a dark SVG. The lab files stay plain notebooks: a
+  downloaded one draws with matplotlib's defaults.
+- Each executed page is cached in `.cache/labs/`, keyed on the lab's source, the
+  converter's settings and the versions of the packages that shape a lab's output
+  and the files that draw its figures, so upgrading torch or changing the figure
+  style runs the labs again. Entries no lab uses are deleted.
 - `on_files` adds a notebook generated from each lab, `<name>.ipynb` (nbformat 4, no
-  outputs), next to the copy of `<name>.py` that mkdocs-jupyter's `include_source`
-  puts beside the page. Nothing generated is committed.
+  outputs), and a copy of `<name>.py`, beside the page. Nothing generated is
+  committed.
 - `on_page_content` keeps the notebook itself and drops nbconvert's page header:
   its 590 kB of JupyterLab styles, its copy-button script and the scripts that load
   MathJax and Mermaid from a CDN (the site makes no request to another host; any
@@ -27,33 +32,52 @@ from __future__ import annotations
 
 import base64
 import fnmatch
+import functools
 import hashlib
 import itertools
 import json
+import logging
 import os
 import posixpath
 import re
+import subprocess
+import sys
+import time
 from importlib.metadata import version
 from pathlib import Path
 
-import jupytext
 import markers
-import nbformat
 import snippet_runner
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.toc import get_toc
+
+log = logging.getLogger("mkdocs.hooks.labs")
 
 HOOKS = Path(__file__).resolve().parent
-LAB_PATTERN = "labs/*.py"  # as mkdocs-jupyter's `include` in mkdocs.yml
+LAB_PATTERN = "labs/*.py"  # the labs, under docs/
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 KERNEL = "lr-site-labs"  # the build's kernel: a lab's figures in the site's style
 KERNEL_SETUP = HOOKS / "lab_kernel.py"
 # Run in a namespace of its own, so a lab that forgets an import fails here too.
 KERNEL_SETUP_LINE = f"import runpy; runpy.run_path({str(KERNEL_SETUP)!r}); del runpy"
+# How mkdocs-jupyter's converter renders a lab: executed in the build's kernel, a
+# failing cell fails the build, no In/Out prompts (code cells look like the site's).
+CONVERT = {
+    "execute": True,
+    "kernel_name": KERNEL,
+    "allow_errors": False,
+    "no_prompt": True,
+}
 # Packages whose version changes what a lab prints or draws, and the files that
 # draw its figures.
-OUTPUT_PACKAGES = ("torch", "scikit-learn", "matplotlib", "numpy", "nbconvert")
+OUTPUT_PACKAGES = ("torch", "scikit-learn", "matplotlib", "numpy")
+OUTPUT_PACKAGES += ("nbconvert", "mkdocs-jupyter")  # the converter
 FIGURE_FILES = (KERNEL_SETUP, HOOKS / "snippet_worker.py", HOOKS / "figure.mplstyle")
+CACHE_DIR = Path(".cache") / "labs"  # under the project folder
+HEADING_RE = re.compile(r'<h([1-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+HEADING_LINK_RE = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>|<[^>]+>', re.S)
 WRAPPER = '<div class="jupyter-wrapper">'  # nbconvert's notebook starts here
 SCRIPT_RE = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
 REMOTE_RE = re.compile(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}", re.I)
@@ -90,6 +114,9 @@ def download_dir(src_uri: str, use_directory_urls: bool) -> str:
 def to_notebook(source: str) -> str:
     """A lab's percent-format source as .ipynb text: nbformat 4, no outputs, stable
     cell ids (so two builds give the same bytes)."""
+    import jupytext  # a tenth of a second: only when a lab changed
+    import nbformat
+
     notebook = jupytext.reads(source, fmt="py:percent")
     notebook.metadata = nbformat.NotebookNode(
         kernelspec=KERNELSPEC, language_info={"name": "python"}
@@ -101,15 +128,20 @@ def to_notebook(source: str) -> str:
     return nbformat.writes(notebook, version=4) + "\n"
 
 
-def cache_dir(config_dir: str | Path) -> str:
-    """mkdocs-jupyter's cache folder for the installed versions of OUTPUT_PACKAGES
-    and the current FIGURE_FILES."""
-    digest = hashlib.sha256()
+@functools.cache  # once a build: reading package metadata takes milliseconds
+def _renderer_digest() -> bytes:
+    digest = hashlib.sha256(json.dumps(CONVERT, sort_keys=True).encode())
     for name in OUTPUT_PACKAGES:
         digest.update(f"{name}{version(name)}\n".encode())
     for path in FIGURE_FILES:
         digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return str(Path(config_dir) / ".cache" / "mkdocs-jupyter" / digest.hexdigest()[:12])
+    return digest.digest()
+
+
+def lab_key(source: bytes) -> str:
+    """What can change a lab's page: its source, the converter and its settings,
+    the versions of OUTPUT_PACKAGES and the FIGURE_FILES."""
+    return hashlib.sha256(_renderer_digest() + source).hexdigest()
 
 
 def write_kernelspec(folder: Path) -> Path:
@@ -228,20 +260,79 @@ def number_cells(page_html: str) -> str:
     return CELL_ID_RE.sub(lambda _: f'id="cell-{next(numbers)}"', page_html)
 
 
+def page_toc(page_html: str) -> list[dict]:
+    """The headings of a converted lab as MkDocs' table-of-contents tokens, each
+    nested under the last heading of a higher level before it."""
+    tokens: list[dict] = []
+    parents: list[dict] = []  # the headings a new one may nest under
+    for level, anchor, inner in HEADING_RE.findall(page_html):
+        name = HEADING_LINK_RE.sub("", inner).strip()
+        token = {"level": int(level), "id": anchor, "name": name, "children": []}
+        while parents and parents[-1]["level"] >= token["level"]:
+            parents.pop()
+        (parents[-1]["children"] if parents else tokens).append(token)
+        parents.append(token)
+    return tokens
+
+
+class LabPage(File):
+    """A lab's source file, built as a page (MkDocs builds only Markdown ones)."""
+
+    def is_documentation_page(self) -> bool:
+        return True
+
+
+class LabRun:
+    """A lab executed and converted in a process of its own (this file run as a
+    script), which writes the page's HTML to `entry` in the cache."""
+
+    def __init__(self, source: Path, entry: Path) -> None:
+        self.source, self.entry = source, entry
+        self.errors = entry.with_suffix(".log")
+        self.start = time.perf_counter()
+        with self.errors.open("w") as errors:  # a file: a pipe could fill and block
+            self.process = subprocess.Popen(
+                [sys.executable, __file__, str(source), str(entry)],
+                stdin=subprocess.DEVNULL,
+                stdout=errors,
+                stderr=errors,
+            )
+
+    def html(self, name: str) -> str:
+        """The page, once the process ends; PluginError with its error if it failed."""
+        if self.process.wait() != 0:
+            errors = self.errors.read_text(errors="replace")[-6000:]
+            raise PluginError(f"{name} failed to run:\n{errors}")
+        self.errors.unlink(missing_ok=True)
+        log.info(f"Ran {name} in {time.perf_counter() - self.start:.1f} s")
+        return self.entry.read_text(encoding="utf-8")
+
+    def stop(self) -> None:
+        self.process.kill()
+        self.process.wait()
+
+
+_runs: dict[str, LabRun | Path] = {}  # lab -> its run, or its cached page
+
+
+def convert_lab(source: str, entry: str) -> None:
+    """In the lab's own process: execute and convert it, then write the HTML."""
+    from mkdocs_jupyter.convert import nb2html
+
+    page_html = nb2html(source, **CONVERT)
+    tmp = Path(f"{entry}.{os.getpid()}.tmp")
+    tmp.write_text(page_html, encoding="utf-8")
+    os.replace(tmp, entry)  # atomic: a killed run never leaves half a page
+
+
 # ---------------------------------------------------------------- MkDocs events
 
 
 def on_config(config):
-    jupyter = config.plugins.get("mkdocs-jupyter")
-    if jupyter is None:
-        return config
     project = markers.project_root(config)
     kernels = write_kernelspec(project / ".cache" / "jupyter")
     paths = [str(kernels), *os.environ.get("JUPYTER_PATH", "").split(os.pathsep)]
     os.environ["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(filter(None, paths)))
-    jupyter.config["kernel_name"] = KERNEL
-    if jupyter.config["cache"]:
-        jupyter.config["cache_dir"] = cache_dir(project)
     return config
 
 
@@ -249,18 +340,71 @@ def on_pre_build(config) -> None:
     _figures.clear()
 
 
+@event_priority(50)  # before the snippets' on_files, which waits for them all
 def on_files(files: Files, config) -> Files:
-    for file in list(files):
+    """Each lab becomes a page, started now if it is not cached, with its notebook
+    and its script beside it; cache entries no lab uses are deleted."""
+    _runs.clear()
+    cache = markers.project_root(config) / CACHE_DIR
+    cache.mkdir(parents=True, exist_ok=True)
+    pages, downloads, used = [], [], set()
+    for file in files:
         if file.abs_src_path is None or not is_lab(file.src_uri):
+            pages.append(file)
             continue
+        source = Path(file.abs_src_path).read_bytes()
+        key = lab_key(source)
+        used.add(key)
+        entry = cache / f"{key}.html"
+        lab_path = Path(file.abs_src_path)
+        _runs[file.src_uri] = entry if entry.is_file() else LabRun(lab_path, entry)
+        notebook = cache / f"{key}.ipynb"
+        if not notebook.is_file():
+            try:
+                notebook.write_text(to_notebook(source.decode()), encoding="utf-8")
+            except Exception as err:
+                raise PluginError(
+                    f"{file.src_uri}: cannot make a notebook: {err}"
+                ) from err
+        page = LabPage(
+            file.src_path, file.src_dir, file.dest_dir, file.use_directory_urls
+        )
+        page.inclusion = file.inclusion
+        pages.append(page)
         name = posixpath.basename(file.src_uri).removesuffix(".py")
         folder = download_dir(file.src_uri, config.use_directory_urls)
-        try:
-            content = to_notebook(Path(file.abs_src_path).read_text(encoding="utf-8"))
-        except Exception as err:
-            raise PluginError(f"{file.src_uri}: cannot make a notebook: {err}") from err
-        files.append(File.generated(config, f"{folder}/{name}.ipynb", content=content))
-    return files
+        for suffix, content in ((".ipynb", notebook.read_text()), (".py", source)):
+            uri = f"{folder}/{name}{suffix}"
+            downloads.append(File.generated(config, uri, content=content))
+    for stale in cache.iterdir():
+        if stale.name.partition(".")[0] not in used:
+            stale.unlink(missing_ok=True)
+    return Files(pages + downloads)  # the pages in their order: nav, sitemap
+
+
+def on_pre_page(page, config, files):
+    if page.file.src_uri in _runs:
+        page.render = functools.partial(render_lab, page)  # not as Markdown
+    return page
+
+
+def render_lab(page, config, files) -> None:
+    """The lab's executed page (its run waited for), table of contents and title."""
+    run = _runs[page.file.src_uri]
+    if isinstance(run, LabRun):
+        page_html = run.html(page.file.src_uri)
+    else:
+        page_html = run.read_text(encoding="utf-8")
+    tokens = page_toc(page_html)
+    page.content, page.toc = page_html, get_toc(tokens)
+    if tokens and tokens[0]["level"] == 1:
+        page.title = tokens[0]["name"]
+
+
+def on_build_error(error) -> None:
+    for run in _runs.values():
+        if isinstance(run, LabRun):
+            run.stop()
 
 
 def on_page_content(html_text: str, page, config, files) -> str:
@@ -289,3 +433,7 @@ def on_post_build(config) -> None:
         path = Path(config.site_dir) / uri
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(svg, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    convert_lab(*sys.argv[1:])

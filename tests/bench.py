@@ -71,14 +71,9 @@ def copy_project(source: Path, dest: Path) -> None:
 
 
 def render_only_config(project: Path) -> Path:
-    """mkdocs.yml without our hooks, mkdocs-jupyter and the labs."""
+    """mkdocs.yml without our hooks and the labs."""
     config = yaml.safe_load((project / "mkdocs.yml").read_text())
     config.pop("hooks", None)
-    config["plugins"] = [
-        p
-        for p in config["plugins"]
-        if not (isinstance(p, dict) and "mkdocs-jupyter" in p)
-    ]
     config["nav"] = [s for s in config["nav"] if "Labs" not in s]
     config["exclude_docs"] = "labs/\n"
     path = project / "render-only.yml"

@@ -3,9 +3,10 @@ the site's style (figures in light and dark, labelled outputs, no notebook
 stylesheet), each page offers a real notebook and the script, and a failing cell
 fails the build.
 
-The labs run once per test session, in the `built_site` build (mkdocs-jupyter's
-`execute: true`); these tests read what that build made instead of running them
-again. Lab 3 asserts in its own cells that a resumed run continues exactly.
+The labs run once per test session, in the `built_site` build (hooks/labs.py runs
+each through mkdocs-jupyter's converter); these tests read what that build made
+instead of running them again. Lab 3 asserts in its own cells that a resumed run
+continues exactly.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ import jupytext
 import labs
 import nbformat
 import pytest
-import yaml
 from support import ROOT, mkdocs_build, write_config
 
 LABS = sorted((ROOT / "docs" / "labs").glob("*.py"))
@@ -319,6 +319,57 @@ def test_only_top_level_python_files_in_docs_labs_are_labs():
     assert not labs.is_lab("learning-rate.md")
 
 
+def test_a_labs_headings_are_its_table_of_contents_nested_by_level():
+    page_html = (
+        '<h1 id="lab">Lab<a class="anchor-link" href="#lab">¶</a></h1>'
+        '<h2 id="a">A <code>x</code></h2><h3 id="a1">A.1</h3><h2 id="b">B</h2>'
+    )
+    toc = labs.page_toc(page_html)
+    assert [(t["id"], t["name"]) for t in toc] == [("lab", "Lab")]
+    assert [(t["id"], t["name"]) for t in toc[0]["children"]] == [
+        ("a", "A x"),
+        ("b", "B"),
+    ]
+    assert [t["id"] for t in toc[0]["children"][0]["children"]] == ["a1"]
+
+
+def lab_project(folder: Path, lab: str) -> Path:
+    """A tiny project with the site's lab hook and one lab, `labs/lab.py`; the path
+    of its mkdocs.yml."""
+    (folder / "docs" / "labs").mkdir(parents=True)
+    (folder / "docs" / "index.md").write_text("# Home\n")
+    (folder / "docs" / "labs" / "lab.py").write_text(lab)
+    return write_config(
+        folder,
+        hooks=[str(ROOT / "hooks" / "labs.py")],
+        nav=[{"Home": "index.md"}, {"Lab": "labs/lab.py"}],
+    )
+
+
+def test_a_lab_runs_once_then_its_page_comes_from_the_cache(tmp_path):
+    """Its page, table of contents and downloads; run again only when it changes;
+    cache entries no lab uses are deleted."""
+    config = lab_project(
+        tmp_path, "# %% [markdown]\n# # A lab\n# ## Part one\n\n# %%\nprint(6 * 7)\n"
+    )
+    stale = tmp_path / ".cache" / "labs" / "0f0f.html"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("a page no lab has any more")
+    built = []
+    for run in ("first", "second"):
+        build = mkdocs_build(config, tmp_path / run)
+        assert build.returncode == 0, build.stderr
+        built.append(build.stderr.count("Ran labs/lab.py in "))
+        folder = tmp_path / run / "labs" / "lab"
+        page_html = (folder / "index.html").read_text()
+        assert "<pre><span></span><code>42" in page_html
+        assert page_html.count('href="#part-one"') >= 2, "heading and contents"
+        assert (folder / "lab.ipynb").is_file() and (folder / "lab.py").is_file()
+    assert built == [1, 0]
+    assert not stale.exists()
+    assert sorted(p.suffix for p in stale.parent.iterdir()) == [".html", ".ipynb"]
+
+
 # ------------------------------------------------------- a failing lab stops CI
 
 
@@ -331,29 +382,12 @@ def test_only_top_level_python_files_in_docs_labs_are_labs():
     ids=["raises", "hangs"],
 )
 def test_a_lab_with_a_failing_cell_fails_the_build(tmp_path, monkeypatch, cell, error):
-    """A tiny project with the site's own mkdocs-jupyter settings and a lab whose
-    second cell raises, or runs past the build's limit for a cell: the build must
-    fail and name the error."""
+    """A lab whose second cell raises, or runs past the build's limit for a cell:
+    the build must fail and name the error."""
     monkeypatch.setenv("LR_SITE_LAB_CELL_TIMEOUT_S", "2")
-    site_config = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
-    jupyter = next(
-        p
-        for p in site_config["plugins"]
-        if isinstance(p, dict) and "mkdocs-jupyter" in p
-    )
-    assert jupyter["mkdocs-jupyter"]["allow_errors"] is False
-    write_config(
-        tmp_path,
-        hooks=[str(ROOT / "hooks" / "labs.py")],
-        plugins=[jupyter],
-        nav=[{"Home": "index.md"}, {"Lab": "labs/broken.py"}],
-    )
-    (tmp_path / "docs" / "labs").mkdir(parents=True)
-    (tmp_path / "docs" / "index.md").write_text("# Home\n")
-    (tmp_path / "docs" / "labs" / "broken.py").write_text(
-        f'# %% [markdown]\n# # Broken\n\n# %%\nprint("ok")\n\n# %%\n{cell}\n'
-    )
-    build = mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site")
+    assert labs.CONVERT["allow_errors"] is False
+    lab = f'# %% [markdown]\n# # Broken\n\n# %%\nprint("ok")\n\n# %%\n{cell}\n'
+    build = mkdocs_build(lab_project(tmp_path, lab), tmp_path / "site")
     assert build.returncode != 0, "a failing cell must fail the build"
     assert error in build.stderr
-    assert not (tmp_path / "site" / "labs" / "broken" / "index.html").exists()
+    assert not (tmp_path / "site" / "labs" / "lab" / "index.html").exists()
