@@ -8,6 +8,8 @@ it renders when it is imported, and an unknown kind is an error.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -41,6 +43,44 @@ def register(*kinds: str) -> None:
 def project_root(config) -> Path:
     """The project folder: the one mkdocs.yml is in."""
     return Path(config.config_file_path).resolve().parent
+
+
+class BuildCache:
+    """Values a hook computed in earlier builds, by key, in `.cache/<name>` (JSON)
+    beside mkdocs.yml. A build writes back only the entries it used, so the file
+    never outgrows the site: `load` in on_config, `save` in on_post_build."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.path: Path | None = None
+        self._known: dict[str, object] = {}
+        self._used: dict[str, object] = {}
+
+    def load(self, config) -> None:
+        self.path = project_root(config) / ".cache" / self.name
+        self._used = {}
+        try:
+            self._known = json.loads(self.path.read_text())
+        except (OSError, ValueError):  # no cache yet, or a broken one: compute anew
+            self._known = {}
+
+    def get(self, key: str):
+        """The value stored for `key`, or None."""
+        if key in self._known:
+            self._used[key] = self._known[key]
+        return self._known.get(key)
+
+    def put(self, key: str, value) -> None:
+        self._known[key] = self._used[key] = value
+
+    def save(self) -> None:
+        if self.path is None:  # never loaded: not in a build
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_suffix(f".{os.getpid()}.partial")  # builds overlap
+        partial.write_text(json.dumps(self._used))
+        partial.replace(self.path)  # atomic: a killed build leaves the old file
+        self._known = dict(self._used)
 
 
 def lines_outside_fences(markdown: str) -> Iterator[tuple[int, str]]:

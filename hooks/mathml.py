@@ -3,15 +3,21 @@
 `pymdownx.arithmatex` (generic mode) wraps each formula in an `arithmatex` element;
 this hook converts its LaTeX with latex2mathml, so pages need no math JavaScript,
 no web fonts and no request to another host. Browsers render MathML natively.
+Each formula's MathML is kept in .cache/mathml.json for the next build.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from importlib.metadata import version
 
+import markers
 from latex2mathml.converter import convert
 from mkdocs.exceptions import PluginError
+
+VERSION = version("latex2mathml")
+_cache = markers.BuildCache("mathml.json")  # (version, display, LaTeX) -> MathML
 
 FORMULA_RE = re.compile(
     r'<(?P<tag>span|div) class="arithmatex">\s*'
@@ -21,7 +27,12 @@ FORMULA_RE = re.compile(
 
 
 def to_mathml(latex: str, display: bool) -> str:
-    return convert(latex.strip(), display="block" if display else "inline")
+    key = repr((VERSION, display, latex.strip()))
+    mathml = _cache.get(key)
+    if mathml is None:
+        mathml = convert(latex.strip(), display="block" if display else "inline")
+        _cache.put(key, mathml)
+    return mathml
 
 
 def convert_formulas(page_html: str) -> str:
@@ -37,6 +48,11 @@ def convert_formulas(page_html: str) -> str:
     return FORMULA_RE.sub(replace, page_html)
 
 
+def on_config(config):
+    _cache.load(config)
+    return config
+
+
 def on_page_content(html_text: str, page, config, files) -> str:
     try:
         return convert_formulas(html_text)
@@ -44,3 +60,7 @@ def on_page_content(html_text: str, page, config, files) -> str:
         raise PluginError(
             f"{page.file.src_uri}: cannot convert a formula: {err}"
         ) from err
+
+
+def on_post_build(config) -> None:
+    _cache.save()

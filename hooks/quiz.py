@@ -13,17 +13,20 @@ docs/reference/steplr.md has quiz/reference/steplr.json.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import logging
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import markers
 import values
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
 from mkdocs.exceptions import PluginError
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 log = logging.getLogger("mkdocs.hooks.quiz")
 markers.register("quiz")
@@ -37,6 +40,9 @@ SLOT_RE = re.compile(r'<div class="quiz-slot" data-quiz-slot="([^"<>]*)"></div>'
 _quizzes: dict[str, dict] = {}  # slug -> quiz, per build
 _nav_order: list[str] = []  # page sources in nav order, for the review deck
 _project = Path.cwd()  # the folder of mkdocs.yml, set in on_config
+# Quiz files that passed every check, by the digest of their text, the schema and
+# this file: a warm build neither checks them again nor imports jsonschema.
+_passed = markers.BuildCache("quizzes.json")
 
 
 class QuizError(Exception):
@@ -47,6 +53,9 @@ class QuizError(Exception):
 
 
 def validator(quiz_dir: Path) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
     try:
         schema = json.loads((quiz_dir / "schema.json").read_text(encoding="utf-8"))
         Draft202012Validator.check_schema(schema)
@@ -111,11 +120,37 @@ def load_quiz(path: Path, check: Draft202012Validator, name: str) -> dict:
     return data
 
 
-def load_all(quiz_dir: Path) -> dict[str, dict]:
-    """Every quiz under quiz_dir by slug; one QuizError listing every problem."""
+def _rules(quiz_dir: Path) -> bytes | None:
+    """A digest of what checks a quiz: the schema and this file; None without a
+    schema."""
+    try:
+        schema = (quiz_dir / "schema.json").read_bytes()
+    except OSError:
+        return None
+    return hashlib.sha256(Path(__file__).read_bytes() + schema).digest()
+
+
+def _passed_key(rules: bytes | None, path: Path) -> str | None:
+    """The key of a quiz file's text under `rules`; None if it cannot be read (then
+    load_quiz says why)."""
+    try:
+        return rules and hashlib.sha256(rules + path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def load_all(
+    quiz_dir: Path, passed: markers.BuildCache | None = None
+) -> dict[str, dict]:
+    """Every quiz under quiz_dir by slug; one QuizError listing every problem. A
+    file whose text passed under the same rules before (in `passed`) is read, not
+    checked again."""
     if not quiz_dir.is_dir():
         return {}
-    check = validator(quiz_dir)
+    rules = _rules(quiz_dir)  # None without a schema: validator() says so
+    # Schema and quizzes are checked together: a file that passed under these rules
+    # was checked by a valid schema, so only a file not seen needs a validator.
+    check = validator(quiz_dir) if passed is None or rules is None else None
     quizzes, errors = {}, []
     for path in sorted(quiz_dir.rglob("*.json")):
         rel = path.relative_to(quiz_dir).as_posix()
@@ -128,10 +163,18 @@ def load_all(quiz_dir: Path) -> dict[str, dict]:
                 f"and hyphens (and not {REVIEW!r}, which names the review deck)"
             )
             continue
+        key = _passed_key(rules, path) if passed is not None else None
+        if key and passed.get(key):
+            quizzes[slug] = json.loads(path.read_text(encoding="utf-8"))
+            continue
+        check = check or validator(quiz_dir)
         try:
             quizzes[slug] = load_quiz(path, check, name)
         except QuizError as err:
             errors.append(str(err))
+            continue
+        if key:
+            passed.put(key, True)
     if errors:
         raise QuizError("invalid quiz data:\n" + "\n".join(errors))
     return quizzes
@@ -302,13 +345,14 @@ def page_title(markdown: str, fallback: str) -> str:
 def on_config(config):
     global _project
     _project = markers.project_root(config)
+    _passed.load(config)
     return config
 
 
 def on_files(files, config):
     pages = {f.src_uri: f.content_string for f in files.documentation_pages()}
     try:
-        quizzes = load_all(_project / "quiz")
+        quizzes = load_all(_project / "quiz", _passed)
         used = quiz_uses(pages, quizzes)
         quizzes = {
             slug: bind_values(slug, quiz) if slug in used else quiz
@@ -355,3 +399,7 @@ def on_page_content(content: str, page, config, files) -> str:
         return render_review(review_deck(_quizzes, pages, _nav_order))
 
     return SLOT_RE.sub(render, content)
+
+
+def on_post_build(config) -> None:
+    _passed.save()

@@ -5,7 +5,9 @@ import platform
 import re
 from importlib.metadata import version
 from pathlib import Path
+from types import SimpleNamespace
 
+import mathml
 import snippet_runner
 from support import ROOT, mkdocs_build
 
@@ -139,6 +141,25 @@ def test_a_formula_latex2mathml_cannot_read_stops_the_build(tmp_project):
     write_page(tmp_project, r"Before \(\frac{1}{\) after.")
     stderr = build_fails(tmp_project)
     assert "index.md: cannot convert a formula" in stderr
+
+
+def test_a_formula_is_converted_once_and_then_comes_from_the_cache(
+    tmp_path, monkeypatch
+):
+    converted = []
+    original = mathml.convert
+    monkeypatch.setattr(
+        mathml, "convert", lambda *a, **k: converted.append(a) or original(*a, **k)
+    )
+    config = SimpleNamespace(config_file_path=str(tmp_path / "mkdocs.yml"))
+    page = r'<span class="arithmatex">\(\eta_t\)</span>'
+    made = []
+    for _ in range(2):  # two builds: the second reads what the first saved
+        mathml.on_config(config)
+        made.append(mathml.convert_formulas(page))
+        mathml.on_post_build(config)
+    assert made[0] == made[1] and "<math" in made[0]
+    assert len(converted) == 1
 
 
 def test_the_prose_says_what_the_run_left_and_follows_a_changed_snippet(tmp_project):

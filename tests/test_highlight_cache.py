@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import highlight_cache
 import markdown
+import markers
 import pytest
 
 PAGE = "```python\nx = 1  # one\n```\n\nText.\n\n```python\ny = 2\n```\n"
@@ -38,7 +39,8 @@ def highlighted(monkeypatch) -> list[str]:
         return original(self, src, *args, **kwargs)
 
     monkeypatch.setattr(highlight_cache, "_original", counted)
-    monkeypatch.setattr(highlight_cache, "_known", {})  # a fresh process
+    # A fresh process: a build knows only what the cache file holds.
+    monkeypatch.setattr(highlight_cache, "_cache", markers.BuildCache("h.json"))
     return calls
 
 
@@ -46,7 +48,6 @@ def test_a_second_build_reuses_the_html_and_it_is_the_same(tmp_path, highlighted
     first = build(tmp_path, PAGE, anchor_linenums=True)
     assert 'class="highlight"' in first and "__codelineno-1-1" in first
     assert highlighted == ["x = 1  # one", "y = 2"]
-    highlight_cache._known.clear()  # a fresh process: only the file is left
     assert build(tmp_path, PAGE, anchor_linenums=True) == first
     assert len(highlighted) == 2
 
@@ -63,10 +64,10 @@ def test_inline_code_is_highlighted_every_time_and_not_kept(tmp_path, highlighte
         html = build(tmp_path, "Set `#!python lr=0.1` first.\n")
         assert '<code class="highlight">' in html
     assert highlighted == ["lr=0.1", "lr=0.1"]
-    assert json.loads((tmp_path / highlight_cache.CACHE).read_text()) == {}
+    assert json.loads(highlight_cache._cache.path.read_text()) == {}
 
 
 def test_the_cache_keeps_only_the_blocks_the_last_build_used(tmp_path, highlighted):
     build(tmp_path, PAGE)
     build(tmp_path, "```python\nx = 1  # one\n```\n")
-    assert len(json.loads((tmp_path / highlight_cache.CACHE).read_text())) == 1
+    assert len(json.loads(highlight_cache._cache.path.read_text())) == 1

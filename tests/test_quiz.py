@@ -78,6 +78,29 @@ def test_the_sample_quiz_used_below_is_valid(tmp_path):
     assert quiz.load_all(tmp_path) == {"page": VALID}
 
 
+def test_a_quiz_that_passed_is_not_checked_again_until_it_changes(
+    tmp_path, monkeypatch
+):
+    """A warm build reads quiz files that passed before; a changed file, or one
+    that failed, is checked again."""
+    shutil.copy(QUIZ_DIR / "schema.json", tmp_path / "schema.json")
+    write_quiz(tmp_path, "page", VALID)
+    checked = []
+    monkeypatch.setattr(
+        quiz, "load_quiz", lambda path, *args: checked.append(path.stem) or VALID
+    )
+    passed = markers.BuildCache("quizzes.json")
+    for _ in range(2):
+        assert quiz.load_all(tmp_path, passed) == {"page": VALID}
+    assert checked == ["page"]
+    write_quiz(tmp_path, "page", broken(lambda d: d["flashcards"].pop()))
+    quiz.load_all(tmp_path, passed)
+    assert checked == ["page", "page"]
+    (tmp_path / "schema.json").write_text("{}")  # other rules: check it again
+    quiz.load_all(tmp_path, passed)
+    assert checked == ["page"] * 3
+
+
 def test_every_quiz_file_of_the_site_is_valid():
     quizzes = quiz.load_all(QUIZ_DIR)  # raises QuizError on any problem
     assert quizzes, "no quiz files found"
