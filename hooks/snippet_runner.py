@@ -233,6 +233,7 @@ def close_pools() -> None:
         pool.close()
 
 
+@functools.cache  # reading a package's metadata takes milliseconds: once a build
 def output_title() -> str:
     """The title of a printed output, snippet or lab: which torch printed it, since
     its behaviour and its digits change across versions."""

@@ -32,6 +32,7 @@ from mkdocs.structure.files import File, Files
 log = logging.getLogger("mkdocs.hooks.snippets")
 markers.register("snippet", "figure")
 
+BACKTICKS_RE = re.compile("`+")
 FIGURE_DIR = "assets/snippets"  # where figures land in the built site
 _results: dict[str, snippet_runner.Result] = {}  # snippet path -> result, per build
 _project = Path.cwd()  # the folder of mkdocs.yml, set in on_config
@@ -59,16 +60,9 @@ def figure_uris(rel: str, number: int) -> tuple[str, str]:
 
 
 def _fence(text: str, info: str) -> str:
-    ticks = "`" * max(3, _longest_backtick_run(text) + 1)
+    longest = max(map(len, BACKTICKS_RE.findall(text)), default=0)
+    ticks = "`" * max(3, longest + 1)
     return f"{ticks}{info}\n{text.rstrip()}\n{ticks}"
-
-
-def _longest_backtick_run(text: str) -> int:
-    run = longest = 0
-    for char in text:
-        run = run + 1 if char == "`" else 0
-        longest = max(longest, run)
-    return longest
 
 
 def _alt(text: str) -> str:
