@@ -267,6 +267,9 @@ def render_figure(fig) -> dict:
     described = _describe(fig)
     _plain_log_ticks(fig)
     box = _tight_box(fig)
+    # Laid out by the draw that found the box: without this, each savefig lays a
+    # constrained or tight figure out again, in a draw of its own, before drawing.
+    fig.set_layout_engine("none")
     if problems := check_figure(fig, box):
         raise FigureContractError("\n  ".join(problems))
     light = _svg(fig, box)
