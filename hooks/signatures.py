@@ -8,10 +8,10 @@ source keeps the marker, so `pytest --codeblocks` never sees (or runs) it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import inspect
-import json
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -99,42 +99,36 @@ def format_signature(dotted: str) -> str:
 # Signatures already read, by name, library version and this file's source: reading
 # one imports torch (over a second), which a warm build or `serve` need not pay.
 _HOOK_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
-_cache: dict[str, str] = {}
-_used: set[str] = set()  # keys this build used: only they are written back
-_cache_file: Path | None = None
+_cache = markers.BuildCache("signatures.json")  # key -> signature
+
+
+@functools.cache  # reading a package's metadata takes milliseconds: once a build
+def _library_version(top: str) -> str | None:
+    try:
+        return version(top)
+    except PackageNotFoundError:
+        return None
 
 
 def render(marker: markers.Marker) -> str:
     """A fence titled with the library version the signature was read from."""
     top = marker.arg.split(".")[0]
-    try:
-        lib_version = version(top)
-        title = f' title="Signature in {top} {lib_version}"'
-    except PackageNotFoundError:
-        lib_version, title = "?", ""
-    key = f"{marker.arg} {lib_version} {_HOOK_HASH}"
-    if key not in _cache:
-        _cache[key] = format_signature(marker.arg)
-    _used.add(key)
-    return f"```python{title}\n{_cache[key]}\n```"
+    lib_version = _library_version(top)
+    title = f' title="Signature in {top} {lib_version}"' if lib_version else ""
+    key = f"{marker.arg} {lib_version or '?'} {_HOOK_HASH}"
+    if (signature := _cache.get(key)) is None:
+        signature = format_signature(marker.arg)
+        _cache.put(key, signature)
+    return f"```python{title}\n{signature}\n```"
 
 
 def on_config(config):
-    global _cache_file
-    _cache_file = markers.project_root(config) / ".cache" / "signatures.json"
-    _cache.clear()
-    _used.clear()
-    try:
-        _cache.update(json.loads(_cache_file.read_text()))
-    except (OSError, ValueError):
-        pass  # no cache yet, or an unreadable one: read the signatures again
+    _cache.load(config)
     return config
 
 
 def on_post_build(config) -> None:
-    _cache_file.parent.mkdir(parents=True, exist_ok=True)
-    kept = {key: _cache[key] for key in sorted(_used)}
-    _cache_file.write_text(json.dumps(kept, indent=0))
+    _cache.save()
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
