@@ -42,6 +42,8 @@ import posixpath
 import re
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from importlib.metadata import version
 from pathlib import Path
@@ -105,10 +107,10 @@ def is_lab(src_uri: str) -> bool:
     return fnmatch.fnmatchcase(src_uri, LAB_PATTERN) and "/" not in src_uri[5:]
 
 
-def download_dir(src_uri: str, use_directory_urls: bool) -> str:
-    """Where the page's downloads and figures live: the folder of its index.html."""
-    stem = src_uri.removesuffix(".py")
-    return stem if use_directory_urls else posixpath.dirname(stem)
+def download_dir(src_uri: str) -> str:
+    """Where the page's downloads and figures live: the folder of its index.html
+    (use_directory_urls, which on_files requires)."""
+    return src_uri.removesuffix(".py")
 
 
 def to_notebook(source: str) -> str:
@@ -284,32 +286,42 @@ class LabPage(File):
 
 class LabRun:
     """A lab executed and converted in a process of its own (this file run as a
-    script), which writes the page's HTML to `entry` in the cache."""
+    script), which writes the page's HTML to `entry` in the cache. The process
+    ends when its standard input does: when `stop` closes it, or this build ends
+    however it ends."""
 
     def __init__(self, source: Path, entry: Path) -> None:
-        self.source, self.entry = source, entry
-        self.errors = entry.with_suffix(".log")
+        self.entry = entry
+        self.errors = tempfile.TemporaryFile()  # a file: a pipe could fill and block
         self.start = time.perf_counter()
-        with self.errors.open("w") as errors:  # a file: a pipe could fill and block
-            self.process = subprocess.Popen(
-                [sys.executable, __file__, str(source), str(entry)],
-                stdin=subprocess.DEVNULL,
-                stdout=errors,
-                stderr=errors,
-            )
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, str(source), str(entry)],
+            stdin=subprocess.PIPE,
+            stdout=self.errors,
+            stderr=self.errors,
+        )
 
     def html(self, name: str) -> str:
         """The page, once the process ends; PluginError with its error if it failed."""
-        if self.process.wait() != 0:
-            errors = self.errors.read_text(errors="replace")[-6000:]
-            raise PluginError(f"{name} failed to run:\n{errors}")
-        self.errors.unlink(missing_ok=True)
+        status = self.process.wait()
+        self.errors.seek(0)
+        errors = self.errors.read().decode(errors="replace")[-6000:]
+        self.stop()
+        if status != 0:
+            raise PluginError(f"{name} failed to run (exit status {status}):\n{errors}")
         log.info(f"Ran {name} in {time.perf_counter() - self.start:.1f} s")
         return self.entry.read_text(encoding="utf-8")
 
     def stop(self) -> None:
-        self.process.kill()
-        self.process.wait()
+        """End the run if it still runs (its kernel ends with it)."""
+        if not self.process.stdin.closed:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.errors.close()
 
 
 _runs: dict[str, LabRun | Path] = {}  # lab -> its run, or its cached page
@@ -319,16 +331,14 @@ def convert_lab(source: str, entry: str) -> None:
     """In the lab's own process: execute and convert it, then write the HTML."""
     from mkdocs_jupyter.convert import nb2html
 
-    page_html = nb2html(source, **CONVERT)
-    tmp = Path(f"{entry}.{os.getpid()}.tmp")
-    tmp.write_text(page_html, encoding="utf-8")
-    os.replace(tmp, entry)  # atomic: a killed run never leaves half a page
+    markers.write_atomically(Path(entry), nb2html(source, **CONVERT))
 
 
 # ---------------------------------------------------------------- MkDocs events
 
 
 def on_config(config):
+    _renderer_digest.cache_clear()  # `serve` loads hooks once: see edited files
     project = markers.project_root(config)
     kernels = write_kernelspec(project / ".cache" / "jupyter")
     paths = [str(kernels), *os.environ.get("JUPYTER_PATH", "").split(os.pathsep)]
@@ -345,6 +355,8 @@ def on_files(files: Files, config) -> Files:
     """Each lab becomes a page, started now if it is not cached, with its notebook
     and its script beside it; cache entries no lab uses are deleted."""
     _runs.clear()
+    if not config.use_directory_urls:  # the page and its .py would share one path
+        raise PluginError("the labs need use_directory_urls: true in mkdocs.yml")
     cache = markers.project_root(config) / CACHE_DIR
     cache.mkdir(parents=True, exist_ok=True)
     pages, downloads, used = [], [], set()
@@ -361,7 +373,7 @@ def on_files(files: Files, config) -> Files:
         notebook = cache / f"{key}.ipynb"
         if not notebook.is_file():
             try:
-                notebook.write_text(to_notebook(source.decode()), encoding="utf-8")
+                markers.write_atomically(notebook, to_notebook(source.decode()))
             except Exception as err:
                 raise PluginError(
                     f"{file.src_uri}: cannot make a notebook: {err}"
@@ -372,12 +384,13 @@ def on_files(files: Files, config) -> Files:
         page.inclusion = file.inclusion
         pages.append(page)
         name = posixpath.basename(file.src_uri).removesuffix(".py")
-        folder = download_dir(file.src_uri, config.use_directory_urls)
-        for suffix, content in ((".ipynb", notebook.read_text()), (".py", source)):
+        folder = download_dir(file.src_uri)
+        notebook_text = notebook.read_text(encoding="utf-8")
+        for suffix, content in ((".ipynb", notebook_text), (".py", source)):
             uri = f"{folder}/{name}{suffix}"
             downloads.append(File.generated(config, uri, content=content))
-    for stale in cache.iterdir():
-        if stale.name.partition(".")[0] not in used:
+    for stale in cache.iterdir():  # pages and notebooks: a run's own files stay
+        if stale.suffix in (".html", ".ipynb") and stale.stem not in used:
             stale.unlink(missing_ok=True)
     return Files(pages + downloads)  # the pages in their order: nav, sitemap
 
@@ -402,6 +415,11 @@ def render_lab(page, config, files) -> None:
 
 
 def on_build_error(error) -> None:
+    _stop_runs()
+
+
+def _stop_runs() -> None:
+    """Every run this build started and no page waited for, stopped."""
     for run in _runs.values():
         if isinstance(run, LabRun):
             run.stop()
@@ -419,7 +437,7 @@ def on_page_content(html_text: str, page, config, files) -> str:
     html_text = html_text.replace('class="anchor-link"', 'class="headerlink"')
     html_text = label_outputs(html_text, snippet_runner.output_title())
     page_dir = posixpath.dirname(page.file.dest_uri)
-    stem = download_dir(page.file.src_uri, config.use_directory_urls) + f"/{name}"
+    stem = download_dir(page.file.src_uri) + f"/{name}"
     html_text, figures = extract_figures(html_text, stem, page_dir)
     _figures.update(figures)
     # No lightbox script here (70 KB): it would take the page over its 500 KB
@@ -429,6 +447,7 @@ def on_page_content(html_text: str, page, config, files) -> str:
 
 
 def on_post_build(config) -> None:
+    _stop_runs()  # a lab no page showed (excluded, say) must not run on
     for uri, svg in _figures.items():
         path = Path(config.site_dir) / uri
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -436,4 +455,11 @@ def on_post_build(config) -> None:
 
 
 if __name__ == "__main__":
+    # The build holds this pipe open: once it closes, stopped or ended, so does
+    # this run, instead of running on alone (the kernel sees its parent go).
+    def end_with_the_build() -> None:
+        sys.stdin.read()
+        os._exit(1)
+
+    threading.Thread(target=end_with_the_build, daemon=True).start()
     convert_lab(*sys.argv[1:])

@@ -77,10 +77,15 @@ class BuildCache:
         if self.path is None:  # never loaded: not in a build
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_suffix(f".{os.getpid()}.partial")  # builds overlap
-        partial.write_text(json.dumps(self._used))
-        partial.replace(self.path)  # atomic: a killed build leaves the old file
-        self._known = dict(self._used)
+        write_atomically(self.path, json.dumps(self._used))
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write `text` (UTF-8) to `path` so that a reader, or a build running at the
+    same time, sees the old file or the new one, never half of one."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
 
 
 def lines_outside_fences(markdown: str) -> Iterator[tuple[int, str]]:

@@ -87,6 +87,16 @@ def _runner_digest() -> bytes:
     return digest.digest()
 
 
+def reload_worker_if_edited() -> None:
+    """Read the worker and its figure style again, and restart the workers if
+    either changed: `mkdocs serve` loads the hooks once, and rebuilds after such an
+    edit must run it, not serve (or cache) what the old code made."""
+    before = _runner_digest()
+    _runner_digest.cache_clear()
+    if _runner_digest() != before:
+        close_pools()
+
+
 def cache_key(path: Path, capability: str | None = None) -> str:
     """Everything that can change a snippet's result: its source, the CPU kernels
     and the libraries that run it, and the worker with its figure style."""
@@ -220,9 +230,9 @@ class Pool:
 
 @functools.cache
 def shared_pool(portable: bool = False) -> Pool:
-    """The pool of this process, made on first use. It is module state, so it
-    outlives MkDocs reloading its hooks on every rebuild in `serve`: one worker per
-    core (two at most), and one on the portable kernels for the tests."""
+    """The pool of this process, made on first use, kept across the rebuilds of
+    `serve`: one worker per core (two at most), and one on the portable kernels
+    for the tests."""
     pool = Pool(1, PORTABLE) if portable else Pool(min(2, os.cpu_count() or 1))
     atexit.register(pool.close)
     return pool
@@ -233,7 +243,7 @@ def close_pools() -> None:
         pool.close()
 
 
-@functools.cache  # reading a package's metadata takes milliseconds: once a build
+@functools.cache  # reading a package's metadata takes milliseconds: once a process
 def output_title() -> str:
     """The title of a printed output, snippet or lab: which torch printed it, since
     its behaviour and its digits change across versions."""

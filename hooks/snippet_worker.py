@@ -267,8 +267,8 @@ def render_figure(fig) -> dict:
     described = _describe(fig)
     _plain_log_ticks(fig)
     box = _tight_box(fig)
-    # Laid out by the draw that found the box: without this, each savefig lays a
-    # constrained or tight figure out again, in a draw of its own, before drawing.
+    # Laid out by the draw that found the box: without this, the draw each savefig
+    # does first (for a figure with a layout engine) would lay it out again.
     fig.set_layout_engine("none")
     if problems := check_figure(fig, box):
         raise FigureContractError("\n  ".join(problems))

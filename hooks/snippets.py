@@ -174,6 +174,7 @@ def on_startup(command: str, dirty: bool) -> None:
 def on_config(config):
     global _project
     _project = markers.project_root(config)
+    snippet_runner.reload_worker_if_edited()
     return config
 
 

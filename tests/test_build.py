@@ -64,8 +64,8 @@ def test_a_second_build_gives_byte_identical_files(built_site, tmp_path):
     """Together with test_snippets.py (a second, portable-kernel run of every snippet
     gives the same bytes wherever the kernels do not change its digits), this is the
     reproducibility gate. MkDocs stamps the build date into the sitemap;
-    that, and only that, may differ (on another day). The labs come from
-    mkdocs-jupyter's cache here, so their fresh runs are not compared: running them
+    that, and only that, may differ (on another day). The labs' pages come from
+    the build's cache here, so their fresh runs are not compared: running them
     again would cost half a minute (test_labs.py checks their cell ids)."""
     again = mkdocs_build(ROOT / "mkdocs.yml", tmp_path / "site")
     assert again.returncode == 0, again.stderr[-4000:]

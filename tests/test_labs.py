@@ -307,9 +307,8 @@ def test_the_figure_setup_leaves_no_name_for_a_lab_to_lean_on():
     assert run.stdout.strip() == "[]"
 
 
-def test_downloads_sit_beside_the_page_with_or_without_directory_urls():
-    assert labs.download_dir("labs/find-lr.py", True) == "labs/find-lr"
-    assert labs.download_dir("labs/find-lr.py", False) == "labs"
+def test_downloads_sit_beside_the_page():
+    assert labs.download_dir("labs/find-lr.py") == "labs/find-lr"
 
 
 def test_only_top_level_python_files_in_docs_labs_are_labs():
@@ -347,8 +346,8 @@ def lab_project(folder: Path, lab: str) -> Path:
 
 
 def test_a_lab_runs_once_then_its_page_comes_from_the_cache(tmp_path):
-    """Its page, table of contents and downloads; run again only when it changes;
-    cache entries no lab uses are deleted."""
+    """Its page, table of contents and downloads; the second build takes the page
+    from the cache; cache entries no lab uses are deleted."""
     config = lab_project(
         tmp_path, "# %% [markdown]\n# # A lab\n# ## Part one\n\n# %%\nprint(6 * 7)\n"
     )

@@ -86,19 +86,28 @@ def test_a_quiz_that_passed_is_not_checked_again_until_it_changes(
     shutil.copy(QUIZ_DIR / "schema.json", tmp_path / "schema.json")
     write_quiz(tmp_path, "page", VALID)
     checked = []
-    monkeypatch.setattr(
-        quiz, "load_quiz", lambda path, *args: checked.append(path.stem) or VALID
-    )
+    real_load_quiz = quiz.load_quiz
+
+    def load_quiz(path, *args):
+        checked.append(path.stem)
+        return real_load_quiz(path, *args)
+
+    monkeypatch.setattr(quiz, "load_quiz", load_quiz)
     passed = markers.BuildCache("quizzes.json")
     for _ in range(2):
         assert quiz.load_all(tmp_path, passed) == {"page": VALID}
     assert checked == ["page"]
     write_quiz(tmp_path, "page", broken(lambda d: d["flashcards"].pop()))
-    quiz.load_all(tmp_path, passed)
-    assert checked == ["page", "page"]
-    (tmp_path / "schema.json").write_text("{}")  # other rules: check it again
+    for _ in range(2):  # a file that failed fails again: it was never marked passed
+        with pytest.raises(quiz.QuizError):
+            quiz.load_all(tmp_path, passed)
+    assert checked == ["page"] * 3
+    write_quiz(tmp_path, "page", VALID)  # passed before, under the same rules
     quiz.load_all(tmp_path, passed)
     assert checked == ["page"] * 3
+    (tmp_path / "schema.json").write_text("{}")  # other rules: check it again
+    quiz.load_all(tmp_path, passed)
+    assert checked == ["page"] * 4
 
 
 def test_every_quiz_file_of_the_site_is_valid():

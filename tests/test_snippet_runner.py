@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import snippet_runner
+import snippet_worker
 from markers import MarkerError
 
 import snippets
@@ -242,3 +243,24 @@ def test_an_unreadable_cache_entry_is_run_again_not_a_crash(tmp_path):
     cached.parent.mkdir(parents=True)
     cached.write_text('{"output": "cut sho')  # a write cut short
     assert snippet_runner.run_snippet(path, root=tmp_path).output == "ran\n"
+
+
+def test_a_rebuild_reads_an_edited_figure_style_and_restarts_the_workers(
+    tmp_path, monkeypatch
+):
+    """`mkdocs serve` loads the hooks once; each build must see such an edit."""
+    path = tmp_path / "a.py"
+    path.write_text("print(1)\n")
+    before, original = snippet_runner.cache_key(path), snippet_worker.STYLE_FILE
+    style = tmp_path / "figure.mplstyle"
+    style.write_text(original.read_text() + "lines.linewidth: 3\n")
+    restarts = []
+    monkeypatch.setattr(snippet_runner, "close_pools", lambda: restarts.append(1))
+    monkeypatch.setattr(snippet_worker, "STYLE_FILE", style)
+    snippet_runner.reload_worker_if_edited()
+    assert snippet_runner.cache_key(path) != before and restarts == [1]
+    snippet_runner.reload_worker_if_edited()  # nothing changed since
+    assert restarts == [1]
+    monkeypatch.setattr(snippet_worker, "STYLE_FILE", original)
+    snippet_runner.reload_worker_if_edited()  # as it was, for the other tests
+    assert snippet_runner.cache_key(path) == before and restarts == [1, 1]
