@@ -222,10 +222,12 @@ def extract_figures(
         alt, data, variant = match.groups()
         number += variant == "light"  # each light one starts a figure
         uri = f"{stem}-{number}" + ("-dark" if variant == "dark" else "") + ".svg"
-        files[uri] = base64.b64decode(data).decode()
+        files[uri] = svg = base64.b64decode(data).decode()
         url = posixpath.relpath(uri, page_dir or ".") + f"#only-{variant}"
         urls[f"data:image/svg+xml;base64,{data}#only-{variant}"] = url
-        return f'<img alt="{alt}" loading="lazy" src="{url}">'
+        width, height = snippet_runner.svg_size(svg)
+        size = f'width="{width}" height="{height}"'
+        return f'<img alt="{alt}" loading="lazy" {size} src="{url}">'
 
     page_html = FIGURE_RE.sub(to_file, page_html)
     for data_uri, url in urls.items():  # the lightbox's link to the same figure

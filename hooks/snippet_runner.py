@@ -14,6 +14,7 @@ import json
 import os
 import platform
 import queue
+import re
 import subprocess
 import sys
 import threading
@@ -46,6 +47,19 @@ class Figure:
     alt: str  # text alternative built from title, axis labels and legend
     title: str  # the figure's suptitle, "" if none
     axes: list[dict]  # per axes: title, xlabel, ylabel, yscale, legend (for tests)
+
+
+# matplotlib writes an SVG's size in points, 72 to the inch; CSS has 96 px to it.
+SVG_SIZE_RE = re.compile(r'<svg\b[^>]*?\bwidth="([\d.]+)pt" height="([\d.]+)pt"')
+
+
+def svg_size(svg: str) -> tuple[int, int]:
+    """The CSS pixel width and height of a figure's SVG: an <img> given them keeps
+    its room while it loads, so the page does not move (a link to a heading below
+    it lands on the heading)."""
+    if (size := SVG_SIZE_RE.search(svg)) is None:
+        raise ValueError(f"an SVG without its size in pt: {svg[:200]!r}")
+    return tuple(round(float(points) * 4 / 3) for points in size.groups())
 
 
 @dataclass(frozen=True)

@@ -92,9 +92,11 @@ def render_figures(
     for number in numbers:
         figure = result.figures[number - 1]
         light, dark = (posixpath.relpath(u, page_dir) for u in figure_uris(rel, number))
+        width, height = snippet_runner.svg_size(figure.light)
+        attrs = f"{{ loading=lazy width={width} height={height} }}"
         images.append(
-            f"![{_alt(figure.alt)}]({light}#only-light){{ loading=lazy }}\n"
-            f"![{_alt(figure.alt)}]({dark}#only-dark){{ loading=lazy }}"
+            f"![{_alt(figure.alt)}]({light}#only-light){attrs}\n"
+            f"![{_alt(figure.alt)}]({dark}#only-dark){attrs}"
         )
     return (
         '<div class="snippet-figures" markdown>\n\n'

@@ -30,7 +30,8 @@ from support import ROOT, mkdocs_build, write_config
 LABS = sorted((ROOT / "docs" / "labs").glob("*.py"))
 EXPECTED_LABS = {"find-lr", "schedules-compared", "plateaus-and-resuming"}
 FIGURE = re.compile(
-    r'<img alt="([^"]*)" loading="lazy" src="([^"#]+)#only-(light|dark)">'
+    r'<img alt="([^"]*)" loading="lazy" width="\d+" height="\d+" '
+    r'src="([^"#]+)#only-(light|dark)">'
 )
 TEXT_OUTPUT = re.compile(
     r'data-mime-type="text/plain"><div [^>]*class="highlight">(.*?)</div>', re.S
@@ -272,17 +273,18 @@ def test_figures_move_to_numbered_files_beside_the_page():
         data = base64.b64encode(svg.encode()).decode()
         return f'<img alt="A" src="data:image/svg+xml;base64,{data}#only-{variant}">'
 
-    page_html = "".join(
-        img(f"<svg>{n}</svg>", v) for n in (1, 2) for v in ("light", "dark")
-    )
+    svgs = {n: f'<svg width="{n * 72}pt" height="36pt">{n}</svg>' for n in (1, 2)}
+    page_html = "".join(img(svgs[n], v) for n in (1, 2) for v in ("light", "dark"))
     html, files = labs.extract_figures(page_html, "labs/x/x", "labs/x")
     assert files == {
-        "labs/x/x-1.svg": "<svg>1</svg>",
-        "labs/x/x-1-dark.svg": "<svg>1</svg>",
-        "labs/x/x-2.svg": "<svg>2</svg>",
-        "labs/x/x-2-dark.svg": "<svg>2</svg>",
+        "labs/x/x-1.svg": svgs[1],
+        "labs/x/x-1-dark.svg": svgs[1],
+        "labs/x/x-2.svg": svgs[2],
+        "labs/x/x-2-dark.svg": svgs[2],
     }
-    assert html.count('<img alt="A" loading="lazy" src="x-') == 4
+    # Sized in CSS pixels (96 to the inch, the SVG's 72 pt), so it keeps its room.
+    sized = '<img alt="A" loading="lazy" width="{}" height="48" src="x-'
+    assert html.count(sized.format(96)) == html.count(sized.format(192)) == 2
     assert 'src="x-2-dark.svg#only-dark"' in html and "data:" not in html
 
 

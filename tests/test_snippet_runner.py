@@ -211,20 +211,24 @@ def test_resolve_refuses_missing_files_and_paths_outside_snippets(tmp_path):
         snippets.resolve("../hooks/markers.py", tmp_path / "snippets")
 
 
+SVG = '<svg width="360pt" height="216pt"/>'  # sized as matplotlib sizes it, in pt
+
+
 def test_render_shows_titled_code_output_and_both_figure_variants():
-    figure = snippet_runner.Figure("<svg/>", "<svg/>", "Figure. [a] b", "", [])
+    figure = snippet_runner.Figure(SVG, SVG, "Figure. [a] b", "", [])
     result = snippet_runner.Result("hello\n", [figure], {})
     markdown = snippets.render("page/demo.py", "print('hello')\n", result, "page.md")
     assert "```python title=\"snippets/page/demo.py\"\nprint('hello')\n```" in markdown
     torch = version("torch")
     assert f'```text title="Output with torch {torch}"\nhello\n```' in markdown
     light = "(assets/snippets/page/demo-1.svg#only-light)"
-    assert f"![Figure. \\[a\\] b]{light}{{ loading=lazy }}" in markdown
+    sized = "{ loading=lazy width=480 height=288 }"  # CSS px: it keeps its room
+    assert f"![Figure. \\[a\\] b]{light}{sized}" in markdown
     assert "(assets/snippets/page/demo-1-dark.svg#only-dark)" in markdown
 
 
 def test_render_links_figures_relative_to_nested_pages():
-    figure = snippet_runner.Figure("", "", "alt", "", [])
+    figure = snippet_runner.Figure(SVG, SVG, "alt", "", [])
     result = snippet_runner.Result("", [figure], {})
     markdown = snippets.render("x/demo.py", "", result, "reference/steplr.md")
     assert "(../assets/snippets/x/demo-1.svg#only-light)" in markdown
