@@ -73,9 +73,16 @@ def copy_project(source: Path, dest: Path) -> None:
 
 
 def render_only_config(project: Path) -> Path:
-    """mkdocs.yml without our hooks and the labs."""
+    """mkdocs.yml without our hooks and the labs (nor the mkdocs-jupyter plugin,
+    which rendered them before hooks/labs.py did: so an older checkout given as
+    --project is measured against the same plain build)."""
     config = yaml.safe_load((project / "mkdocs.yml").read_text())
     config.pop("hooks", None)
+    config["plugins"] = [
+        plugin
+        for plugin in config["plugins"]
+        if not (isinstance(plugin, dict) and "mkdocs-jupyter" in plugin)
+    ]
     config["nav"] = [s for s in config["nav"] if "Labs" not in s]
     config["exclude_docs"] = "labs/\n"
     path = project / "render-only.yml"
