@@ -314,10 +314,14 @@ class LabRun:
         log.info(f"Ran {name} in {time.perf_counter() - self.start:.1f} s")
         return self.entry.read_text(encoding="utf-8")
 
-    def stop(self) -> None:
-        """End the run if it still runs (its kernel ends with it)."""
+    def end_input(self) -> None:
+        """Tell the run to end: it exits when its standard input closes."""
         if not self.process.stdin.closed:
             self.process.stdin.close()
+
+    def stop(self) -> None:
+        """End the run if it still runs (its kernel ends with it)."""
+        self.end_input()
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -357,15 +361,16 @@ def on_files(files: Files, config) -> Files:
     """Each lab becomes a page, started now if it is not cached, with its notebook
     and its script beside it; cache entries no lab uses are deleted."""
     _runs.clear()
-    if not config.use_directory_urls:  # the page and its .py would share one path
-        raise PluginError("the labs need use_directory_urls: true in mkdocs.yml")
     cache = markers.project_root(config) / CACHE_DIR
     cache.mkdir(parents=True, exist_ok=True)
     pages, downloads, used = [], [], set()
     for file in files:
-        if file.abs_src_path is None or not is_lab(file.src_uri):
+        excluded = not file.inclusion.is_in_serve()  # in exclude_docs: never shown
+        if file.abs_src_path is None or not is_lab(file.src_uri) or excluded:
             pages.append(file)
             continue
+        if not config.use_directory_urls:  # the page and its .py would share a path
+            raise PluginError("the labs need use_directory_urls: true in mkdocs.yml")
         source = Path(file.abs_src_path).read_bytes()
         key = lab_key(source)
         used.add(key)
@@ -421,10 +426,13 @@ def on_build_error(error) -> None:
 
 
 def _stop_runs() -> None:
-    """Every run this build started and no page waited for, stopped."""
-    for run in _runs.values():
-        if isinstance(run, LabRun):
-            run.stop()
+    """Every run this build started and no page waited for, stopped: all told
+    first, so they end together."""
+    runs = [run for run in _runs.values() if isinstance(run, LabRun)]
+    for run in runs:
+        run.end_input()
+    for run in runs:
+        run.stop()
 
 
 def on_page_content(html_text: str, page, config, files) -> str:

@@ -2,18 +2,38 @@
 
 Every build, `mkdocs serve`'s rebuilds included, makes a new Jinja environment and
 compiles Material's templates again: about a tenth of a warm build. Jinja's own
-bytecode cache keeps each compiled template in .cache/jinja/ beside mkdocs.yml,
-with a checksum of its source: an edited or upgraded template is compiled anew.
+bytecode cache keeps each compiled template in .cache/jinja/<key>/ beside
+mkdocs.yml, with a checksum of its source: an edited template is compiled anew.
+Compiled code also depends on what the checksum does not see (the Jinja, MkDocs
+and Material versions, the extensions, and how each filter and test is called), so
+those make the folder's key; folders of other keys are deleted.
 """
 
 from __future__ import annotations
+
+import hashlib
+import shutil
+from importlib.metadata import version
 
 import jinja2
 import markers
 
 
+def compile_key(env: jinja2.Environment) -> str:
+    parts = [version(name) for name in ("jinja2", "mkdocs", "mkdocs-material")]
+    parts += sorted(env.extensions)
+    for kind, functions in (("filter", env.filters), ("test", env.tests)):
+        for name, function in sorted(functions.items()):
+            parts.append(f"{kind} {name} {getattr(function, 'jinja_pass_arg', '')}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
 def on_env(env: jinja2.Environment, config, files) -> jinja2.Environment:
-    folder = markers.project_root(config) / ".cache" / "jinja"
+    cache = markers.project_root(config) / ".cache" / "jinja"
+    folder = cache / compile_key(env)
     folder.mkdir(parents=True, exist_ok=True)
+    for other in cache.iterdir():
+        if other != folder:
+            shutil.rmtree(other, ignore_errors=True)
     env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
     return env

@@ -261,10 +261,12 @@ def test_a_rebuild_reads_an_edited_figure_style_and_restarts_the_workers(
     restarts = []
     monkeypatch.setattr(snippet_runner, "close_pools", lambda: restarts.append(1))
     monkeypatch.setattr(snippet_worker, "STYLE_FILE", style)
-    snippet_runner.reload_worker_if_edited()
-    assert snippet_runner.cache_key(path) != before and restarts == [1]
-    snippet_runner.reload_worker_if_edited()  # nothing changed since
-    assert restarts == [1]
-    monkeypatch.setattr(snippet_worker, "STYLE_FILE", original)
-    snippet_runner.reload_worker_if_edited()  # as it was, for the other tests
+    try:
+        snippet_runner.reload_worker_if_edited()
+        assert snippet_runner.cache_key(path) != before and restarts == [1]
+        snippet_runner.reload_worker_if_edited()  # nothing changed since
+        assert restarts == [1]
+    finally:  # the real style again, for the other tests in this process
+        monkeypatch.setattr(snippet_worker, "STYLE_FILE", original)
+        snippet_runner.reload_worker_if_edited()
     assert snippet_runner.cache_key(path) == before and restarts == [1, 1]
