@@ -289,7 +289,7 @@ class LabPage(File):
 class LabRun:
     """A lab executed and converted in a process of its own (this file run as a
     script), which writes the page's HTML to `entry` in the cache. The process
-    ends when its standard input does: when `stop` closes it, or this build ends
+    ends when its standard input does: at `end_input`, or when this build ends
     however it ends."""
 
     def __init__(self, source: Path, entry: Path) -> None:

@@ -102,7 +102,7 @@ _HOOK_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 _cache = markers.BuildCache("signatures.json")  # key -> signature
 
 
-@functools.cache  # reading a package's metadata takes milliseconds: once a build
+@functools.cache  # reading a package's metadata takes milliseconds: once a process
 def _library_version(top: str) -> str | None:
     try:
         return version(top)

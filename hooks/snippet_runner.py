@@ -85,15 +85,18 @@ def kernels(capability: str | None = None) -> str:
     return capability or os.environ.get("ATEN_CPU_CAPABILITY") or _this_cpu()
 
 
+@functools.cache  # package metadata takes milliseconds to read: once a process
+def _libraries() -> tuple[str, ...]:
+    return version("torch"), version("matplotlib"), sys.version
+
+
 @functools.cache
 def _runner_digest() -> bytes:
     """What runs and draws every snippet: the libraries, and the worker with its
     figure style. This file (pool, cache) changes no result, so it is left out."""
     digest = hashlib.sha256()
     for part in (
-        version("torch").encode(),
-        version("matplotlib").encode(),
-        sys.version.encode(),
+        *(library.encode() for library in _libraries()),
         Path(snippet_worker.__file__).read_bytes(),
         snippet_worker.STYLE_FILE.read_bytes(),
     ):
