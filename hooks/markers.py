@@ -8,6 +8,7 @@ it renders when it is imported, and an unknown kind is an error.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -101,7 +102,8 @@ def lines_outside_fences(markdown: str) -> Iterator[tuple[int, str]]:
             fence = None  # a closing fence: same character, as long, no info string
 
 
-def find_markers(markdown: str) -> list[Marker]:
+@functools.lru_cache(maxsize=16)  # each hook asks of the same page text
+def find_markers(markdown: str) -> tuple[Marker, ...]:
     """Every marker outside fenced code; raises MarkerError on an unknown kind."""
     markers = []
     for number, line in lines_outside_fences(markdown):
@@ -115,13 +117,15 @@ def find_markers(markdown: str) -> list[Marker]:
                 f"line {number}: unknown marker {kind!r} (known: {known})"
             )
         markers.append(Marker(kind, arg, number))
-    return markers
+    return tuple(markers)
 
 
 def replace_markers(markdown: str, kind: str, render: Callable[[Marker], str]) -> str:
     """The page with each `kind` marker's line replaced by `render(marker)`, indented
     like the marker, so a marker inside a tab or an admonition stays inside it."""
     found = {m.line: m for m in find_markers(markdown) if m.kind == kind}
+    if not found:
+        return markdown
     lines = markdown.splitlines()
     for number, marker in found.items():
         line = lines[number - 1]

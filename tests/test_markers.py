@@ -34,7 +34,7 @@ def test_an_unknown_marker_kind_is_an_error_with_its_line():
 
 
 def test_ordinary_html_comments_are_not_markers():
-    assert markers.find_markers("<!-- a note for authors -->\n") == []
+    assert markers.find_markers("<!-- a note for authors -->\n") == ()
 
 
 def test_replace_markers_replaces_only_its_kind():
