@@ -4,7 +4,9 @@ Pygments was about a sixth of a warm build, re-highlighting the same snippets
 every time. pymdownx's Highlight.highlight is a pure function of its settings and
 its arguments (with the text title mode we use), so its result is kept in
 .cache/highlight.json, keyed on all of them and on both packages' versions. A
-build writes back only the blocks it used, so the file never outgrows the site.
+build writes back only the blocks it used, so the file never outgrows the site;
+`mkdocs serve` writes back all it knows, as a page it did not convert again
+(hooks/render_cache.py) used its blocks without asking for them.
 """
 
 from __future__ import annotations
@@ -40,6 +42,10 @@ def _highlight(self: Highlight, *args, **kwargs) -> str:
             return html
         _cache.put(key, html)
     return html
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _cache.prune = command != "serve"
 
 
 def on_config(config):

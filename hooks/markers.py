@@ -49,10 +49,12 @@ def project_root(config) -> Path:
 class BuildCache:
     """Values a hook computed in earlier builds, by key, in `.cache/<name>` (JSON)
     beside mkdocs.yml. A build writes back only the entries it used, so the file
-    never outgrows the site: `load` in on_config, `save` in on_post_build."""
+    never outgrows the site: `load` in on_config, `save` in on_post_build. With
+    `prune` off, it writes back every entry it knows (the next build prunes)."""
 
     def __init__(self, name: str) -> None:
         self.name = name
+        self.prune = True
         self.path: Path | None = None
         self._known: dict[str, object] = {}
         self._used: dict[str, object] = {}
@@ -78,7 +80,9 @@ class BuildCache:
         if self.path is None:  # never loaded: not in a build
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(self.path, json.dumps(self._used))
+        write_atomically(
+            self.path, json.dumps(self._used if self.prune else self._known)
+        )
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -102,7 +106,9 @@ def lines_outside_fences(markdown: str) -> Iterator[tuple[int, str]]:
             fence = None  # a closing fence: same character, as long, no info string
 
 
-@functools.lru_cache(maxsize=16)  # each hook asks of the same page text
+# Each hook asks of the same page text. Kinds are only ever added, so a result
+# found stays right (an unknown kind raises, and that is not cached).
+@functools.lru_cache(maxsize=16)
 def find_markers(markdown: str) -> tuple[Marker, ...]:
     """Every marker outside fenced code; raises MarkerError on an unknown kind."""
     markers = []

@@ -1,44 +1,55 @@
 """A `mkdocs serve` rebuild converts, and search reads, only the pages that
 changed, and it gives the site and search index a fresh build gives; links are
-still checked against the pages as they are now, and a page whose conversion
-warned warns again on every build."""
+still checked against the pages as they are now, a page whose conversion logged
+logs again on every build, and the highlighted code stays in its cache."""
 
+import json
 import logging
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-import render_cache
 from material.plugins.search.plugin import SearchIndex
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.structure.files import get_files
 from mkdocs.structure.pages import Page
-from support import write_config
+from support import ROOT, write_config
 
+HOOKS = [
+    str(ROOT / "hooks" / name) for name in ("render_cache.py", "highlight_cache.py")
+]
 PAGES = {
     "index.md": "# Home\n\nSee [the detail](other.md#detail).\n",
-    "other.md": "# Other\n\n## Detail\n\nText.\n",
+    "other.md": "# Other\n\n## Detail\n\n```python\nx = 1\n```\n",
 }
 INDEX = "search/search_index.json"
 
 
+def serve_config(project: Path, site: str = "site"):
+    """The config a `mkdocs serve` rebuild loads, its hooks told they serve."""
+    config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / site))
+    config.plugins.on_startup(command="serve", dirty=False)
+    return config
+
+
 @pytest.fixture
 def done(tmp_path, monkeypatch) -> SimpleNamespace:
-    """A project of two pages, the hook installed as a serve process has it, and
-    what the builds did: the source of each page converted (`converted`) and the
-    address of each page search read (`indexed`)."""
+    """A project of two pages with the hook, in a new serve process, and what
+    the builds did: the source of each page converted (`converted`), the address
+    of each page search read (`indexed`); `hook` is the hook's module."""
+    (tmp_path / "docs").mkdir()
     for name, text in PAGES.items():
-        (tmp_path / "docs" / name).parent.mkdir(exist_ok=True)
         (tmp_path / "docs" / name).write_text(text)
-    write_config(tmp_path, hooks=[])
+    write_config(tmp_path, hooks=HOOKS)
     monkeypatch.chdir(tmp_path)
+    hook = serve_config(tmp_path)["hooks"][HOOKS[0]]  # MkDocs loads it once
     monkeypatch.setattr(Page, "render", Page.render)  # undone after the test
-    monkeypatch.setattr(SearchIndex, "add_entry_from_context", render_cache._index)
-    monkeypatch.setattr(render_cache, "_kept", {})  # a new serve process
-    monkeypatch.setattr(render_cache, "_indexed", {})
-    done = SimpleNamespace(converted=[], indexed=[])
-    render, index = render_cache._original, render_cache._index
+    monkeypatch.setattr(SearchIndex, "add_entry_from_context", hook._index_page)
+    monkeypatch.setattr(hook, "_kept", {})
+    monkeypatch.setattr(hook, "_indexed", {})
+    done = SimpleNamespace(converted=[], indexed=[], hook=hook)
+    render, index = hook._render_page, hook._index_page
 
     def converted(page, config, files):
         done.converted.append(page.file.src_uri)
@@ -48,17 +59,16 @@ def done(tmp_path, monkeypatch) -> SimpleNamespace:
         done.indexed.append(page.url)
         index(search_index, page)
 
-    monkeypatch.setattr(render_cache, "_original", converted)
-    monkeypatch.setattr(render_cache, "_index", indexed)
+    monkeypatch.setattr(hook, "_render_page", converted)
+    monkeypatch.setattr(hook, "_index_page", indexed)
     return done
 
 
 def serve_build(project: Path, site: str = "site") -> dict[str, str]:
     """One in-process build, as a `mkdocs serve` rebuild runs: every page's HTML
     and the search index."""
-    config = load_config(str(project / "mkdocs.yml"), site_dir=str(project / site))
-    render_cache.on_config(config)
-    build(config)
+    config = serve_config(project, site)
+    build(config, serve_url=config.site_url)
     return {
         page.relative_to(project / site).as_posix(): page.read_text()
         for page in [*(project / site).rglob("*.html"), project / site / INDEX]
@@ -82,7 +92,8 @@ def test_a_rebuild_converts_only_the_edited_page_and_builds_the_same_site(
     assert done.converted[2:] == ["other.md"]
     assert done.indexed[2:] == ["other/"]
     assert "An edit." in edited["other/index.html"] and "An edit." in edited[INDEX]
-    render_cache._kept.clear()  # what a fresh build gives
+    done.hook._kept.clear()  # what a fresh build gives
+    done.hook._indexed.clear()
     assert serve_build(tmp_path, "fresh") == edited
 
 
@@ -98,44 +109,57 @@ def test_a_kept_page_s_links_are_checked_against_the_pages_as_they_are(
     assert "does not contain an anchor '#detail'" in caplog.text
 
 
-def test_a_page_whose_conversion_warned_warns_on_every_build(
-    tmp_path, done, monkeypatch
+def test_a_page_turned_draft_is_converted_again(tmp_path, done):
+    serve_build(tmp_path)
+    with (tmp_path / "mkdocs.yml").open("a") as config:
+        config.write("draft_docs: index.md\n")
+    serve_build(tmp_path)
+    # Its own links now log at info level; the other page's links see it too.
+    assert sorted(done.converted[2:]) == ["index.md", "other.md"]
+
+
+def test_what_a_conversion_logs_is_printed_on_every_build(
+    tmp_path, done, monkeypatch, capsys
 ):
-    """As under MkDocs' command line, whose `mkdocs` logger does not propagate."""
+    """A logger with no handler of its own prints through Python's last resort,
+    as under MkDocs' command line: nothing the hook does may silence it."""
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
     monkeypatch.setattr(logging.getLogger("mkdocs"), "propagate", False)
-    (tmp_path / "docs" / "index.md").write_text("# Home\n\n[Gone](missing.md)\n")
+    render = done.hook._render_page
+
+    def warns(page, config, files):
+        logging.getLogger("an.extension").warning(f"odd markup in {page.file.src_uri}")
+        render(page, config, files)
+
+    monkeypatch.setattr(done.hook, "_render_page", warns)
     for _ in range(2):
-        warned = Recorded()
-        logging.getLogger("mkdocs").addHandler(warned)
-        try:
-            serve_build(tmp_path)
-        finally:
-            logging.getLogger("mkdocs").removeHandler(warned)
-        missing = "'missing.md', but the target is not found"
-        assert any(missing in message for message in warned.messages)
-    assert done.converted.count("index.md") == 2
+        serve_build(tmp_path)
+        assert "odd markup in index.md" in capsys.readouterr().err
+    assert done.converted == ["index.md", "other.md"] * 2
 
 
-class Recorded(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__()
-        self.messages: list[str] = []
-
-    def emit(self, record) -> None:
-        self.messages.append(record.getMessage())
+def test_highlighted_code_stays_in_its_cache_when_its_page_was_not_converted(
+    tmp_path, done
+):
+    cache = tmp_path / ".cache" / "highlight.json"
+    serve_build(tmp_path)
+    highlighted = json.loads(cache.read_text())
+    assert len(highlighted) == 1  # other.md's one block
+    serve_build(tmp_path)
+    assert len(done.converted) == 2
+    assert json.loads(cache.read_text()) == highlighted
 
 
 def test_the_cache_keeps_everything_a_conversion_sets_on_the_page(tmp_path, done):
     """If MkDocs' render sets anything more, a page from the cache would lack it."""
-    serve_build(tmp_path)
     config = load_config(str(tmp_path / "mkdocs.yml"))
     files = get_files(config)
     page = Page(None, files.get_file_from_path("index.md"), config)
     page.read_source(config)
     before = dict(vars(page))
-    render_cache._original(page, config, files)
+    done.hook._render_page(page, config, files)
     changed = {
         name for name, value in vars(page).items() if before.get(name) is not value
     }
-    assert changed <= {*render_cache.RENDERED, "links_to_anchors"}
-    assert changed >= set(render_cache.RENDERED)
+    assert changed <= {*done.hook.RENDERED, "links_to_anchors"}
+    assert changed >= set(done.hook.RENDERED)
