@@ -18,6 +18,7 @@ the same index, and the page gets its full content back before it is rendered.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import labs
@@ -43,6 +44,7 @@ def exclude_from_search(page_html: str) -> str:
     return EXCLUDED_RE.sub(r"<\1 data-search-exclude", page_html)
 
 
+@functools.lru_cache(maxsize=64)  # a `serve` rebuild hands it the same pages again
 def as_search_reads_it(marked_html: str) -> str:
     """A page marked by exclude_from_search, with its excluded parts emptied."""
     return EXCLUDED_BODY_RE.sub(r"\1\3", marked_html)

@@ -195,12 +195,14 @@ class Worker:
         return self._ask(request, timeout, f"running {display_path(path, root)}")
 
     def close(self) -> None:
-        if self._proc is not None:
-            self._proc.kill()
-            self._proc.wait()
-            self._proc.stdin.close()
+        # Taken first: a run that sees the worker die, as this kill makes it, closes
+        # it too, from its own thread (at exit, the background start, say).
+        proc, self._proc = self._proc, None
+        if proc is not None:
+            proc.kill()
+            proc.wait()
+            proc.stdin.close()
             self._pump_thread.join()  # it closes stdout once it reads the end
-            self._proc = None
 
 
 class Pool:
@@ -278,14 +280,26 @@ def cache_file(path: Path, root: Path, capability: str | None = None) -> Path:
     return root / CACHE_DIR / f"{cache_key(path, capability)}.json"
 
 
+# cache file -> (its mtime and size, its result): a `serve` rebuild reads again
+# only what changed on disk (parsing every result was most of a rebuild's on_files).
+_read: dict[Path, tuple[tuple[int, int], Result]] = {}
+
+
 def cached_result(
     path: Path, root: Path, capability: str | None = None
 ) -> Result | None:
     """The stored result of running exactly this source with this runner, if any."""
+    file = cache_file(path, root, capability)
     try:
-        return _from_json(json.loads(cache_file(path, root, capability).read_text()))
+        stat = file.stat()
+        seen = (stat.st_mtime_ns, stat.st_size)
+        if (read := _read.get(file)) and read[0] == seen:
+            return read[1]
+        result = _from_json(json.loads(file.read_text()))
     except (OSError, ValueError, KeyError, TypeError):
         return None  # missing or unreadable (say, cut short by a full disk): run it
+    _read[file] = (seen, result)
+    return result
 
 
 def run_snippet(
