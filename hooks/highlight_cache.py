@@ -5,8 +5,8 @@ every time. pymdownx's Highlight.highlight is a pure function of its settings an
 its arguments (with the text title mode we use), so its result is kept in
 .cache/highlight.json, keyed on all of them and on both packages' versions. A
 build writes back only the blocks it used, so the file never outgrows the site;
-`mkdocs serve` writes back all it knows, as a page it did not convert again
-(hooks/render_cache.py) used its blocks without asking for them.
+under `mkdocs serve`, the blocks any of its builds used, as a page it did not
+convert again (hooks/render_cache.py) uses its blocks without asking for them.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def _highlight(self: Highlight, *args, **kwargs) -> str:
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    _cache.prune = command != "serve"
+    _cache.across_builds = command == "serve"
 
 
 def on_config(config):

@@ -50,18 +50,20 @@ class BuildCache:
     """Values a hook computed in earlier builds, by key, in `.cache/<name>` (JSON)
     beside mkdocs.yml. A build writes back only the entries it used, so the file
     never outgrows the site: `load` in on_config, `save` in on_post_build. With
-    `prune` off, it writes back every entry it knows (the next build prunes)."""
+    `across_builds`, an entry used by an earlier build of this process stays used
+    (for `mkdocs serve`, where a hook may reuse a page and ask for nothing)."""
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.prune = True
+        self.across_builds = False
         self.path: Path | None = None
         self._known: dict[str, object] = {}
         self._used: dict[str, object] = {}
 
     def load(self, config) -> None:
         self.path = project_root(config) / ".cache" / self.name
-        self._used = {}
+        if not self.across_builds:
+            self._used = {}
         try:
             self._known = json.loads(self.path.read_text())
         except (OSError, ValueError):  # no cache yet, or a broken one: compute anew
@@ -80,9 +82,7 @@ class BuildCache:
         if self.path is None:  # never loaded: not in a build
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(
-            self.path, json.dumps(self._used if self.prune else self._known)
-        )
+        write_atomically(self.path, json.dumps(self._used))
 
 
 def write_atomically(path: Path, text: str) -> None:

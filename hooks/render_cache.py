@@ -7,12 +7,13 @@ seventh. MkDocs' `Page.render` is a pure function of the page's Markdown (as the
 hooks left it), its address, whether it is a draft, the Markdown settings and the
 site's files (which its links are checked against). So what it sets on the page
 is kept, for this serve process only, keyed on all of them, and set again on a
-page with the same key. A render that logged anything (a warning, or a link
-MkDocs reports at info level) is not kept, so every build reports it again (and
-`--strict` still fails on it). Likewise the entries Material's search index makes
-of a page, keyed on all it reads: the page's HTML, address, title, contents,
-metadata and the search settings. Extension settings are keyed by their repr: an
-extension that reads other files (pymdownx.snippets) would need them in the key.
+page with the same key. A render that logged at info level or above (a warning,
+or a link MkDocs reports at info level) is not kept, so every build reports it
+again (and `--strict` still fails on it). Likewise the entries Material's search
+index makes of a page, keyed on all it reads: the page's HTML, address, title,
+contents, metadata and the search settings. Extension settings are keyed by their
+repr: an extension that reads other files (pymdownx.snippets) would need them in
+the key.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ import contextlib
 import copy
 import hashlib
 import logging
+import threading
 
 from material.plugins.search.plugin import SearchIndex
-from mkdocs.plugins import event_priority
 from mkdocs.structure.pages import Page
 
 _render_page = getattr(Page.render, "__wrapped__", Page.render)
@@ -32,7 +33,7 @@ _index_page = getattr(_index_page, "__wrapped__", _index_page)
 # page source -> (key, the attributes its render set); the last render of each page
 _kept: dict[str, tuple[str, dict]] = {}
 _indexed: dict[str, tuple[str, list]] = {}  # page address -> (key, its entries)
-_files_digest = ""  # this build's files, as a page's links see them
+_files_digest: str | None = None  # this build's files, as a page's links see them
 _serving = False
 
 # What Page.render sets; tests/test_render_cache.py checks it sets nothing else.
@@ -45,14 +46,15 @@ def _digest(*parts: str) -> str:
 
 @contextlib.contextmanager
 def _records_logged():
-    """The log records made meanwhile, by any logger, at info level or above. It
-    adds no handler: one on the root logger would stop Python printing records
-    of loggers that have none (logging.lastResort)."""
-    logged, make = [], logging.getLogRecordFactory()
+    """The log records this thread makes meanwhile, by any logger, at info level
+    or above (the dev server's threads log too). It adds no handler: one on the
+    root logger would stop Python printing the records of loggers that have none
+    (logging.lastResort)."""
+    logged, make, thread = [], logging.getLogRecordFactory(), threading.get_ident()
 
     def making(*args, **kwargs):
         record = make(*args, **kwargs)
-        if record.levelno >= logging.INFO:
+        if record.levelno >= logging.INFO and record.thread == thread:
             logged.append(record)
         return record
 
@@ -60,7 +62,8 @@ def _records_logged():
     try:
         yield logged
     finally:
-        logging.setLogRecordFactory(make)
+        if logging.getLogRecordFactory() is making:  # not one set since
+            logging.setLogRecordFactory(make)
 
 
 def _kept_form(page: Page) -> dict:
@@ -85,11 +88,24 @@ def _restore(page: Page, kept: dict, files) -> None:
         }
 
 
+def _files_seen_by_links(files) -> str:
+    """The build's files, as its pages' links see them: digested at its first
+    render, when every hook has added its files."""
+    global _files_digest
+    if _files_digest is None:
+        listing = [
+            repr((f.src_uri, f.dest_uri, f.url, str(f.inclusion))) for f in files
+        ]
+        _files_digest = _digest(*listing)
+    return _files_digest
+
+
 def _render(self: Page, config, files) -> None:
     settings = [config[name] for name in ("markdown_extensions", "mdx_configs")]
     settings += [config["validation"], config["use_directory_urls"]]
     inclusion = str(self.file.inclusion)
-    key = _digest(self.markdown, self.url, inclusion, repr(settings), _files_digest)
+    files_seen = _files_seen_by_links(files)
+    key = _digest(self.markdown, self.url, inclusion, repr(settings), files_seen)
     kept = _kept.get(self.file.src_uri)
     if kept and kept[0] == key:
         _restore(self, kept[1], files)
@@ -124,15 +140,9 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config):
+    global _files_digest
+    _files_digest = None  # a new build: its files are digested at its first render
     if _serving:  # a build converts each page once: nothing to keep
         Page.render = _render
         SearchIndex.add_entry_from_context = _add_entries
     return config
-
-
-@event_priority(-100)  # last: the files are final, and no page is rendered yet
-def on_nav(nav, config, files):
-    global _files_digest
-    listing = [repr((f.src_uri, f.dest_uri, f.url, str(f.inclusion))) for f in files]
-    _files_digest = _digest(*listing)
-    return nav

@@ -18,7 +18,6 @@ the same index, and the page gets its full content back before it is rendered.
 
 from __future__ import annotations
 
-import functools
 import re
 
 import labs
@@ -38,13 +37,14 @@ EXCLUDED_BODY_RE = re.compile(
 LAB_BOOST = 0.5
 
 _full_content: dict[str, str] = {}  # page -> its HTML, while search reads the rest
+# page -> (its marked HTML, emptied): a `serve` rebuild hands search the same pages
+_emptied: dict[str, tuple[str, str]] = {}
 
 
 def exclude_from_search(page_html: str) -> str:
     return EXCLUDED_RE.sub(r"<\1 data-search-exclude", page_html)
 
 
-@functools.lru_cache(maxsize=64)  # a `serve` rebuild hands it the same pages again
 def as_search_reads_it(marked_html: str) -> str:
     """A page marked by exclude_from_search, with its excluded parts emptied."""
     return EXCLUDED_BODY_RE.sub(r"\1\3", marked_html)
@@ -56,7 +56,10 @@ def on_page_content(html: str, page, config, files) -> str:
         page.meta.setdefault("search", {})["boost"] = LAB_BOOST
     marked = exclude_from_search(html)
     _full_content[page.file.src_uri] = marked
-    return as_search_reads_it(marked)  # what search's on_page_context reads
+    kept = _emptied.get(page.file.src_uri)
+    if kept is None or kept[0] != marked:
+        kept = _emptied[page.file.src_uri] = (marked, as_search_reads_it(marked))
+    return kept[1]  # what search's on_page_context reads
 
 
 @event_priority(-100)  # after search's on_page_context

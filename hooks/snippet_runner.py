@@ -135,30 +135,31 @@ class Worker:
         self.capability = capability  # ATEN_CPU_CAPABILITY for the worker, if set
         self._proc: subprocess.Popen | None = None
         self._lines: queue.Queue[str] = queue.Queue()
+        self._pump_thread: threading.Thread | None = None
 
     def _start(self) -> None:
         env = {**os.environ, "MPLBACKEND": "Agg"}
         if self.capability:
             env["ATEN_CPU_CAPABILITY"] = self.capability
-        self._proc = subprocess.Popen(
+        proc = subprocess.Popen(
             [sys.executable, snippet_worker.__file__],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
             env=env,
         )
-        self._lines = queue.Queue()
-        self._pump_thread = threading.Thread(
-            target=self._pump, args=(self._proc,), daemon=True
-        )
-        self._pump_thread.start()
+        lines: queue.Queue[str] = queue.Queue()  # this process's lines only
+        pump = threading.Thread(target=self._pump, args=(proc, lines), daemon=True)
+        pump.start()
+        self._lines, self._pump_thread, self._proc = lines, pump, proc  # _proc last
         self._read(START_TIMEOUT_S, "starting the snippet worker")
 
-    def _pump(self, proc: subprocess.Popen) -> None:
+    @staticmethod
+    def _pump(proc: subprocess.Popen, lines: queue.Queue[str]) -> None:
         with proc.stdout:
             for line in proc.stdout:
-                self._lines.put(line)
-        self._lines.put("")  # end of file: the worker died
+                lines.put(line)
+        lines.put("")  # end of file: the worker died
 
     def _read(self, timeout: float, what: str) -> dict:
         try:
@@ -173,7 +174,8 @@ class Worker:
 
     @property
     def running(self) -> bool:
-        return self._proc is not None and self._proc.poll() is None
+        proc = self._proc  # read once: another thread may close it meanwhile
+        return proc is not None and proc.poll() is None
 
     def start(self, with_torch: bool = False) -> None:
         """Start the process unless it is running; `with_torch`, have it import torch
@@ -184,8 +186,14 @@ class Worker:
             self._ask({"import": "torch"}, START_TIMEOUT_S, "importing torch")
 
     def _ask(self, request: dict, timeout: float, what: str) -> dict:
-        self._proc.stdin.write(json.dumps(request) + "\n")
-        self._proc.stdin.flush()
+        proc, died = self._proc, SnippetError(f"{what}: the worker process died")
+        if proc is None:  # closed by another thread since it started
+            raise died
+        try:
+            proc.stdin.write(json.dumps(request) + "\n")
+            proc.stdin.flush()
+        except (OSError, ValueError):  # a closed pipe, or a closed file
+            raise died from None
         return self._read(timeout, what)
 
     def run(self, path: Path, root: Path, timeout: float = TIMEOUT_S) -> dict:
@@ -197,12 +205,12 @@ class Worker:
     def close(self) -> None:
         # Taken first: a run that sees the worker die, as this kill makes it, closes
         # it too, from its own thread (at exit, the background start, say).
-        proc, self._proc = self._proc, None
+        proc, pump, self._proc = self._proc, self._pump_thread, None
         if proc is not None:
             proc.kill()
             proc.wait()
             proc.stdin.close()
-            self._pump_thread.join()  # it closes stdout once it reads the end
+            pump.join()  # it closes stdout once it reads the end
 
 
 class Pool:
@@ -280,9 +288,9 @@ def cache_file(path: Path, root: Path, capability: str | None = None) -> Path:
     return root / CACHE_DIR / f"{cache_key(path, capability)}.json"
 
 
-# cache file -> (its mtime and size, its result): a `serve` rebuild reads again
-# only what changed on disk (parsing every result was most of a rebuild's on_files).
-_read: dict[Path, tuple[tuple[int, int], Result]] = {}
+# cache file -> (its inode, mtime and size, its result): a `serve` rebuild reads
+# again only what changed on disk (parsing every result was most of its on_files).
+_read: dict[Path, tuple[tuple[int, int, int], Result]] = {}
 
 
 def cached_result(
@@ -292,7 +300,7 @@ def cached_result(
     file = cache_file(path, root, capability)
     try:
         stat = file.stat()
-        seen = (stat.st_mtime_ns, stat.st_size)
+        seen = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
         if (read := _read.get(file)) and read[0] == seen:
             return read[1]
         result = _from_json(json.loads(file.read_text()))
@@ -340,5 +348,6 @@ def prune_cache(paths: list[Path], root: Path) -> int:
     for entry in (root / CACHE_DIR).glob("*.json"):
         if entry.stem not in keep:
             entry.unlink(missing_ok=True)
+            _read.pop(entry, None)
             deleted += 1
     return deleted
