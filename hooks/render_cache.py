@@ -11,7 +11,10 @@ page with the same key. A render that logged at info level or above (a warning,
 or a link MkDocs reports at info level) is not kept, so every build reports it
 again (and `--strict` still fails on it). Likewise the entries Material's search
 index makes of a page, keyed on all it reads: the page's HTML, address, title,
-contents, metadata and the search settings. Extension settings are keyed by their
+contents, metadata and the search settings. And the pages mkdocs-glightbox
+parses and writes again twice each (a fifth of a rebuild): its page events are
+pure functions of the page's HTML, address and metadata, its settings and the
+theme, so their results are kept on those. Extension settings are keyed by their
 repr: an extension that reads other files (pymdownx.snippets) would need them in
 the key.
 """
@@ -33,6 +36,9 @@ _index_page = getattr(_index_page, "__wrapped__", _index_page)
 # page source -> (key, the attributes its render set); the last render of each page
 _kept: dict[str, tuple[str, dict]] = {}
 _indexed: dict[str, tuple[str, list]] = {}  # page address -> (key, its entries)
+# Plugins' page events that are pure (read in their code): plugin -> events
+PURE_PAGE_EVENTS = {"glightbox": ("page_content", "post_page")}
+_texts: dict[tuple[str, str], tuple[str, str]] = {}  # (event, page) -> (key, text)
 _files_digest: str | None = None  # this build's files, as a page's links see them
 _serving = False
 
@@ -134,6 +140,22 @@ _render.__wrapped__ = _render_page
 _add_entries.__wrapped__ = _index_page
 
 
+def _kept_text(event: str, method, plugin):
+    """`method`, `plugin`'s handler of a pure page `event`, with its result kept."""
+
+    def kept(text: str, *, page: Page, config, **kwargs):
+        theme = repr((config.theme.name, config.theme.get("features")))
+        key = _digest(text, page.url, repr(page.meta), repr(vars(plugin)), theme)
+        hit = _texts.get((event, page.url))
+        if hit and hit[0] == key:
+            return hit[1]
+        result = method(text, page=page, config=config, **kwargs)
+        _texts[event, page.url] = (key, result)
+        return result
+
+    return kept
+
+
 def on_startup(command: str, dirty: bool) -> None:
     global _serving
     _serving = command == "serve"
@@ -145,4 +167,14 @@ def on_config(config):
     if _serving:  # a build converts each page once: nothing to keep
         Page.render = _render
         SearchIndex.add_entry_from_context = _add_entries
+        # MkDocs bound each plugin's handlers when it loaded the config.
+        for name, events in PURE_PAGE_EVENTS.items():
+            plugin = config.plugins.get(name)
+            for event in events if plugin else ():
+                config.plugins.events[event] = [
+                    _kept_text(event, method, plugin)
+                    if getattr(method, "__self__", None) is plugin
+                    else method
+                    for method in config.plugins.events[event]
+                ]
     return config

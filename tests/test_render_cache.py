@@ -14,6 +14,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.structure.files import get_files
 from mkdocs.structure.pages import Page
+from mkdocs_glightbox.plugin import LightboxPlugin
 from support import ROOT, write_config
 
 HOOKS = [
@@ -48,6 +49,7 @@ def done(tmp_path, monkeypatch) -> SimpleNamespace:
     monkeypatch.setattr(SearchIndex, "add_entry_from_context", hook._index_page)
     monkeypatch.setattr(hook, "_kept", {})
     monkeypatch.setattr(hook, "_indexed", {})
+    monkeypatch.setattr(hook, "_texts", {})
     done = SimpleNamespace(converted=[], indexed=[], hook=hook)
     render, index = hook._render_page, hook._index_page
 
@@ -148,6 +150,41 @@ def test_highlighted_code_stays_in_its_cache_when_its_page_was_not_converted(
     serve_build(tmp_path)
     assert len(done.converted) == 2
     assert json.loads(cache.read_text()) == highlighted
+
+
+def counting(event: str, calls: list):
+    """The lightbox plugin's handler of `event`, noting each page it handles."""
+    method = getattr(LightboxPlugin, event)
+
+    def counted(plugin, text, *args, **kwargs):
+        calls.append((event, kwargs["page"].url))
+        return method(plugin, text, *args, **kwargs)
+
+    return counted
+
+
+def test_the_lightbox_plugin_writes_again_only_the_edited_page(
+    tmp_path, done, monkeypatch
+):
+    calls = []
+    for event in ("on_page_content", "on_post_page"):  # before a config binds them
+        monkeypatch.setattr(LightboxPlugin, event, counting(event, calls))
+    write_config(tmp_path, hooks=HOOKS, plugins=["search", "glightbox"])
+    (tmp_path / "docs" / "dot.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"/>'
+    )
+    other = tmp_path / "docs" / "other.md"
+    other.write_text(other.read_text() + "\n![A dot](dot.svg)\n")
+    first = serve_build(tmp_path)
+    assert '<a class="glightbox"' in first["other/index.html"]
+    assert "GLightbox(" in first["index.html"]
+    assert len(calls) == 4  # two events, two pages
+    assert serve_build(tmp_path) == first
+    assert len(calls) == 4, "the plugin wrote an unchanged page again"
+    other.write_text(other.read_text() + "\nAn edit.\n")
+    edited = serve_build(tmp_path)
+    assert calls[4:] == [("on_page_content", "other/"), ("on_post_page", "other/")]
+    assert "An edit." in edited["other/index.html"]
 
 
 def test_the_cache_keeps_everything_a_conversion_sets_on_the_page(tmp_path, done):
