@@ -11,12 +11,12 @@ page with the same key. A render that logged at info level or above (a warning,
 or a link MkDocs reports at info level) is not kept, so every build reports it
 again (and `--strict` still fails on it). Likewise the entries Material's search
 index makes of a page, keyed on all it reads: the page's HTML, address, title,
-contents, metadata and the search settings. And the pages mkdocs-glightbox
-parses and writes again twice each (a fifth of a rebuild): its page events are
-pure functions of the page's HTML, address and metadata, its settings and the
-theme, so their results are kept on those. Extension settings are keyed by their
-repr: an extension that reads other files (pymdownx.snippets) would need them in
-the key.
+contents, metadata and the search settings. And mkdocs-glightbox, which parses
+and rewrites every page twice (page_content, post_page; a fifth of a rebuild):
+both are pure functions of the page's HTML, address and metadata, the plugin's
+settings and version and the theme, so their results are kept on those.
+Extension settings are keyed by their repr: an extension that reads other files
+(pymdownx.snippets) would need them in the key.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import copy
 import hashlib
 import logging
 import threading
+from importlib.metadata import version
 
 from material.plugins.search.plugin import SearchIndex
 from mkdocs.structure.pages import Page
@@ -36,9 +37,11 @@ _index_page = getattr(_index_page, "__wrapped__", _index_page)
 # page source -> (key, the attributes its render set); the last render of each page
 _kept: dict[str, tuple[str, dict]] = {}
 _indexed: dict[str, tuple[str, list]] = {}  # page address -> (key, its entries)
-# Plugins' page events that are pure (read in their code): plugin -> events
+# Plugins' page events that are pure (read in mkdocs-glightbox 0.5.3; its version
+# is in the key): plugin -> events
 PURE_PAGE_EVENTS = {"glightbox": ("page_content", "post_page")}
 _texts: dict[tuple[str, str], tuple[str, str]] = {}  # (event, page) -> (key, text)
+_versions: dict[str, str] = {}  # package -> its version, read once a process
 _files_digest: str | None = None  # this build's files, as a page's links see them
 _serving = False
 
@@ -140,12 +143,20 @@ _render.__wrapped__ = _render_page
 _add_entries.__wrapped__ = _index_page
 
 
+def _version_of(plugin) -> str:
+    package = type(plugin).__module__.split(".")[0].replace("_", "-")
+    return _versions.setdefault(package, version(package))
+
+
 def _kept_text(event: str, method, plugin):
     """`method`, `plugin`'s handler of a pure page `event`, with its result kept."""
 
     def kept(text: str, *, page: Page, config, **kwargs):
         theme = repr((config.theme.name, config.theme.get("features")))
-        key = _digest(text, page.url, repr(page.meta), repr(vars(plugin)), theme)
+        plugin_state = repr(
+            (type(plugin).__module__, _version_of(plugin), vars(plugin))
+        )
+        key = _digest(text, repr(page.meta), plugin_state, theme)
         hit = _texts.get((event, page.url))
         if hit and hit[0] == key:
             return hit[1]

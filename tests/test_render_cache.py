@@ -185,6 +185,8 @@ def test_the_lightbox_plugin_writes_again_only_the_edited_page(
     edited = serve_build(tmp_path)
     assert calls[4:] == [("on_page_content", "other/"), ("on_post_page", "other/")]
     assert "An edit." in edited["other/index.html"]
+    done.hook._texts.clear()  # what a fresh build gives
+    assert serve_build(tmp_path, "fresh") == edited
 
 
 def test_the_cache_keeps_everything_a_conversion_sets_on_the_page(tmp_path, done):
