@@ -4,9 +4,8 @@ Pygments was about a sixth of a warm build, re-highlighting the same snippets
 every time. pymdownx's Highlight.highlight is a pure function of its settings and
 its arguments (with the text title mode we use), so its result is kept in
 .cache/highlight.json, keyed on all of them and on both packages' versions. A
-build writes back only the blocks it used, so the file never outgrows the site;
-under `mkdocs serve`, the blocks any of its builds used, as a page it did not
-convert again (hooks/render_cache.py) uses its blocks without asking for them.
+build writes back only the blocks it used, so the file never outgrows the site (a
+page not converted again, hooks/render_cache.py, uses the blocks it used before).
 """
 
 from __future__ import annotations
@@ -42,10 +41,6 @@ def _highlight(self: Highlight, *args, **kwargs) -> str:
             return html
         _cache.put(key, html)
     return html
-
-
-def on_startup(command: str, dirty: bool) -> None:
-    _cache.across_builds = command == "serve"
 
 
 def on_config(config):

@@ -8,6 +8,7 @@ it renders when it is imported, and an unknown kind is an error.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -49,21 +50,23 @@ def project_root(config) -> Path:
 class BuildCache:
     """Values a hook computed in earlier builds, by key, in `.cache/<name>` (JSON)
     beside mkdocs.yml. A build writes back only the entries it used, so the file
-    never outgrows the site: `load` in on_config, `save` in on_post_build. With
-    `across_builds`, an entry used by an earlier build of this process stays used
-    (for `mkdocs serve`, where a hook may reuse a page and ask for nothing)."""
+    never outgrows the site: `load` in on_config, `save` in on_post_build. What a
+    step of the build used can be recorded and used again when that step's own
+    result is reused (hooks/render_cache.py: a page not converted again)."""
+
+    _named: dict[str, BuildCache] = {}  # name -> the cache of that file
+    _records: list[tuple[str, str]] | None = None  # (name, key) used, if recording
 
     def __init__(self, name: str) -> None:
         self.name = name
-        self.across_builds = False
         self.path: Path | None = None
         self._known: dict[str, object] = {}
         self._used: dict[str, object] = {}
+        BuildCache._named[name] = self
 
     def load(self, config) -> None:
         self.path = project_root(config) / ".cache" / self.name
-        if not self.across_builds:
-            self._used = {}
+        self._used = {}
         try:
             self._known = json.loads(self.path.read_text())
         except (OSError, ValueError):  # no cache yet, or a broken one: compute anew
@@ -73,10 +76,33 @@ class BuildCache:
         """The value stored for `key`, or None."""
         if key in self._known:
             self._used[key] = self._known[key]
+            self._record(key)
         return self._known.get(key)
 
     def put(self, key: str, value) -> None:
         self._known[key] = self._used[key] = value
+        self._record(key)
+
+    def _record(self, key: str) -> None:
+        if BuildCache._records is not None:
+            BuildCache._records.append((self.name, key))
+
+    @classmethod
+    @contextlib.contextmanager
+    def recording(cls) -> Iterator[list[tuple[str, str]]]:
+        """The (cache name, key) of each entry used meanwhile, in any cache."""
+        outer, cls._records = cls._records, []
+        try:
+            yield cls._records
+        finally:
+            cls._records = outer
+
+    @classmethod
+    def use_again(cls, records: list[tuple[str, str]]) -> None:
+        """Mark what a recording saw used by this build too (if still known)."""
+        for name, key in records:
+            if name in cls._named:
+                cls._named[name].get(key)
 
     def save(self) -> None:
         if self.path is None:  # never loaded: not in a build
@@ -85,11 +111,14 @@ class BuildCache:
         write_atomically(self.path, json.dumps(self._used))
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """Write `text` (UTF-8) to `path` so that a reader, or a build running at the
-    same time, sees the old file or the new one, never half of one."""
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write `data` (text as UTF-8) to `path` so that a reader, or a build running
+    at the same time, sees the old file or the new one, never half of one."""
     partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
-    partial.write_text(text, encoding="utf-8")
+    if isinstance(data, bytes):
+        partial.write_bytes(data)
+    else:
+        partial.write_text(data, encoding="utf-8")
     partial.replace(path)
 
 

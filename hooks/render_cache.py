@@ -1,20 +1,25 @@
-"""MkDocs hook: under `mkdocs serve`, a page that did not change is neither
-converted to HTML nor read by search again.
+"""MkDocs hook: a page that did not change since an earlier build, in this process
+or another, is neither converted to HTML nor read by search nor rewritten by the
+lightbox plugin again.
 
-Every rebuild of `serve` converts every page, though an edit changes one: the
-conversion was a third of a rebuild, search's reading of each page's HTML a
-seventh. MkDocs' `Page.render` is a pure function of the page's Markdown (as the
-hooks left it), its address, whether it is a draft, the Markdown settings and the
-site's files (which its links are checked against). So what it sets on the page
-is kept, for this serve process only, keyed on all of them, and set again on a
-page with the same key. A render that logged at info level or above (a warning,
-or a link MkDocs reports at info level) is not kept, so every build reports it
-again (and `--strict` still fails on it). Likewise the entries Material's search
-index makes of a page, keyed on all it reads: the page's HTML, address, title,
-contents, metadata and the search settings. And mkdocs-glightbox, which parses
-and rewrites every page twice (page_content, post_page; a fifth of a rebuild):
-both are pure functions of the page's HTML, address and metadata, the plugin's
-settings and version and the theme, so their results are kept on those.
+Every build converts every page, though an edit changes one: the conversion was
+about a third of a warm build or a `serve` rebuild, search's reading of each
+page's HTML a seventh, mkdocs-glightbox's parsing and rewriting of every page
+twice (page_content, post_page) a fifth of a rebuild. Each is a pure function of
+what its key below holds, so its result is kept in `.cache/pages.pickle`, and a
+build writes back only the entries it used:
+- MkDocs' `Page.render`: the page's Markdown (as the hooks left it), its address,
+  whether it is a draft, the Markdown settings, the site's files (which its links
+  are checked against), and the versions of Python and of the packages that
+  convert (MkDocs, Python-Markdown, Pygments and each extension's package). A
+  render that logged at info level or above (a warning, or a link MkDocs reports
+  at info level) is not kept, so every build reports it again (and `--strict`
+  still fails on it). The entries of the other caches the render used (the
+  highlighted code) stay in them.
+- Material's search index entries of a page: the page's HTML, address, title,
+  contents and metadata, the search settings and Material's version.
+- mkdocs-glightbox's page events (read in 0.5.3): the page's HTML, address and
+  metadata, the plugin's settings and version, and the theme.
 Extension settings are keyed by their repr: an extension that reads other files
 (pymdownx.snippets) would need them in the key.
 """
@@ -23,34 +28,117 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import functools
 import hashlib
 import logging
+import pickle
+import sys
 import threading
+from dataclasses import dataclass, field
 from importlib.metadata import version
+from importlib.util import find_spec
+from pathlib import Path
 
+import markers
 from material.plugins.search.plugin import SearchIndex
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.pages import Page
 
 _render_page = getattr(Page.render, "__wrapped__", Page.render)
 _index_page = SearchIndex.add_entry_from_context
 _index_page = getattr(_index_page, "__wrapped__", _index_page)
-# page source -> (key, the attributes its render set); the last render of each page
-_kept: dict[str, tuple[str, dict]] = {}
-_indexed: dict[str, tuple[str, list]] = {}  # page address -> (key, its entries)
 # Plugins' page events that are pure (read in mkdocs-glightbox 0.5.3; its version
 # is in the key): plugin -> events
 PURE_PAGE_EVENTS = {"glightbox": ("page_content", "post_page")}
-_texts: dict[tuple[str, str], tuple[str, str]] = {}  # (event, page) -> (key, text)
-_versions: dict[str, str] = {}  # package -> its version, read once a process
-_files_digest: str | None = None  # this build's files, as a page's links see them
-_serving = False
+# The package of each Markdown extension, by the top-level name of its module
+# (Python-Markdown's own are also named without it).
+EXTENSION_PACKAGES = {
+    "markdown": "markdown",
+    "pymdownx": "pymdown-extensions",
+    "material": "mkdocs-material",
+    "mkdocs": "mkdocs",
+}
+# What converts a page besides: MkDocs' own extensions, Pygments (highlighting).
+CONVERTERS = ("mkdocs", "markdown", "pygments")
+STORE_FILE = "pages.pickle"  # in .cache/ beside mkdocs.yml
 
 # What Page.render sets; tests/test_render_cache.py checks it sets nothing else.
 RENDERED = ("content", "toc", "_title_from_render", "present_anchor_ids")
 
 
+@dataclass
+class Store:
+    """What earlier builds made of each page, by table and name (a page's source
+    or address), each with its key; written back with only what this build used."""
+
+    path: Path | None = None  # the file it was read from, in this process
+    tables: dict[str, dict[str, tuple[str, object]]] = field(default_factory=dict)
+    used: set[tuple[str, str]] = field(default_factory=set)
+    changed: bool = False
+
+    def load(self, path: Path) -> None:
+        """Read at a process's first build; later builds (serve) have it in memory."""
+        self.used, self.changed = set(), False
+        if self.path == path:
+            return
+        self.path = path
+        try:
+            self.tables = pickle.loads(path.read_bytes())
+        except Exception:  # no cache yet, or one an older version wrote: anew
+            self.tables = {}
+
+    def get(self, table: str, name: str, key: str):
+        """The value kept for `name` if it has this key, else None."""
+        kept = self.tables.get(table, {}).get(name)
+        if kept is None or kept[0] != key:
+            return None
+        self.used.add((table, name))
+        return kept[1]
+
+    def put(self, table: str, name: str, key: str, value) -> None:
+        self.tables.setdefault(table, {})[name] = (key, value)
+        self.used.add((table, name))
+        self.changed = True
+
+    def save(self) -> None:
+        for table, kept in self.tables.items():
+            for name in [n for n in kept if (table, n) not in self.used]:
+                del kept[name]
+                self.changed = True
+        if self.path is not None and self.changed:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            markers.write_atomically(self.path, pickle.dumps(self.tables))
+            self.changed = False
+
+
+_store = Store()
+_files_digest: str | None = None  # this build's files, as a page's links see them
+
+
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+@functools.cache  # package metadata takes milliseconds to read
+def _version(package: str) -> str:
+    return version(package)
+
+
+@functools.cache
+def _converters(extensions: tuple[str, ...]) -> str:
+    """The versions of Python and of every package that converts a page."""
+    packages = set(CONVERTERS)
+    for name in extensions:
+        top = name.split(".")[0]
+        if "." not in name and find_spec(f"markdown.extensions.{name}"):
+            top = "markdown"  # one of its own, by its short name
+        if top not in EXTENSION_PACKAGES:
+            raise PluginError(
+                f"render_cache: add the package of Markdown extension {name!r} to "
+                "EXTENSION_PACKAGES, so that pages are converted again when it changes"
+            )
+        packages.add(EXTENSION_PACKAGES[top])
+    return repr([sys.version, *((p, _version(p)) for p in sorted(packages))])
 
 
 @contextlib.contextmanager
@@ -112,80 +200,88 @@ def _files_seen_by_links(files) -> str:
 def _render(self: Page, config, files) -> None:
     settings = [config[name] for name in ("markdown_extensions", "mdx_configs")]
     settings += [config["validation"], config["use_directory_urls"]]
+    converters = _converters(tuple(config["markdown_extensions"]))
     inclusion = str(self.file.inclusion)
     files_seen = _files_seen_by_links(files)
-    key = _digest(self.markdown, self.url, inclusion, repr(settings), files_seen)
-    kept = _kept.get(self.file.src_uri)
-    if kept and kept[0] == key:
-        _restore(self, kept[1], files)
+    parts = (self.markdown, self.url, inclusion, repr(settings), converters)
+    key = _digest(*parts, files_seen)
+    kept = _store.get("rendered", self.file.src_uri, key)
+    if kept is not None:
+        attributes, records = kept
+        _restore(self, attributes, files)
+        markers.BuildCache.use_again(records)
         return
-    with _records_logged() as logged:
+    with _records_logged() as logged, markers.BuildCache.recording() as records:
         _render_page(self, config, files)
-    if logged:
-        _kept.pop(self.file.src_uri, None)
-    else:
-        _kept[self.file.src_uri] = (key, _kept_form(self))
+    if not logged:
+        _store.put("rendered", self.file.src_uri, key, (_kept_form(self), records))
 
 
 def _add_entries(self: SearchIndex, page: Page) -> None:
     parts = [page.content, page.url, str(page.toc), str(page.title)]
-    key = _digest(*parts, repr(page.meta), repr(self.config))
-    kept = _indexed.get(page.url)
-    if kept and kept[0] == key:
-        self.entries.extend(copy.deepcopy(kept[1]))
-        return
-    start = len(self.entries)
-    _index_page(self, page)
-    _indexed[page.url] = (key, copy.deepcopy(self.entries[start:]))
+    material = _version("mkdocs-material")
+    key = _digest(*parts, repr(page.meta), repr(self.config), material)
+    entries = _store.get("indexed", page.url, key)
+    if entries is None:
+        start = len(self.entries)
+        _index_page(self, page)
+        entries = self.entries[start:]
+        _store.put("indexed", page.url, key, copy.deepcopy(entries))
+    else:
+        self.entries.extend(copy.deepcopy(entries))
 
 
 _render.__wrapped__ = _render_page
 _add_entries.__wrapped__ = _index_page
 
 
-def _version_of(plugin) -> str:
-    package = type(plugin).__module__.split(".")[0].replace("_", "-")
-    return _versions.setdefault(package, version(package))
-
-
 def _kept_text(event: str, method, plugin):
     """`method`, `plugin`'s handler of a pure page `event`, with its result kept."""
+    package = type(plugin).__module__.split(".")[0].replace("_", "-")
 
     def kept(text: str, *, page: Page, config, **kwargs):
         theme = repr((config.theme.name, config.theme.get("features")))
-        plugin_state = repr(
-            (type(plugin).__module__, _version_of(plugin), vars(plugin))
-        )
+        plugin_state = repr((type(plugin).__module__, _version(package), vars(plugin)))
         key = _digest(text, repr(page.meta), plugin_state, theme)
-        hit = _texts.get((event, page.url))
-        if hit and hit[0] == key:
-            return hit[1]
-        result = method(text, page=page, config=config, **kwargs)
-        _texts[event, page.url] = (key, result)
+        result = _store.get(event, page.url, key)
+        if result is None:
+            result = method(text, page=page, config=config, **kwargs)
+            _store.put(event, page.url, key, result)
         return result
 
     return kept
 
 
-def on_startup(command: str, dirty: bool) -> None:
-    global _serving
-    _serving = command == "serve"
+def _stop_keeping() -> None:
+    """Back to MkDocs' own: a later build in this process without this hook (a
+    test's) must not be given pages kept for another project."""
+    Page.render = _render_page
+    SearchIndex.add_entry_from_context = _index_page
 
 
 def on_config(config):
     global _files_digest
     _files_digest = None  # a new build: its files are digested at its first render
-    if _serving:  # a build converts each page once: nothing to keep
-        Page.render = _render
-        SearchIndex.add_entry_from_context = _add_entries
-        # MkDocs bound each plugin's handlers when it loaded the config.
-        for name, events in PURE_PAGE_EVENTS.items():
-            plugin = config.plugins.get(name)
-            for event in events if plugin else ():
-                config.plugins.events[event] = [
-                    _kept_text(event, method, plugin)
-                    if getattr(method, "__self__", None) is plugin
-                    else method
-                    for method in config.plugins.events[event]
-                ]
+    _store.load(markers.project_root(config) / ".cache" / STORE_FILE)
+    Page.render = _render
+    SearchIndex.add_entry_from_context = _add_entries
+    # MkDocs bound each plugin's handlers when it loaded the config.
+    for name, events in PURE_PAGE_EVENTS.items():
+        plugin = config.plugins.get(name)
+        for event in events if plugin else ():
+            config.plugins.events[event] = [
+                _kept_text(event, method, plugin)
+                if getattr(method, "__self__", None) is plugin
+                else method
+                for method in config.plugins.events[event]
+            ]
     return config
+
+
+def on_post_build(config) -> None:
+    _store.save()
+    _stop_keeping()
+
+
+def on_build_error(error) -> None:
+    _stop_keeping()

@@ -1,7 +1,9 @@
-"""A `mkdocs serve` rebuild converts, and search reads, only the pages that
-changed, and it gives the site and search index a fresh build gives; links are
-still checked against the pages as they are now, a page whose conversion logged
-logs again on every build, and the highlighted code stays in its cache."""
+"""A build converts, search reads and the lightbox plugin rewrites only the pages
+that changed since an earlier build, in this process (a `mkdocs serve` rebuild) or
+another (a warm `mkdocs build`), and it gives the site and search index a fresh
+build gives; links are still checked against the pages as they are now, a page
+whose conversion logged logs again on every build, and the highlighted code stays
+in its cache."""
 
 import json
 import logging
@@ -12,6 +14,7 @@ import pytest
 from material.plugins.search.plugin import SearchIndex
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
 from mkdocs.structure.files import get_files
 from mkdocs.structure.pages import Page
 from mkdocs_glightbox.plugin import LightboxPlugin
@@ -36,9 +39,9 @@ def serve_config(project: Path, site: str = "site"):
 
 @pytest.fixture
 def done(tmp_path, monkeypatch) -> SimpleNamespace:
-    """A project of two pages with the hook, in a new serve process, and what
-    the builds did: the source of each page converted (`converted`), the address
-    of each page search read (`indexed`); `hook` is the hook's module."""
+    """A project of two pages with the hook, in a new process, and what the
+    builds did: the source of each page converted (`converted`), the address of
+    each page search read (`indexed`); `hook` is the hook's module."""
     (tmp_path / "docs").mkdir()
     for name, text in PAGES.items():
         (tmp_path / "docs" / name).write_text(text)
@@ -47,9 +50,7 @@ def done(tmp_path, monkeypatch) -> SimpleNamespace:
     hook = serve_config(tmp_path)["hooks"][HOOKS[0]]  # MkDocs loads it once
     monkeypatch.setattr(Page, "render", Page.render)  # undone after the test
     monkeypatch.setattr(SearchIndex, "add_entry_from_context", hook._index_page)
-    monkeypatch.setattr(hook, "_kept", {})
-    monkeypatch.setattr(hook, "_indexed", {})
-    monkeypatch.setattr(hook, "_texts", {})
+    monkeypatch.setattr(hook, "_store", hook.Store())
     done = SimpleNamespace(converted=[], indexed=[], hook=hook)
     render, index = hook._render_page, hook._index_page
 
@@ -77,8 +78,20 @@ def serve_build(project: Path, site: str = "site") -> dict[str, str]:
     }
 
 
+def new_process(done, monkeypatch) -> None:
+    """What the hook knows in a new process: only what the cache file holds."""
+    monkeypatch.setattr(done.hook, "_store", done.hook.Store())
+
+
+def fresh_build(project: Path, done, monkeypatch) -> dict[str, str]:
+    """What a build with no cache gives."""
+    (project / ".cache" / done.hook.STORE_FILE).unlink()
+    new_process(done, monkeypatch)
+    return serve_build(project, "fresh")
+
+
 def test_a_rebuild_converts_only_the_edited_page_and_builds_the_same_site(
-    tmp_path, done
+    tmp_path, done, monkeypatch
 ):
     first = serve_build(tmp_path)
     assert sorted(done.converted) == ["index.md", "other.md"]
@@ -94,9 +107,56 @@ def test_a_rebuild_converts_only_the_edited_page_and_builds_the_same_site(
     assert done.converted[2:] == ["other.md"]
     assert done.indexed[2:] == ["other/"]
     assert "An edit." in edited["other/index.html"] and "An edit." in edited[INDEX]
-    done.hook._kept.clear()  # what a fresh build gives
-    done.hook._indexed.clear()
-    assert serve_build(tmp_path, "fresh") == edited
+    assert fresh_build(tmp_path, done, monkeypatch) == edited
+
+
+def test_a_build_in_a_new_process_converts_only_what_changed_since(
+    tmp_path, done, monkeypatch
+):
+    first = serve_build(tmp_path)
+    new_process(done, monkeypatch)
+    assert serve_build(tmp_path) == first
+    assert len(done.converted) == len(done.indexed) == 2, "converted again"
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\nNo link now.\n")
+    new_process(done, monkeypatch)
+    edited = serve_build(tmp_path)
+    assert done.converted[2:] == ["index.md"] and done.indexed[2:] == [""]
+    assert fresh_build(tmp_path, done, monkeypatch) == edited
+    assert sorted(done.converted[3:]) == ["index.md", "other.md"]
+
+
+def test_a_new_version_of_a_converting_package_converts_every_page_again(
+    tmp_path, done, monkeypatch
+):
+    serve_build(tmp_path)
+    new_process(done, monkeypatch)
+    versions = done.hook._version
+    monkeypatch.setattr(
+        done.hook, "_version", lambda p: "99" if p == "pygments" else versions(p)
+    )
+    done.hook._converters.cache_clear()
+    try:
+        serve_build(tmp_path)
+    finally:
+        done.hook._converters.cache_clear()  # forget the version made up here
+    assert sorted(done.converted[2:]) == ["index.md", "other.md"]
+    assert len(done.indexed) == 2  # the same HTML: search need not read it
+
+
+def test_an_extension_of_an_unknown_package_is_a_clear_error(
+    tmp_path, done, monkeypatch, caplog
+):
+    (tmp_path / "my_extension.py").write_text(
+        "from markdown.extensions import Extension\n"
+        "class Nothing(Extension):\n    def extendMarkdown(self, md): pass\n"
+        "def makeExtension(**kwargs):\n    return Nothing(**kwargs)\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with (tmp_path / "mkdocs.yml").open("a") as config:
+        config.write("markdown_extensions: [my_extension]\n")
+    with pytest.raises(Abort):
+        serve_build(tmp_path)
+    assert "extension 'my_extension' to EXTENSION_PACKAGES" in caplog.text
 
 
 def test_a_kept_page_s_links_are_checked_against_the_pages_as_they_are(
@@ -141,12 +201,14 @@ def test_what_a_conversion_logs_is_printed_on_every_build(
 
 
 def test_highlighted_code_stays_in_its_cache_when_its_page_was_not_converted(
-    tmp_path, done
+    tmp_path, done, monkeypatch
 ):
     cache = tmp_path / ".cache" / "highlight.json"
     serve_build(tmp_path)
     highlighted = json.loads(cache.read_text())
     assert len(highlighted) == 1  # other.md's one block
+    serve_build(tmp_path)
+    new_process(done, monkeypatch)
     serve_build(tmp_path)
     assert len(done.converted) == 2
     assert json.loads(cache.read_text()) == highlighted
@@ -185,8 +247,7 @@ def test_the_lightbox_plugin_writes_again_only_the_edited_page(
     edited = serve_build(tmp_path)
     assert calls[4:] == [("on_page_content", "other/"), ("on_post_page", "other/")]
     assert "An edit." in edited["other/index.html"]
-    done.hook._texts.clear()  # what a fresh build gives
-    assert serve_build(tmp_path, "fresh") == edited
+    assert fresh_build(tmp_path, done, monkeypatch) == edited
 
 
 def test_the_cache_keeps_everything_a_conversion_sets_on_the_page(tmp_path, done):
