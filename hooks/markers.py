@@ -12,6 +12,7 @@ import contextlib
 import functools
 import json
 import os
+import pickle
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -48,29 +49,52 @@ def project_root(config) -> Path:
 
 
 class BuildCache:
-    """Values a hook computed in earlier builds, by key, in `.cache/<name>` (JSON)
-    beside mkdocs.yml. A build writes back only the entries it used, so the file
-    never outgrows the site: `load` in on_config, `save` in on_post_build. What a
-    step of the build used can be recorded and used again when that step's own
-    result is reused (hooks/render_cache.py: a page not converted again)."""
+    """Values a hook computed in earlier builds, by key, in `.cache/<name>` beside
+    mkdocs.yml: JSON, or pickle if the name ends in `.pickle`. A build writes back
+    only the entries it used, so the file never outgrows the site, and only if
+    that changed anything: `load` in on_config, `save` in on_post_build. The file
+    is read again only when it changed (`mkdocs serve` keeps the cache in memory).
+    What a step of a build used can be recorded and used again when that step's
+    own result is reused (hooks/render_cache.py: a page not converted again)."""
 
-    _named: dict[str, BuildCache] = {}  # name -> the cache of that file
+    _loaded: dict[str, BuildCache] = {}  # name -> the cache this build loaded
     _records: list[tuple[str, str]] | None = None  # (name, key) used, if recording
 
     def __init__(self, name: str) -> None:
         self.name = name
         self.path: Path | None = None
+        self._read: tuple[Path, int, int] | None = None  # the file as last seen
         self._known: dict[str, object] = {}
         self._used: dict[str, object] = {}
-        BuildCache._named[name] = self
+        self._changed = False
 
     def load(self, config) -> None:
         self.path = project_root(config) / ".cache" / self.name
+        BuildCache._loaded[self.name] = self
         self._used = {}
+        if self._seen() == self._read and self._read is not None:
+            return  # as this process last read or wrote it
+        self._changed = False
         try:
-            self._known = json.loads(self.path.read_text())
-        except (OSError, ValueError):  # no cache yet, or a broken one: compute anew
-            self._known = {}
+            data = self.path.read_bytes()
+            self._known = self._decode(data)
+            self._read = self._seen()
+        except Exception:  # no cache yet, or a broken one: compute anew
+            self._known, self._read = {}, None
+
+    def _seen(self) -> tuple[Path, int, int] | None:
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return None
+        return self.path, stat.st_mtime_ns, stat.st_size
+
+    def _decode(self, data: bytes) -> dict:
+        pickled = self.name.endswith(".pickle")
+        known = pickle.loads(data) if pickled else json.loads(data)
+        if not isinstance(known, dict):
+            raise ValueError(f"{self.path} holds no cache")
+        return known
 
     def get(self, key: str):
         """The value stored for `key`, or None."""
@@ -81,6 +105,7 @@ class BuildCache:
 
     def put(self, key: str, value) -> None:
         self._known[key] = self._used[key] = value
+        self._changed = True
         self._record(key)
 
     def _record(self, key: str) -> None:
@@ -101,14 +126,19 @@ class BuildCache:
     def use_again(cls, records: list[tuple[str, str]]) -> None:
         """Mark what a recording saw used by this build too (if still known)."""
         for name, key in records:
-            if name in cls._named:
-                cls._named[name].get(key)
+            if name in cls._loaded:
+                cls._loaded[name].get(key)
 
     def save(self) -> None:
         if self.path is None:  # never loaded: not in a build
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(self.path, json.dumps(self._used))
+        if self._changed or self._used.keys() != self._known.keys():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            pickled = self.name.endswith(".pickle")
+            data = pickle.dumps(self._used) if pickled else json.dumps(self._used)
+            write_atomically(self.path, data)
+            self._known, self._changed = dict(self._used), False
+            self._read = self._seen()
 
 
 def write_atomically(path: Path, data: str | bytes) -> None:

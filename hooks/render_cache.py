@@ -6,20 +6,23 @@ Every build converts every page, though an edit changes one: the conversion was
 about a third of a warm build or a `serve` rebuild, search's reading of each
 page's HTML a seventh, mkdocs-glightbox's parsing and rewriting of every page
 twice (page_content, post_page) a fifth of a rebuild. Each is a pure function of
-what its key below holds, so its result is kept in `.cache/pages.pickle`, and a
-build writes back only the entries it used:
+what its key below holds, so its result is kept in `.cache/pages.pickle` (a
+markers.BuildCache: a build writes back only the entries it used). Every key
+holds the Python version and the code of the hooks that run meanwhile (this one
+and highlight_cache.py), and:
 - MkDocs' `Page.render`: the page's Markdown (as the hooks left it), its address,
   whether it is a draft, the Markdown settings, the site's files (which its links
-  are checked against), and the versions of Python and of the packages that
-  convert (MkDocs, Python-Markdown, Pygments and each extension's package). A
-  render that logged at info level or above (a warning, or a link MkDocs reports
-  at info level) is not kept, so every build reports it again (and `--strict`
-  still fails on it). The entries of the other caches the render used (the
-  highlighted code) stay in them.
+  are checked against), and the versions of the packages that convert (MkDocs,
+  Python-Markdown, Pygments and each extension's package). A render that logged
+  at info level or above (a warning, or a link MkDocs reports at info level) is
+  not kept, so every build reports it again (and `--strict` still fails on it).
+  The entries of the other caches the render used (the highlighted code) stay in
+  them.
 - Material's search index entries of a page: the page's HTML, address, title,
   contents and metadata, the search settings and Material's version.
 - mkdocs-glightbox's page events (read in 0.5.3): the page's HTML, address and
-  metadata, the plugin's settings and version, and the theme.
+  metadata, the plugin's settings and version (and selectolax's, its parser),
+  and the theme.
 Extension settings are keyed by their repr: an extension that reads other files
 (pymdownx.snippets) would need them in the key.
 """
@@ -31,10 +34,8 @@ import copy
 import functools
 import hashlib
 import logging
-import pickle
 import sys
 import threading
-from dataclasses import dataclass, field
 from importlib.metadata import version
 from importlib.util import find_spec
 from pathlib import Path
@@ -48,8 +49,9 @@ _render_page = getattr(Page.render, "__wrapped__", Page.render)
 _index_page = SearchIndex.add_entry_from_context
 _index_page = getattr(_index_page, "__wrapped__", _index_page)
 # Plugins' page events that are pure (read in mkdocs-glightbox 0.5.3; its version
-# is in the key): plugin -> events
-PURE_PAGE_EVENTS = {"glightbox": ("page_content", "post_page")}
+# is in the key), and the packages besides the plugin's own that make its text:
+# plugin -> (events, packages)
+PURE_PAGE_EVENTS = {"glightbox": (("page_content", "post_page"), ("selectolax",))}
 # The package of each Markdown extension, by the top-level name of its module
 # (Python-Markdown's own are also named without it).
 EXTENSION_PACKAGES = {
@@ -60,63 +62,35 @@ EXTENSION_PACKAGES = {
 }
 # What converts a page besides: MkDocs' own extensions, Pygments (highlighting).
 CONVERTERS = ("mkdocs", "markdown", "pygments")
-STORE_FILE = "pages.pickle"  # in .cache/ beside mkdocs.yml
+# The hooks whose code runs while a page is converted or its results are reused.
+OWN_CODE = [Path(__file__), Path(__file__).with_name("highlight_cache.py")]
 
 # What Page.render sets; tests/test_render_cache.py checks it sets nothing else.
 RENDERED = ("content", "toc", "_title_from_render", "present_anchor_ids")
 
 
-@dataclass
-class Store:
-    """What earlier builds made of each page, by table and name (a page's source
-    or address), each with its key; written back with only what this build used."""
-
-    path: Path | None = None  # the file it was read from, in this process
-    tables: dict[str, dict[str, tuple[str, object]]] = field(default_factory=dict)
-    used: set[tuple[str, str]] = field(default_factory=set)
-    changed: bool = False
-
-    def load(self, path: Path) -> None:
-        """Read at a process's first build; later builds (serve) have it in memory."""
-        self.used, self.changed = set(), False
-        if self.path == path:
-            return
-        self.path = path
-        try:
-            self.tables = pickle.loads(path.read_bytes())
-        except Exception:  # no cache yet, or one an older version wrote: anew
-            self.tables = {}
-
-    def get(self, table: str, name: str, key: str):
-        """The value kept for `name` if it has this key, else None."""
-        kept = self.tables.get(table, {}).get(name)
-        if kept is None or kept[0] != key:
-            return None
-        self.used.add((table, name))
-        return kept[1]
-
-    def put(self, table: str, name: str, key: str, value) -> None:
-        self.tables.setdefault(table, {})[name] = (key, value)
-        self.used.add((table, name))
-        self.changed = True
-
-    def save(self) -> None:
-        for table, kept in self.tables.items():
-            for name in [n for n in kept if (table, n) not in self.used]:
-                del kept[name]
-                self.changed = True
-        if self.path is not None and self.changed:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            markers.write_atomically(self.path, pickle.dumps(self.tables))
-            self.changed = False
-
-
-_store = Store()
+# name -> (key, value): a page's render, search entries and plugin texts by page.
+_pages = markers.BuildCache("pages.pickle")
 _files_digest: str | None = None  # this build's files, as a page's links see them
 
 
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
+
+
+@functools.cache  # once a process: `serve` loads hooks once, so they stay as read
+def _own_code() -> str:
+    return _digest(sys.version, *(path.read_text() for path in OWN_CODE))
+
+
+def _kept(table: str, name: str, key: str):
+    """What an earlier build kept for `name` in `table`, if under this key."""
+    kept = _pages.get(f"{table} {name}")
+    return kept[1] if kept is not None and kept[0] == key else None
+
+
+def _keep(table: str, name: str, key: str, value) -> None:
+    _pages.put(f"{table} {name}", (key, value))
 
 
 @functools.cache  # package metadata takes milliseconds to read
@@ -126,9 +100,10 @@ def _version(package: str) -> str:
 
 @functools.cache
 def _converters(extensions: tuple[str, ...]) -> str:
-    """The versions of Python and of every package that converts a page."""
+    """The versions of every package that converts a page."""
     packages = set(CONVERTERS)
     for name in extensions:
+        name = name if isinstance(name, str) else type(name).__module__
         top = name.split(".")[0]
         if "." not in name and find_spec(f"markdown.extensions.{name}"):
             top = "markdown"  # one of its own, by its short name
@@ -138,7 +113,7 @@ def _converters(extensions: tuple[str, ...]) -> str:
                 "EXTENSION_PACKAGES, so that pages are converted again when it changes"
             )
         packages.add(EXTENSION_PACKAGES[top])
-    return repr([sys.version, *((p, _version(p)) for p in sorted(packages))])
+    return repr([(p, _version(p)) for p in sorted(packages)])
 
 
 @contextlib.contextmanager
@@ -204,8 +179,8 @@ def _render(self: Page, config, files) -> None:
     inclusion = str(self.file.inclusion)
     files_seen = _files_seen_by_links(files)
     parts = (self.markdown, self.url, inclusion, repr(settings), converters)
-    key = _digest(*parts, files_seen)
-    kept = _store.get("rendered", self.file.src_uri, key)
+    key = _digest(*parts, files_seen, _own_code())
+    kept = _kept("rendered", self.file.src_uri, key)
     if kept is not None:
         attributes, records = kept
         _restore(self, attributes, files)
@@ -214,19 +189,19 @@ def _render(self: Page, config, files) -> None:
     with _records_logged() as logged, markers.BuildCache.recording() as records:
         _render_page(self, config, files)
     if not logged:
-        _store.put("rendered", self.file.src_uri, key, (_kept_form(self), records))
+        _keep("rendered", self.file.src_uri, key, (_kept_form(self), records))
 
 
 def _add_entries(self: SearchIndex, page: Page) -> None:
     parts = [page.content, page.url, str(page.toc), str(page.title)]
     material = _version("mkdocs-material")
-    key = _digest(*parts, repr(page.meta), repr(self.config), material)
-    entries = _store.get("indexed", page.url, key)
+    key = _digest(*parts, repr(page.meta), repr(self.config), material, _own_code())
+    entries = _kept("indexed", page.url, key)
     if entries is None:
         start = len(self.entries)
         _index_page(self, page)
         entries = self.entries[start:]
-        _store.put("indexed", page.url, key, copy.deepcopy(entries))
+        _keep("indexed", page.url, key, copy.deepcopy(entries))
     else:
         self.entries.extend(copy.deepcopy(entries))
 
@@ -235,18 +210,19 @@ _render.__wrapped__ = _render_page
 _add_entries.__wrapped__ = _index_page
 
 
-def _kept_text(event: str, method, plugin):
-    """`method`, `plugin`'s handler of a pure page `event`, with its result kept."""
+def _kept_text(table: str, method, plugin, packages: tuple[str, ...]):
+    """`method`, `plugin`'s handler of a pure page event, with its result kept."""
     package = type(plugin).__module__.split(".")[0].replace("_", "-")
+    versions = repr([_version(p) for p in (package, *packages)])
 
     def kept(text: str, *, page: Page, config, **kwargs):
         theme = repr((config.theme.name, config.theme.get("features")))
-        plugin_state = repr((type(plugin).__module__, _version(package), vars(plugin)))
-        key = _digest(text, repr(page.meta), plugin_state, theme)
-        result = _store.get(event, page.url, key)
+        plugin_state = repr((type(plugin).__module__, versions, vars(plugin)))
+        key = _digest(text, repr(page.meta), plugin_state, theme, _own_code())
+        result = _kept(table, page.url, key)
         if result is None:
             result = method(text, page=page, config=config, **kwargs)
-            _store.put(event, page.url, key, result)
+            _keep(table, page.url, key, result)
         return result
 
     return kept
@@ -262,15 +238,15 @@ def _stop_keeping() -> None:
 def on_config(config):
     global _files_digest
     _files_digest = None  # a new build: its files are digested at its first render
-    _store.load(markers.project_root(config) / ".cache" / STORE_FILE)
+    _pages.load(config)
     Page.render = _render
     SearchIndex.add_entry_from_context = _add_entries
     # MkDocs bound each plugin's handlers when it loaded the config.
-    for name, events in PURE_PAGE_EVENTS.items():
+    for name, (events, packages) in PURE_PAGE_EVENTS.items():
         plugin = config.plugins.get(name)
         for event in events if plugin else ():
             config.plugins.events[event] = [
-                _kept_text(event, method, plugin)
+                _kept_text(f"{name}.{event}", method, plugin, packages)
                 if getattr(method, "__self__", None) is plugin
                 else method
                 for method in config.plugins.events[event]
@@ -279,7 +255,7 @@ def on_config(config):
 
 
 def on_post_build(config) -> None:
-    _store.save()
+    _pages.save()
     _stop_keeping()
 
 

@@ -7,9 +7,11 @@ in its cache."""
 
 import json
 import logging
+import pickle
 from pathlib import Path
 from types import SimpleNamespace
 
+import markers
 import pytest
 from material.plugins.search.plugin import SearchIndex
 from mkdocs.commands.build import build
@@ -18,7 +20,7 @@ from mkdocs.exceptions import Abort
 from mkdocs.structure.files import get_files
 from mkdocs.structure.pages import Page
 from mkdocs_glightbox.plugin import LightboxPlugin
-from support import ROOT, write_config
+from support import ROOT, mkdocs_build, write_config
 
 HOOKS = [
     str(ROOT / "hooks" / name) for name in ("render_cache.py", "highlight_cache.py")
@@ -50,7 +52,7 @@ def done(tmp_path, monkeypatch) -> SimpleNamespace:
     hook = serve_config(tmp_path)["hooks"][HOOKS[0]]  # MkDocs loads it once
     monkeypatch.setattr(Page, "render", Page.render)  # undone after the test
     monkeypatch.setattr(SearchIndex, "add_entry_from_context", hook._index_page)
-    monkeypatch.setattr(hook, "_store", hook.Store())
+    monkeypatch.setattr(hook, "_pages", markers.BuildCache("pages.pickle"))
     done = SimpleNamespace(converted=[], indexed=[], hook=hook)
     render, index = hook._render_page, hook._index_page
 
@@ -80,12 +82,12 @@ def serve_build(project: Path, site: str = "site") -> dict[str, str]:
 
 def new_process(done, monkeypatch) -> None:
     """What the hook knows in a new process: only what the cache file holds."""
-    monkeypatch.setattr(done.hook, "_store", done.hook.Store())
+    monkeypatch.setattr(done.hook, "_pages", markers.BuildCache("pages.pickle"))
 
 
 def fresh_build(project: Path, done, monkeypatch) -> dict[str, str]:
     """What a build with no cache gives."""
-    (project / ".cache" / done.hook.STORE_FILE).unlink()
+    (project / ".cache" / "pages.pickle").unlink()
     new_process(done, monkeypatch)
     return serve_build(project, "fresh")
 
@@ -263,3 +265,44 @@ def test_the_cache_keeps_everything_a_conversion_sets_on_the_page(tmp_path, done
     }
     assert changed <= {*done.hook.RENDERED, "links_to_anchors"}
     assert changed >= set(done.hook.RENDERED)
+
+
+def test_after_a_build_pages_are_converted_and_read_by_mkdocs_own_code(tmp_path, done):
+    """A later build in this process without the hook (a test's, of another
+    project) must not be given pages kept for this one."""
+    serve_build(tmp_path)
+    assert Page.render is not done.hook._render
+    assert SearchIndex.add_entry_from_context is not done.hook._add_entries
+
+
+def test_a_broken_cache_file_is_built_anew(tmp_path, done, monkeypatch):
+    first = serve_build(tmp_path)
+    (tmp_path / ".cache" / "pages.pickle").write_bytes(b"not a pickle")
+    new_process(done, monkeypatch)
+    assert serve_build(tmp_path) == first
+    assert sorted(done.converted[2:]) == ["index.md", "other.md"]
+
+
+def test_the_cache_keeps_only_the_pages_of_the_last_build(tmp_path, done):
+    serve_build(tmp_path)
+    (tmp_path / "docs" / "other.md").unlink()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n")
+    serve_build(tmp_path)
+    kept = pickle.loads((tmp_path / ".cache" / "pages.pickle").read_bytes())
+    assert sorted(kept) == [
+        f"{table} {page}" for table, page in (("indexed", ""), ("rendered", "index.md"))
+    ]
+
+
+def test_a_build_in_a_new_process_keys_every_page_as_the_last_one_did(tmp_path):
+    """Nothing in a key may differ from process to process (an object's address
+    in a repr): a second `mkdocs build` finds every page and writes nothing."""
+    for name, text in PAGES.items():
+        (tmp_path / "docs" / name).parent.mkdir(exist_ok=True)
+        (tmp_path / "docs" / name).write_text(text)
+    config = write_config(tmp_path, hooks=HOOKS, plugins=["search", "glightbox"])
+    kept = tmp_path / ".cache" / "pages.pickle"
+    assert mkdocs_build(config, tmp_path / "site").returncode == 0
+    written = kept.stat().st_mtime_ns
+    assert mkdocs_build(config, tmp_path / "again").returncode == 0
+    assert kept.stat().st_mtime_ns == written
