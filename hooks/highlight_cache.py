@@ -51,3 +51,8 @@ def on_config(config):
 
 def on_post_build(config) -> None:
     _cache.save()
+    on_build_error(None)
+
+
+def on_build_error(error) -> None:
+    Highlight.highlight = _original  # a later build without this hook: pymdownx's own

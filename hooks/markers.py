@@ -57,13 +57,14 @@ class BuildCache:
     What a step of a build used can be recorded and used again when that step's
     own result is reused (hooks/render_cache.py: a page not converted again)."""
 
-    _loaded: dict[str, BuildCache] = {}  # name -> the cache this build loaded
+    _loaded: dict[str, BuildCache] = {}  # name -> the cache of it loaded last
     _records: list[tuple[str, str]] | None = None  # (name, key) used, if recording
 
     def __init__(self, name: str) -> None:
         self.name = name
+        self._pickled = name.endswith(".pickle")
         self.path: Path | None = None
-        self._read: tuple[Path, int, int] | None = None  # the file as last seen
+        self._read: tuple | None = None  # the file as last seen
         self._known: dict[str, object] = {}
         self._used: dict[str, object] = {}
         self._changed = False
@@ -72,26 +73,24 @@ class BuildCache:
         self.path = project_root(config) / ".cache" / self.name
         BuildCache._loaded[self.name] = self
         self._used = {}
-        if self._seen() == self._read and self._read is not None:
+        seen = self._seen()  # before reading: a file replaced since is read again
+        if seen == self._read and seen is not None:
             return  # as this process last read or wrote it
         self._changed = False
         try:
-            data = self.path.read_bytes()
-            self._known = self._decode(data)
-            self._read = self._seen()
+            self._known, self._read = self._decode(self.path.read_bytes()), seen
         except Exception:  # no cache yet, or a broken one: compute anew
             self._known, self._read = {}, None
 
-    def _seen(self) -> tuple[Path, int, int] | None:
+    def _seen(self) -> tuple | None:
         try:
             stat = self.path.stat()
         except OSError:
             return None
-        return self.path, stat.st_mtime_ns, stat.st_size
+        return self.path, stat.st_ino, stat.st_mtime_ns, stat.st_size
 
     def _decode(self, data: bytes) -> dict:
-        pickled = self.name.endswith(".pickle")
-        known = pickle.loads(data) if pickled else json.loads(data)
+        known = pickle.loads(data) if self._pickled else json.loads(data)
         if not isinstance(known, dict):
             raise ValueError(f"{self.path} holds no cache")
         return known
@@ -134,8 +133,8 @@ class BuildCache:
             return
         if self._changed or self._used.keys() != self._known.keys():
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            pickled = self.name.endswith(".pickle")
-            data = pickle.dumps(self._used) if pickled else json.dumps(self._used)
+            used = self._used
+            data = pickle.dumps(used) if self._pickled else json.dumps(used)
             write_atomically(self.path, data)
             self._known, self._changed = dict(self._used), False
             self._read = self._seen()

@@ -13,18 +13,23 @@ and highlight_cache.py), and:
 - MkDocs' `Page.render`: the page's Markdown (as the hooks left it), its address,
   whether it is a draft, the Markdown settings, the site's files (which its links
   are checked against), and the versions of the packages that convert (MkDocs,
-  Python-Markdown, Pygments and each extension's package). A render that logged
-  at info level or above (a warning, or a link MkDocs reports at info level) is
-  not kept, so every build reports it again (and `--strict` still fails on it).
+  Python-Markdown, Pygments and each extension's package), and the level of
+  MkDocs' page logger (`-q` makes no record of a bad link; `-v` skips the
+  anchor checks' bookkeeping). A render that logged at info level or above (a
+  warning, or a link MkDocs reports at info level) is not kept, so every build
+  reports it again (and `--strict` still fails on it).
   The entries of the other caches the render used (the highlighted code) stay in
   them.
 - Material's search index entries of a page: the page's HTML, address, title,
-  contents and metadata, the search settings and Material's version.
+  contents and metadata, the search settings and Material's version (not jieba's,
+  which splits Chinese text where it is installed).
 - mkdocs-glightbox's page events (read in 0.5.3): the page's HTML, address and
   metadata, the plugin's settings and version (and selectolax's, its parser),
   and the theme.
 Extension settings are keyed by their repr: an extension that reads other files
-(pymdownx.snippets) would need them in the key.
+(pymdownx.snippets) would need them in the key, and a setting that is a function
+(a custom fence's format) has its address in it, so such a site would reuse
+renders only within one process.
 """
 
 from __future__ import annotations
@@ -62,14 +67,15 @@ EXTENSION_PACKAGES = {
 }
 # What converts a page besides: MkDocs' own extensions, Pygments (highlighting).
 CONVERTERS = ("mkdocs", "markdown", "pygments")
-# The hooks whose code runs while a page is converted or its results are reused.
+# The hooks whose code shapes what is kept.
 OWN_CODE = [Path(__file__), Path(__file__).with_name("highlight_cache.py")]
 
 # What Page.render sets; tests/test_render_cache.py checks it sets nothing else.
 RENDERED = ("content", "toc", "_title_from_render", "present_anchor_ids")
 
 
-# name -> (key, value): a page's render, search entries and plugin texts by page.
+# "<table> <page> <key>" -> a page's render, search entries or plugin text. An
+# entry of an earlier key is not used, so the build after drops it.
 _pages = markers.BuildCache("pages.pickle")
 _files_digest: str | None = None  # this build's files, as a page's links see them
 
@@ -83,14 +89,13 @@ def _own_code() -> str:
     return _digest(sys.version, *(path.read_text() for path in OWN_CODE))
 
 
-def _kept(table: str, name: str, key: str):
-    """What an earlier build kept for `name` in `table`, if under this key."""
-    kept = _pages.get(f"{table} {name}")
-    return kept[1] if kept is not None and kept[0] == key else None
+def _lookup(table: str, page: str, key: str):
+    """What an earlier build kept for `page` in `table` under this key, or None."""
+    return _pages.get(f"{table} {page} {key}")
 
 
-def _keep(table: str, name: str, key: str, value) -> None:
-    _pages.put(f"{table} {name}", (key, value))
+def _store(table: str, page: str, key: str, value) -> None:
+    _pages.put(f"{table} {page} {key}", value)
 
 
 @functools.cache  # package metadata takes milliseconds to read
@@ -178,9 +183,10 @@ def _render(self: Page, config, files) -> None:
     converters = _converters(tuple(config["markdown_extensions"]))
     inclusion = str(self.file.inclusion)
     files_seen = _files_seen_by_links(files)
+    log_level = str(logging.getLogger("mkdocs.structure.pages").getEffectiveLevel())
     parts = (self.markdown, self.url, inclusion, repr(settings), converters)
-    key = _digest(*parts, files_seen, _own_code())
-    kept = _kept("rendered", self.file.src_uri, key)
+    key = _digest(*parts, files_seen, log_level, _own_code())
+    kept = _lookup("rendered", self.file.src_uri, key)
     if kept is not None:
         attributes, records = kept
         _restore(self, attributes, files)
@@ -189,19 +195,19 @@ def _render(self: Page, config, files) -> None:
     with _records_logged() as logged, markers.BuildCache.recording() as records:
         _render_page(self, config, files)
     if not logged:
-        _keep("rendered", self.file.src_uri, key, (_kept_form(self), records))
+        _store("rendered", self.file.src_uri, key, (_kept_form(self), records))
 
 
 def _add_entries(self: SearchIndex, page: Page) -> None:
     parts = [page.content, page.url, str(page.toc), str(page.title)]
     material = _version("mkdocs-material")
     key = _digest(*parts, repr(page.meta), repr(self.config), material, _own_code())
-    entries = _kept("indexed", page.url, key)
+    entries = _lookup("indexed", page.url, key)
     if entries is None:
         start = len(self.entries)
         _index_page(self, page)
         entries = self.entries[start:]
-        _keep("indexed", page.url, key, copy.deepcopy(entries))
+        _store("indexed", page.url, key, copy.deepcopy(entries))
     else:
         self.entries.extend(copy.deepcopy(entries))
 
@@ -219,10 +225,10 @@ def _kept_text(table: str, method, plugin, packages: tuple[str, ...]):
         theme = repr((config.theme.name, config.theme.get("features")))
         plugin_state = repr((type(plugin).__module__, versions, vars(plugin)))
         key = _digest(text, repr(page.meta), plugin_state, theme, _own_code())
-        result = _kept(table, page.url, key)
+        result = _lookup(table, page.url, key)
         if result is None:
             result = method(text, page=page, config=config, **kwargs)
-            _keep(table, page.url, key, result)
+            _store(table, page.url, key, result)
         return result
 
     return kept

@@ -20,6 +20,7 @@ from mkdocs.exceptions import Abort
 from mkdocs.structure.files import get_files
 from mkdocs.structure.pages import Page
 from mkdocs_glightbox.plugin import LightboxPlugin
+from pymdownx.highlight import Highlight
 from support import ROOT, mkdocs_build, write_config
 
 HOOKS = [
@@ -40,10 +41,12 @@ def serve_config(project: Path, site: str = "site"):
 
 
 @pytest.fixture
-def done(tmp_path, monkeypatch) -> SimpleNamespace:
+def done(tmp_path, monkeypatch, caplog) -> SimpleNamespace:
     """A project of two pages with the hook, in a new process, and what the
     builds did: the source of each page converted (`converted`), the address of
-    each page search read (`indexed`); `hook` is the hook's module."""
+    each page search read (`indexed`); `hook` is the hook's module. MkDocs logs
+    at info level, as its command line sets it."""
+    caplog.set_level(logging.INFO, logger="mkdocs")
     (tmp_path / "docs").mkdir()
     for name, text in PAGES.items():
         (tmp_path / "docs" / name).write_text(text)
@@ -159,6 +162,7 @@ def test_an_extension_of_an_unknown_package_is_a_clear_error(
     with pytest.raises(Abort):
         serve_build(tmp_path)
     assert "extension 'my_extension' to EXTENSION_PACKAGES" in caplog.text
+    assert_mkdocs_own_code_is_back(done)
 
 
 def test_a_kept_page_s_links_are_checked_against_the_pages_as_they_are(
@@ -182,13 +186,36 @@ def test_a_page_turned_draft_is_converted_again(tmp_path, done):
     assert sorted(done.converted[2:]) == ["index.md", "other.md"]
 
 
+@pytest.mark.parametrize(
+    "level, link, logged",
+    [
+        ("ERROR", "gone.md", "'gone.md', but the target is not found"),
+        ("DEBUG", "other.md#gone", "does not contain an anchor '#gone'"),
+    ],
+)
+def test_a_page_converted_under_mkdocs_q_or_v_is_checked_again_in_a_build_without(
+    tmp_path, done, caplog, level, link, logged
+):
+    """Under `-q` MkDocs makes no record of a bad link (so none is seen logged);
+    under `-v` it does not note the links to anchors that it checks later."""
+    (tmp_path / "docs" / "index.md").write_text(f"# Home\n\n[Gone]({link})\n")
+    with caplog.at_level(level, logger="mkdocs"):
+        serve_build(tmp_path)
+    caplog.clear()
+    with caplog.at_level(logging.INFO):
+        serve_build(tmp_path)
+    assert logged in caplog.text
+
+
 def test_what_a_conversion_logs_is_printed_on_every_build(
     tmp_path, done, monkeypatch, capsys
 ):
     """A logger with no handler of its own prints through Python's last resort,
-    as under MkDocs' command line: nothing the hook does may silence it."""
+    as under MkDocs' command line: nothing the hook does may silence it. What
+    was kept of the page before its edit made it log is dropped."""
     monkeypatch.setattr(logging.getLogger(), "handlers", [])
     monkeypatch.setattr(logging.getLogger("mkdocs"), "propagate", False)
+    serve_build(tmp_path)
     render = done.hook._render_page
 
     def warns(page, config, files):
@@ -196,10 +223,13 @@ def test_what_a_conversion_logs_is_printed_on_every_build(
         render(page, config, files)
 
     monkeypatch.setattr(done.hook, "_render_page", warns)
+    (tmp_path / "docs" / "index.md").write_text("# Home, edited\n")
     for _ in range(2):
         serve_build(tmp_path)
         assert "odd markup in index.md" in capsys.readouterr().err
-    assert done.converted == ["index.md", "other.md"] * 2
+    assert done.converted == ["index.md", "other.md", "index.md", "index.md"]
+    kept = ["indexed ", "indexed other/", "rendered other.md"]
+    assert kept_tables(tmp_path, with_page=True) == kept
 
 
 def test_highlighted_code_stays_in_its_cache_when_its_page_was_not_converted(
@@ -271,8 +301,14 @@ def test_after_a_build_pages_are_converted_and_read_by_mkdocs_own_code(tmp_path,
     """A later build in this process without the hook (a test's, of another
     project) must not be given pages kept for this one."""
     serve_build(tmp_path)
-    assert Page.render is not done.hook._render
-    assert SearchIndex.add_entry_from_context is not done.hook._add_entries
+    assert_mkdocs_own_code_is_back(done)
+
+
+def assert_mkdocs_own_code_is_back(done) -> None:
+    """What the hooks patched is as before (the fixture's counting stand-ins)."""
+    assert Page.render is done.hook._render_page
+    assert SearchIndex.add_entry_from_context is done.hook._index_page
+    assert not hasattr(Highlight.highlight, "__wrapped__")  # pymdownx's own
 
 
 def test_a_broken_cache_file_is_built_anew(tmp_path, done, monkeypatch):
@@ -288,10 +324,13 @@ def test_the_cache_keeps_only_the_pages_of_the_last_build(tmp_path, done):
     (tmp_path / "docs" / "other.md").unlink()
     (tmp_path / "docs" / "index.md").write_text("# Home\n")
     serve_build(tmp_path)
-    kept = pickle.loads((tmp_path / ".cache" / "pages.pickle").read_bytes())
-    assert sorted(kept) == [
-        f"{table} {page}" for table, page in (("indexed", ""), ("rendered", "index.md"))
-    ]
+    assert kept_tables(tmp_path, with_page=True) == ["indexed ", "rendered index.md"]
+
+
+def kept_tables(project: Path, with_page: bool = False) -> list[str]:
+    """The table (and page) of each entry the cache file holds, sorted."""
+    kept = pickle.loads((project / ".cache" / "pages.pickle").read_bytes())
+    return sorted(name.rsplit(" ", 1 if with_page else 2)[0] for name in kept)
 
 
 def test_a_build_in_a_new_process_keys_every_page_as_the_last_one_did(tmp_path):
