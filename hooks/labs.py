@@ -211,10 +211,11 @@ def extract_figures(
 ) -> tuple[str, dict[str, str]]:
     """The page with each figure's data URI replaced by a file, `<stem>-<n>.svg` and
     `<stem>-<n>-dark.svg` (numbered in page order), and those files' site paths and
-    SVG text; `page_dir` is the folder of the page's HTML. The URI is replaced
-    wherever the page has it: in the `<img>` and in the lightbox link around it."""
+    SVG text; `page_dir` is the folder of the page's HTML. The link around each
+    `<img>` opens the light file, also from the dark one: opened alone, a dark
+    figure's light text stands on the browser's white."""
     files: dict[str, str] = {}
-    urls: dict[str, str] = {}  # data URI -> the file's URL
+    links: dict[str, str] = {}  # data URI -> the URL its link opens
     number = 0
 
     def to_file(match: re.Match) -> str:
@@ -223,14 +224,15 @@ def extract_figures(
         number += variant == "light"  # each light one starts a figure
         uri = f"{stem}-{number}" + ("-dark" if variant == "dark" else "") + ".svg"
         files[uri] = svg = base64.b64decode(data).decode()
-        url = posixpath.relpath(uri, page_dir or ".") + f"#only-{variant}"
-        urls[f"data:image/svg+xml;base64,{data}#only-{variant}"] = url
+        url = posixpath.relpath(uri, page_dir or ".")
+        light = posixpath.relpath(f"{stem}-{number}.svg", page_dir or ".")
+        links[f"data:image/svg+xml;base64,{data}#only-{variant}"] = light
         width, height = snippet_runner.svg_size(svg)
         size = f'width="{width}" height="{height}"'
-        return f'<img alt="{alt}" loading="lazy" {size} src="{url}">'
+        return f'<img alt="{alt}" loading="lazy" {size} src="{url}#only-{variant}">'
 
     page_html = FIGURE_RE.sub(to_file, page_html)
-    for data_uri, url in urls.items():  # the lightbox's link to the same figure
+    for data_uri, url in links.items():  # what is left of it: the link's address
         page_html = page_html.replace(data_uri, url)
     return page_html, files
 

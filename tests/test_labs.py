@@ -270,8 +270,10 @@ def test_a_text_output_gets_the_title_of_a_snippet_output():
 
 def test_figures_move_to_numbered_files_beside_the_page():
     def img(svg: str, variant: str) -> str:
+        """The figure as the page has it: in the link the lightbox plugin adds."""
         data = base64.b64encode(svg.encode()).decode()
-        return f'<img alt="A" src="data:image/svg+xml;base64,{data}#only-{variant}">'
+        uri = f"data:image/svg+xml;base64,{data}#only-{variant}"
+        return f'<a href="{uri}"><img alt="A" src="{uri}"></a>'
 
     svgs = {n: f'<svg width="{n * 72}pt" height="36pt">{n}</svg>' for n in (1, 2)}
     page_html = "".join(img(svgs[n], v) for n in (1, 2) for v in ("light", "dark"))
@@ -286,6 +288,8 @@ def test_figures_move_to_numbered_files_beside_the_page():
     sized = '<img alt="A" loading="lazy" width="{}" height="48" src="x-'
     assert html.count(sized.format(96)) == html.count(sized.format(192)) == 2
     assert 'src="x-2-dark.svg#only-dark"' in html and "data:" not in html
+    # Either figure's link opens the light one, readable on the browser's white.
+    assert re.findall(r'href="([^"]*)"', html) == ["x-1.svg"] * 2 + ["x-2.svg"] * 2
 
 
 def test_the_build_kernel_runs_the_figure_setup_first(tmp_path):
