@@ -81,6 +81,8 @@ CACHE_DIR = Path(".cache") / "labs"  # under the project folder
 HEADING_RE = re.compile(r'<h([1-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 HEADING_LINK_RE = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>|<[^>]+>', re.S)
 WRAPPER = '<div class="jupyter-wrapper">'  # nbconvert's notebook starts here
+INPUT = "jp-Cell-inputWrapper"  # nbconvert's code cell
+INPUT_DIV = f'<div class="{INPUT}">'
 SCRIPT_RE = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
 REMOTE_RE = re.compile(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}", re.I)
 CODE_RE = re.compile(
@@ -446,7 +448,12 @@ def on_page_content(html_text: str, page, config, files) -> str:
     except ValueError as err:
         raise PluginError(f"{page.file.src_uri}: {err}") from None
     html_text = site_code_blocks(number_cells(html_text))
-    html_text = html_text.replace('class="anchor-link"', 'class="headerlink"')
+    # nbconvert makes every code cell a tab stop; Material makes its code block
+    # one where it scrolls, as on the other pages.
+    html_text = html_text.replace(f'<div class="{INPUT}" tabindex="0">', INPUT_DIV)
+    # A heading's link as Material writes the others.
+    heading_link = 'class="headerlink" title="Permanent link"'
+    html_text = html_text.replace('class="anchor-link"', heading_link)
     html_text = label_outputs(html_text, snippet_runner.output_title())
     page_dir = posixpath.dirname(page.file.dest_uri)
     stem = download_dir(page.file.src_uri) + f"/{name}"

@@ -64,6 +64,8 @@ def test_every_lab_page_shows_its_outputs_and_every_figure(built_site, lab):
     for alt in light:
         assert alt.startswith("Figure. ") and " against " in alt, alt
     assert "data:image/" not in html, "a figure left inline (not the site's style)"
+    # A code cell is a tab stop only where its code scrolls, as Material decides.
+    assert html.count(labs.INPUT_DIV) == html.count(labs.INPUT) > 0
     # No error, no warning, nothing on stderr.
     assert "application/vnd.jupyter.stderr" not in html
     assert "Traceback" not in html
@@ -369,6 +371,8 @@ def test_a_lab_runs_once_then_its_page_comes_from_the_cache(tmp_path):
         page_html = (folder / "index.html").read_text()
         assert "<pre><span></span><code>42" in page_html
         assert page_html.count('href="#part-one"') >= 2, "heading and contents"
+        heading_link = 'class="headerlink" title="Permanent link" href="#part-one"'
+        assert heading_link in page_html, "the heading links as Material's do"
         assert (folder / "lab.ipynb").is_file() and (folder / "lab.py").is_file()
     assert built == [1, 0]
     assert not stale.exists()
