@@ -108,6 +108,19 @@ def serious_violations(page, scheme: str, context) -> list[str]:
     ]
 
 
+# How much taller the page's title is for its permalink (shown on hover only).
+TITLE_GROWN_BY_ITS_LINK = """() => {
+  const title = document.querySelector(".md-content h1");
+  const link = title && title.querySelector(".headerlink");
+  if (!link) return 0;
+  const height = title.getBoundingClientRect().height;
+  link.remove();
+  const without = title.getBoundingClientRect().height;
+  title.append(link);
+  return height - without;
+}"""
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("path", PAGES)
 def test_page_is_offline_error_free_and_accessible(browser_page, path):
@@ -127,6 +140,8 @@ def test_page_is_offline_error_free_and_accessible(browser_page, path):
         expect(palette).to_have_attribute("data-md-color-scheme", "slate")
         problems += serious_violations(browser_page, "dark", context)
     assert not problems, "serious accessibility violations:\n" + "\n".join(problems)
+    # A title that fills its line is not followed by an empty one.
+    assert browser_page.evaluate(TITLE_GROWN_BY_ITS_LINK) == 0
     # On a 390 px phone nothing runs off the side: wide code and tables scroll in
     # their own box, and the page itself never scrolls sideways. (The page lays
     # itself out again for the new width, as when a phone turns; no reload.)
@@ -134,6 +149,7 @@ def test_page_is_offline_error_free_and_accessible(browser_page, path):
     browser_page.wait_for_function("() => window.innerWidth === 390")
     overflow = overflowing(browser_page)
     assert overflow == [], f"wider than a 390 px screen: {overflow}"
+    assert browser_page.evaluate(TITLE_GROWN_BY_ITS_LINK) == 0, "at 390 px"
 
 
 def test_our_js_and_css_and_every_page_stay_within_their_weight_budgets(built_site):
