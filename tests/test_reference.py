@@ -235,10 +235,11 @@ ANNEAL_COS = (
     r"\operatorname{anneal}(a, b, x) = b + \frac{a - b}{2}"
     r" \left( 1 + \cos \pi x \right)"
 )
-ONECYCLE_CONSTANTS = (
-    r"t_1 = p \, T - 1, \quad \eta_{\mathrm{init}} = \eta_{\max} / d, \quad"
-    r" \eta_{\mathrm{final}} = \eta_{\mathrm{init}} / d_{\mathrm{final}}"
-)
+ONECYCLE_CONSTANTS = [
+    r"t_1 = p \, T - 1",
+    r"\eta_{\mathrm{init}} = \eta_{\max} / d",
+    r"\eta_{\mathrm{final}} = \eta_{\mathrm{init}} / d_{\mathrm{final}}",
+]
 
 
 def anneal_cos(a, b, x):
@@ -319,7 +320,7 @@ FORMULAS: dict[str, Formula] = {
 DEFINITIONS = {
     "CosineAnnealingWarmRestarts": [WARM_RESTART_N, WARM_RESTART_T, WARM_RESTART_T1],
     "CyclicLR": [CYCLIC_C, CYCLIC_H],
-    "OneCycleLR": [ANNEAL_COS, ONECYCLE_CONSTANTS],
+    "OneCycleLR": [ANNEAL_COS, *ONECYCLE_CONSTANTS],
     "SWALR": [SWALR_ALPHA],
 }
 
