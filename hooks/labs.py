@@ -12,9 +12,9 @@ that mkdocs-jupyter's converter executes and renders as pages, in the site's sty
   style, each as a light and a dark SVG. The lab files stay plain notebooks: a
   downloaded one draws with matplotlib's defaults.
 - Each executed page is cached in `.cache/labs/`, keyed on the lab's source, the
-  converter's settings and the versions of the packages that shape a lab's output
-  and the files that draw its figures, so upgrading torch or changing the figure
-  style runs the labs again. Entries no lab uses are deleted.
+  converter's settings, the versions of Python and of the packages that shape a
+  lab's output and the files that draw its figures, so upgrading torch or
+  changing the figure style runs the labs again. Entries no lab uses are deleted.
 - `on_files` adds a notebook generated from each lab, `<name>.ipynb` (nbformat 4, no
   outputs), and a copy of `<name>.py`, beside the page. Nothing generated is
   committed.
@@ -75,7 +75,9 @@ CONVERT = {
 # Packages whose version changes what a lab prints or draws, and the files that
 # draw its figures.
 OUTPUT_PACKAGES = ("torch", "scikit-learn", "matplotlib", "numpy")
-OUTPUT_PACKAGES += ("nbconvert", "mkdocs-jupyter")  # the converter
+# The converter: the notebook made from the script, the kernel, its HTML.
+OUTPUT_PACKAGES += ("jupytext", "nbformat", "nbclient", "ipykernel")
+OUTPUT_PACKAGES += ("nbconvert", "mkdocs-jupyter", "pygments")
 FIGURE_FILES = (KERNEL_SETUP, HOOKS / "snippet_worker.py", HOOKS / "figure.mplstyle")
 CACHE_DIR = Path(".cache") / "labs"  # under the project folder
 HEADING_RE = re.compile(r'<h([1-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
@@ -135,6 +137,7 @@ def to_notebook(source: str) -> str:
 @functools.cache  # once a build: reading package metadata takes milliseconds
 def _renderer_digest() -> bytes:
     digest = hashlib.sha256(json.dumps(CONVERT, sort_keys=True).encode())
+    digest.update(sys.version.encode())
     for name in OUTPUT_PACKAGES:
         digest.update(f"{name}{version(name)}\n".encode())
     for path in FIGURE_FILES:

@@ -326,6 +326,21 @@ def test_only_top_level_python_files_in_docs_labs_are_labs():
     assert not labs.is_lab("learning-rate.md")
 
 
+@pytest.mark.parametrize("package", ["torch", "jupytext", "ipykernel", "pygments"])
+def test_a_lab_runs_again_when_a_package_that_shapes_its_page_changes(
+    monkeypatch, package
+):
+    before = labs.lab_key(b"print(1)\n")
+    real = labs.version
+    monkeypatch.setattr(labs, "version", lambda p: "99" if p == package else real(p))
+    labs._renderer_digest.cache_clear()
+    try:
+        assert labs.lab_key(b"print(1)\n") != before
+    finally:
+        monkeypatch.undo()
+        labs._renderer_digest.cache_clear()  # forget the version made up here
+
+
 def test_a_labs_headings_are_its_table_of_contents_nested_by_level():
     page_html = (
         '<h1 id="lab">Lab<a class="anchor-link" href="#lab">¶</a></h1>'
