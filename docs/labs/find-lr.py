@@ -14,8 +14,9 @@
 #    about ten times below the bottom;
 # 4. train a *fresh* network with that rate for 15 epochs and compare.
 #
-# **Run it yourself.** Download the notebook (`find-lr.ipynb`, link above) and
-# open it with `jupyter lab find-lr.ipynb`, or download the script
+# **Run it yourself.** Download the notebook (`find-lr.ipynb`, a button at the
+# top of this lab's page on the site) and open it with
+# `jupyter lab find-lr.ipynb`, or download the script
 # (`find-lr.py`) and run `python find-lr.py` (each figure opens in a window;
 # close it to go on). You need `torch`, `scikit-learn` and `matplotlib`; it
 # runs in a few seconds on a CPU.

@@ -17,12 +17,12 @@
 #    run that was never interrupted, and see what goes wrong when only the
 #    model's weights are saved.
 #
-# **Run it yourself.** Download the notebook (`plateaus-and-resuming.ipynb`,
-# link above) and open it with `jupyter lab plateaus-and-resuming.ipynb`, or
-# download the script (`plateaus-and-resuming.py`) and run `python
-# plateaus-and-resuming.py` (each figure opens in a window; close it to go on).
-# You need `torch`, `scikit-learn` and `matplotlib`; it runs in a few seconds
-# on a CPU.
+# **Run it yourself.** Download the notebook (`plateaus-and-resuming.ipynb`, a
+# button at the top of this lab's page on the site) and open it with
+# `jupyter lab plateaus-and-resuming.ipynb`, or download the script
+# (`plateaus-and-resuming.py`) and run `python plateaus-and-resuming.py` (each
+# figure opens in a window; close it to go on). You need `torch`,
+# `scikit-learn` and `matplotlib`; it runs in a few seconds on a CPU.
 
 # %% [markdown]
 # ## The data and the model

@@ -15,11 +15,12 @@
 #    training loss and of the validation accuracy;
 # 4. compare the final numbers with the spread between seeds.
 #
-# **Run it yourself.** Download the notebook (`schedules-compared.ipynb`, link
-# above) and open it with `jupyter lab schedules-compared.ipynb`, or download
-# the script (`schedules-compared.py`) and run `python schedules-compared.py`
-# (each figure opens in a window; close it to go on). You need `torch`,
-# `scikit-learn` and `matplotlib`; it runs in well under a minute on a CPU.
+# **Run it yourself.** Download the notebook (`schedules-compared.ipynb`, a
+# button at the top of this lab's page on the site) and open it with
+# `jupyter lab schedules-compared.ipynb`, or download the script
+# (`schedules-compared.py`) and run `python schedules-compared.py` (each figure
+# opens in a window; close it to go on). You need `torch`, `scikit-learn` and
+# `matplotlib`; it runs in well under a minute on a CPU.
 
 # %% [markdown]
 # ## The data, the model, the budget
@@ -154,7 +155,7 @@ results = {
 print(f"{sum(len(runs) for runs in results.values())} runs done")
 
 # %% [markdown]
-# ## The four schedules
+# ## The rate each schedule applied
 #
 # The learning rate each schedule applied at every step (the same for every
 # seed).
