@@ -77,14 +77,15 @@ CONVERT = {
 OUTPUT_PACKAGES = ("torch", "scikit-learn", "matplotlib", "numpy")
 # The converter: the notebook made from the script, the kernel, its HTML.
 OUTPUT_PACKAGES += ("jupytext", "nbformat", "nbclient", "ipykernel")
-OUTPUT_PACKAGES += ("nbconvert", "mkdocs-jupyter", "pygments")
+OUTPUT_PACKAGES += ("nbconvert", "mkdocs-jupyter", "pygments", "ipython")
+OUTPUT_PACKAGES += ("mistune", "bleach", "beautifulsoup4")  # nbconvert's HTML
 FIGURE_FILES = (KERNEL_SETUP, HOOKS / "snippet_worker.py", HOOKS / "figure.mplstyle")
 CACHE_DIR = Path(".cache") / "labs"  # under the project folder
 HEADING_RE = re.compile(r'<h([1-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 HEADING_LINK_RE = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>|<[^>]+>', re.S)
 WRAPPER = '<div class="jupyter-wrapper">'  # nbconvert's notebook starts here
-INPUT = "jp-Cell-inputWrapper"  # nbconvert's code cell
-INPUT_DIV = f'<div class="{INPUT}">'
+# nbconvert makes each cell's input and output a tab stop.
+NOTEBOOK_TAB_STOP_RE = re.compile(r'(<div class="jp-[^"]*"[^>]*?) tabindex="0"')
 SCRIPT_RE = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
 REMOTE_RE = re.compile(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}", re.I)
 CODE_RE = re.compile(
@@ -147,7 +148,7 @@ def _renderer_digest() -> bytes:
 
 def lab_key(source: bytes) -> str:
     """What can change a lab's page: its source, the converter and its settings,
-    the versions of OUTPUT_PACKAGES and the FIGURE_FILES."""
+    the versions of Python and of OUTPUT_PACKAGES, and the FIGURE_FILES."""
     return hashlib.sha256(_renderer_digest() + source).hexdigest()
 
 
@@ -451,9 +452,9 @@ def on_page_content(html_text: str, page, config, files) -> str:
     except ValueError as err:
         raise PluginError(f"{page.file.src_uri}: {err}") from None
     html_text = site_code_blocks(number_cells(html_text))
-    # nbconvert makes every code cell a tab stop; Material makes its code block
-    # one where it scrolls, as on the other pages.
-    html_text = html_text.replace(f'<div class="{INPUT}" tabindex="0">', INPUT_DIV)
+    # Not every cell a tab stop: Material makes a code block one where it
+    # scrolls, as on the other pages, and a figure's link is one.
+    html_text = NOTEBOOK_TAB_STOP_RE.sub(r"\1", html_text)
     # A heading's link as Material writes the others.
     heading_link = 'class="headerlink" title="Permanent link"'
     html_text = html_text.replace('class="anchor-link"', heading_link)

@@ -64,8 +64,10 @@ def test_every_lab_page_shows_its_outputs_and_every_figure(built_site, lab):
     for alt in light:
         assert alt.startswith("Figure. ") and " against " in alt, alt
     assert "data:image/" not in html, "a figure left inline (not the site's style)"
-    # A code cell is a tab stop only where its code scrolls, as Material decides.
-    assert html.count(labs.INPUT_DIV) == html.count(labs.INPUT) > 0
+    # No cell is a tab stop: a code block is where it scrolls (Material's script
+    # decides), a figure's link is.
+    assert "jp-Cell-inputWrapper" in html
+    assert not re.search(r'<div class="jp-[^>]*\btabindex=', html)
     # No error, no warning, nothing on stderr.
     assert "application/vnd.jupyter.stderr" not in html
     assert "Traceback" not in html

@@ -235,10 +235,10 @@ ANNEAL_COS = (
     r"\operatorname{anneal}(a, b, x) = b + \frac{a - b}{2}"
     r" \left( 1 + \cos \pi x \right)"
 )
-ONECYCLE_CONSTANTS = [
-    r"t_1 = p \, T - 1",
-    r"\eta_{\mathrm{init}} = \eta_{\max} / d",
-    r"\eta_{\mathrm{final}} = \eta_{\mathrm{init}} / d_{\mathrm{final}}",
+ONECYCLE_CONSTANTS = [  # inline, each whole
+    r"\(t_1 = p \, T - 1\)",
+    r"\(\eta_{\mathrm{init}} = \eta_{\max} / d\)",
+    r"\(\eta_{\mathrm{final}} = \eta_{\mathrm{init}} / d_{\mathrm{final}}\)",
 ]
 
 

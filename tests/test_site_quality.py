@@ -125,7 +125,8 @@ TITLE_GROWN_BY_ITS_LINK = """() => {
 @pytest.mark.parametrize("path", PAGES)
 def test_page_is_offline_error_free_and_accessible(browser_page, path):
     """The browser_page fixture fails the test if the page asks another host for
-    anything or logs a console error; axe must find no serious violation."""
+    anything or logs a console error; axe must find no serious violation; at
+    1280 and 390 px it lays out well (nothing off the side, no empty line)."""
     browser_page.goto(path, wait_until="load")
     browser_page.wait_for_timeout(100)  # let the page's scripts mount
     full = path in IN_FULL
@@ -141,7 +142,7 @@ def test_page_is_offline_error_free_and_accessible(browser_page, path):
         problems += serious_violations(browser_page, "dark", context)
     assert not problems, "serious accessibility violations:\n" + "\n".join(problems)
     # A title that fills its line is not followed by an empty one.
-    assert browser_page.evaluate(TITLE_GROWN_BY_ITS_LINK) == 0
+    assert browser_page.evaluate(TITLE_GROWN_BY_ITS_LINK) == 0, "at 1280 px"
     # On a 390 px phone nothing runs off the side: wide code and tables scroll in
     # their own box, and the page itself never scrolls sideways. (The page lays
     # itself out again for the new width, as when a phone turns; no reload.)
