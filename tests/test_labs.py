@@ -199,6 +199,13 @@ def test_a_reader_sees_the_figures_of_their_colour_scheme(browser_page, scheme):
     )
     suffix = "-dark.svg#only-dark" if scheme == "dark" else "-[12].svg#only-light"
     assert len(shown) == 2 and all(re.search(f"{suffix}$", src) for src in shown)
+    # Each shown figure's link (a tab stop, with its focus ring) is its size.
+    sizes = browser_page.eval_on_selector_all(
+        ".jupyter-wrapper a > img",
+        "imgs => imgs.filter(i => i.checkVisibility()).map(i => "
+        "[i.parentElement.getBoundingClientRect().height, i.height])",
+    )
+    assert len(sizes) == 2 and all(link >= img > 100 for link, img in sizes), sizes
 
 
 def test_lab_pages_load_nothing_from_another_host(built_site):
