@@ -49,10 +49,15 @@ def on_config(config):
     return config
 
 
+def _stop_caching() -> None:
+    """Back to pymdownx's own: a later build in this process may lack this hook."""
+    Highlight.highlight = _original
+
+
 def on_post_build(config) -> None:
     _cache.save()
-    on_build_error(None)
+    _stop_caching()
 
 
 def on_build_error(error) -> None:
-    Highlight.highlight = _original  # a later build without this hook: pymdownx's own
+    _stop_caching()

@@ -133,8 +133,7 @@ class BuildCache:
             return
         if self._changed or self._used.keys() != self._known.keys():
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            used = self._used
-            data = pickle.dumps(used) if self._pickled else json.dumps(used)
+            data = pickle.dumps(self._used) if self._pickled else json.dumps(self._used)
             write_atomically(self.path, data)
             self._known, self._changed = dict(self._used), False
             self._read = self._seen()
