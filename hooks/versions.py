@@ -1,10 +1,27 @@
-"""MkDocs hook: the footer says which versions built the site, read from the
-installed packages: what the pages teach is torch's behaviour in that version."""
+"""MkDocs hook: which versions the site's claims hold for, read from the installed
+packages, never typed.
+
+- The footer says which versions built the site: what the pages teach is torch's
+  behaviour in that version.
+- `<!-- checked-with: torch, transformers; fused and foreach AdamW -->` becomes a
+  "Checked with" box: each package named before the `;` with its installed version,
+  then the configurations the page's claims were run under. A page that makes
+  claims about libraries says so where a reader can see it, and an upgrade rewrites
+  the versions by itself.
+"""
 
 from __future__ import annotations
 
+import functools
 import platform
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
+
+import markers
+
+markers.register("checked-with")
+
+# How a package is named in prose; others are named as they are installed.
+DISPLAY_NAMES = {"torch": "PyTorch", "lightning": "Lightning"}
 
 
 def built_with() -> str:
@@ -14,6 +31,44 @@ def built_with() -> str:
     )
 
 
+@functools.cache  # package metadata takes milliseconds to read: once a process
+def installed_version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        raise markers.MarkerError(
+            f"checked-with: {package!r} is not installed, so the page cannot say "
+            "which version its claims were checked with (make installs it)"
+        ) from None
+
+
+def and_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def checked_with(arg: str) -> str:
+    """The Markdown of a "Checked with" box for `packages; configurations`."""
+    packages, _, configurations = arg.partition(";")
+    names = [name.strip() for name in packages.split(",") if name.strip()]
+    if not names or not configurations.strip():
+        raise markers.MarkerError(
+            f"checked-with: {arg!r} should be 'package, package; configurations'"
+        )
+    named = [
+        f"{DISPLAY_NAMES.get(name, name)} {installed_version(name)}" for name in names
+    ]
+    return (
+        '!!! info "Checked with"\n'
+        f"    {and_list(named)}: {configurations.strip().rstrip('.')}.\n"
+    )
+
+
 def on_config(config):
     config.copyright = " ".join(filter(None, [config.copyright, built_with()]))
     return config
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    return markers.replace_on_page(
+        markdown, page, "checked-with", lambda marker: checked_with(marker.arg)
+    )
