@@ -179,6 +179,26 @@ OVERFLOWING = """() => {
 }"""
 
 
+# A printed output (a snippet's, or a lab cell's) whose box is taller than its
+# lines: one of them wrapped, and a table's row no longer sits on one line.
+WRAPPED_OUTPUTS = """() => [...document.querySelectorAll(
+    ".snippet-code ~ .highlight code, .jp-OutputArea-output pre > code")]
+  .filter((el) => el.getClientRects().length)
+  .filter((el) => {
+    const style = getComputedStyle(el);
+    const lines = el.textContent.replace(/\\n$/, "").split("\\n").length;
+    const padding = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
+    const height = el.getBoundingClientRect().height - padding;
+    return height > (lines + 0.5) * parseFloat(style.lineHeight);
+  })
+  .map((el) => el.textContent.split("\\n")[0].slice(0, 60))"""
+
+
+def wrapped_outputs(page) -> list[str]:
+    """The first line of each printed output that wraps; [] when none does."""
+    return page.evaluate(WRAPPED_OUTPUTS)
+
+
 def overflowing(page) -> list[str]:
     """What runs off the side of the page's viewport; [] when nothing does."""
     return page.evaluate(OVERFLOWING)

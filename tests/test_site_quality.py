@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from bench import own_assets, page_weights
 from playwright.sync_api import expect
-from support import ROOT, SITE_URL, overflowing, page_paths
+from support import ROOT, SITE_URL, overflowing, page_paths, wrapped_outputs
 
 
 class LinksAndIds(HTMLParser):
@@ -126,7 +126,8 @@ TITLE_GROWN_BY_ITS_LINK = """() => {
 def test_page_is_offline_error_free_and_accessible(browser_page, path):
     """The browser_page fixture fails the test if the page asks another host for
     anything or logs a console error; axe must find no serious violation; at
-    1280 and 390 px it lays out well (nothing off the side, no empty line)."""
+    1280 and 390 px it lays out well (nothing off the side, no empty line, no
+    output line wrapped)."""
     browser_page.goto(path, wait_until="load")
     browser_page.wait_for_timeout(100)  # let the page's scripts mount
     full = path in IN_FULL
@@ -150,6 +151,8 @@ def test_page_is_offline_error_free_and_accessible(browser_page, path):
     browser_page.wait_for_function("() => window.innerWidth === 390")
     overflow = overflowing(browser_page)
     assert overflow == [], f"wider than a 390 px screen: {overflow}"
+    # A printed output keeps its columns: it scrolls in its box, it never wraps.
+    assert wrapped_outputs(browser_page) == [], "an output wraps at 390 px"
     assert browser_page.evaluate(TITLE_GROWN_BY_ITS_LINK) == 0, "at 390 px"
 
 
