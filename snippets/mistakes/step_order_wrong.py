@@ -49,9 +49,9 @@ SCHEDULERS = {  # settings whose first two rates differ, so a skip shows
 }
 
 
-def run(name: str, wrong_order: bool) -> tuple[list[float], int]:
+def run(name: str, wrong_order: bool, **kind) -> tuple[list[float], int]:
     """The rates of four optimizer steps, and how many order warnings came."""
-    optimizer = torch.optim.SGD([torch.zeros(1)], lr=0.1, momentum=0.9)
+    optimizer = torch.optim.SGD([torch.zeros(1)], lr=0.1, momentum=0.9, **kind)
     scheduler = SCHEDULERS[name](optimizer)
     step = scheduler.step
     if name == "ReduceLROnPlateau":  # its step() takes the metric it watches
@@ -95,10 +95,14 @@ warned_count = scheduler_count - len(silent)
 # rate and gives each step the next one's; all warn but CosineAnnealingWarmRestarts
 # and ReduceLROnPlateau, whose own step() has no such check; SequentialLR and
 # ChainedScheduler warn through the schedulers they hold (ChainedScheduler once for
-# each of its two). With a warmup (LinearLR) the rate lost is the smallest.
+# each of its two); foreach and fused optimizers warn the same; with a warmup
+# (LinearLR) the rate lost is the smallest.
 assert set(SCHEDULERS) == set(S.__all__) - {"LRScheduler"} | {"SWALR"}
 assert shifted == [name for name in SCHEDULERS if name != "ReduceLROnPlateau"]
 assert silent == ["CosineAnnealingWarmRestarts", "ReduceLROnPlateau"]
 assert run("ChainedScheduler", wrong_order=True)[1] == 2
+for kind in ({"foreach": True}, {"fused": True}):  # however the step is computed
+    assert run("StepLR", wrong_order=True, **kind)[1] == 1
+    assert run("StepLR", wrong_order=False, **kind)[1] == 0
 warmup_rates, _ = run("LinearLR", wrong_order=False)
 assert warmup_rates[0] == min(warmup_rates) < run("LinearLR", wrong_order=True)[0][0]
