@@ -101,6 +101,11 @@ ax.set(
 
 fig, ax = plt.subplots()
 ax.plot(range(len(cos_lrs)), cos_lrs, drawstyle="steps-post", label="the chain")
+product = [  # what the product of the two schedules would be
+    (0.1 if t < 5 else 1.0) * (0.05 + 0.025 * (1 + math.cos(math.pi * t / 20)))
+    for t in range(len(cos_lrs))
+]
+ax.plot(range(len(product)), product, "--", drawstyle="steps-post", label="a product")
 ax.axhline(0.1, color="0.4", ls="--", lw=1, label="base rate, lr=0.1")
 ax.axhline(0.05, color="0.4", ls=":", lw=1, label="eta_min=0.05")
 ax.legend(loc="upper right")
