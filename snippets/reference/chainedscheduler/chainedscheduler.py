@@ -108,7 +108,8 @@ product = [  # what the product of the two schedules would be
 ax.plot(range(len(product)), product, "--", drawstyle="steps-post", label="a product")
 ax.axhline(0.1, color="0.4", ls="--", lw=1, label="base rate, lr=0.1")
 ax.axhline(0.05, color="0.4", ls=":", lw=1, label="eta_min=0.05")
-ax.legend(loc="upper right")
+ax.set_ylim(0, 0.21)  # room for the legend, above the lines
+ax.legend(loc="upper right", ncols=2)
 ax.set(
     xlabel="epoch",
     ylabel="learning rate",
