@@ -31,6 +31,24 @@ jump_call = next(e for e, lr in enumerate(lrs) if lr > low)  # step() calls befo
 assert lrs[:jump_call] == [low] * jump_call
 assert lrs[jump_call:] == [full] * (EPOCHS - jump_call)
 assert abs(low - 0.25 * 0.1) < 1e-15 and full == 0.1 and jump_call == 5
+# The edges the page names: total_iters=0 never gives the factor back, and factor=0
+# divides by zero at call number total_iters.
+edge = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+never_back = ConstantLR(edge, factor=0.5, total_iters=0)
+for _ in range(3):
+    edge.step()
+    never_back.step()
+assert never_back.get_last_lr()[0] == 0.05
+edge.param_groups[0]["lr"] = 0.1
+zero = ConstantLR(edge, factor=0.0, total_iters=2)
+edge.step()
+zero.step()
+try:
+    edge.step()
+    zero.step()
+    raise AssertionError("factor=0 did not raise")
+except ZeroDivisionError:
+    pass
 
 fig, ax = plt.subplots()
 ax.plot(range(EPOCHS), lrs, drawstyle="steps-post", marker="o")

@@ -49,6 +49,13 @@ steps = [b - a for a, b in zip(warmup[:10], warmup[1:11], strict=True)]
 assert all(abs(step - warmup_added) < 1e-12 for step in steps)
 assert warmup_done == 10 and all(abs(lr - 0.1) < 1e-12 for lr in warmup[10:])
 assert 0 < decay_last < decay[-2] and "greater than 0" in refused
+# The edge the page names: total_iters=0 holds start_factor x lr for good.
+edge = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+stuck = LinearLR(edge, start_factor=0.5, total_iters=0)
+for _ in range(3):
+    edge.step()
+    stuck.step()
+assert stuck.get_last_lr()[0] == 0.05
 
 fig, ax = plt.subplots()
 ax.plot(range(EPOCHS), warmup, label="start_factor=0.1, total_iters=10 (warmup)")

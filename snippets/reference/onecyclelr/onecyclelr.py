@@ -51,6 +51,16 @@ assert abs(start_lr - 0.01 / 25) < 1e-15 and abs(peak_lr - 0.01) < 1e-15
 assert peak == round(0.3 * total_steps) - 1 and abs(last_lr - start_lr / 1e4) < 1e-15
 assert beta1s.index(beta1_low) == peak and beta1_start == 0.95 and beta1_low == 0.85
 assert abs(beta1_end - 0.95) < 1e-12 and f"step {total_steps + 1} times" in refused
+# Past the end, as the page says: the total_steps-th call already set a rate past
+# the cycle, above the last one; with anneal_strategy="linear" it is negative.
+past_end = scheduler.get_last_lr()[0]
+assert past_end > last_lr
+edge = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1, momentum=0.9)
+linear = OneCycleLR(edge, max_lr=0.1, total_steps=10, anneal_strategy="linear")
+for _ in range(10):
+    edge.step()
+    linear.step()
+assert linear.get_last_lr()[0] < 0
 
 fig, (ax_lr, ax_b) = plt.subplots(2, 1, sharex=True, figsize=(7, 5))
 ax_lr.plot(range(len(lrs)), lrs)

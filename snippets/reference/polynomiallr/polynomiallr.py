@@ -43,6 +43,13 @@ linear_half, square_half, root_half = (
 # power=0.5 above it; the defaults train at 0 from the sixth epoch (epoch 5) on.
 assert square_half < linear_half < root_half and abs(linear_half - 0.05) < 1e-12
 assert defaults[4] > 0 and defaults[5:] == [0.0] * (EPOCHS - 5)
+# The edge the page names: total_iters=0 leaves the rate alone.
+edge = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+idle = PolynomialLR(edge, total_iters=0)
+for _ in range(3):
+    edge.step()
+    idle.step()
+assert idle.get_last_lr()[0] == 0.1
 
 fig, ax = plt.subplots()
 for label, lrs in curves.items():

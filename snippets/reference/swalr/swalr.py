@@ -52,6 +52,11 @@ assert cos[: SWA_START + 1] == linear[: SWA_START + 1]
 assert reached == SWA_START + 5 and cos[reached:] == linear[reached:]
 assert all(abs(lr - 0.02) < 1e-12 for lr in cos[reached:])
 assert averaged == EPOCHS - SWA_START
+# The edge the page names: with anneal_epochs=0, creating SWALR already sets swa_lr,
+# before the first scheduler has run a step.
+edge = torch.optim.SGD(torch.nn.Linear(4, 1).parameters(), lr=0.1)
+SWALR(edge, swa_lr=0.02, anneal_epochs=0)
+assert edge.param_groups[0]["lr"] == 0.02
 
 fig, ax = plt.subplots()
 ax.plot(range(EPOCHS), cos, label="SWALR(anneal_strategy='cos')")
