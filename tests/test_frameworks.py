@@ -341,3 +341,149 @@ def test_timm_plateau_scheduler_is_deprecated_torch_reduce_on_plateau_in_max_mod
     inner = scheduler.lr_scheduler
     assert type(inner) is torch.optim.lr_scheduler.ReduceLROnPlateau
     assert inner.mode == "max"  # a metric to maximise by default, unlike torch's
+
+
+# Mixed precision: who steps the scheduler after a skipped step -----------------
+
+
+def test_the_trainer_defaults_to_fused_adamw_and_trusts_accelerate_for_skips():
+    """The mixed-precision page: the Trainer steps its scheduler unless Accelerate's
+    `optimizer_step_was_skipped`, which (from Accelerate's source: accelerate is not
+    installed here) is whether optimizer.step() was called. A fused optimizer's
+    step() is called on a skipped step too (snippet skipped_step_wrong.py)."""
+    import inspect
+
+    from transformers import Trainer, TrainingArguments
+
+    default = TrainingArguments.__dataclass_fields__["optim"].default
+    assert default == "adamw_torch_fused"  # torch 2.8 or newer
+    loop = inspect.getsource(Trainer._run_epoch)
+    guard = loop.index("if not self.accelerator.optimizer_step_was_skipped:")
+    assert loop.index("self.lr_scheduler.step()", guard) - guard < 300
+    run = snippet_runner.run_snippet(
+        ROOT / "snippets" / "training" / "mixed-precision" / "skipped_step_wrong.py",
+        ROOT,
+    ).values
+    assert run["fused_calls"] == run["scheduler_steps"] > run["real_steps"]
+
+
+def lightning_amp_fit(fused: bool, clip: float | None = None) -> dict:
+    """A real Trainer run with float16 AMP on the CPU (GradScaler("cpu")), SGD
+    stepped per batch, on the mixed-precision page's batches: two overflow."""
+    import lightning
+    from lightning.pytorch.plugins import MixedPrecision
+
+    class Tiny(lightning.LightningModule):
+        def __init__(self):
+            super().__init__()
+            self.layer = torch.nn.Linear(4, 1)
+            self.rates, self.moved = [], []
+
+        def training_step(self, batch, batch_idx):
+            self.before = self.layer.weight.detach().clone()
+            return torch.nn.functional.mse_loss(self.layer(batch[0]), batch[1])
+
+        def on_before_optimizer_step(self, optimizer):
+            self.rates.append(optimizer.param_groups[0]["lr"])
+
+        def on_train_batch_end(self, outputs, batch, batch_idx):
+            self.moved.append(not torch.equal(self.before, self.layer.weight))
+
+        def configure_optimizers(self):
+            optimizer = torch.optim.SGD(self.parameters(), lr=0.1, fused=fused)
+            scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 1, gamma=0.5)
+            config = {"scheduler": scheduler, "interval": "step"}
+            return {"optimizer": optimizer, "lr_scheduler": config}
+
+    torch.manual_seed(0)
+    x, y = torch.randn(8, 4), torch.randn(8, 1)
+    data = torch.utils.data.TensorDataset(
+        torch.cat([x * 300, x / 10, x / 10, x * 300, x / 10]), y.repeat(5, 1)
+    )
+    model = Tiny()
+    trainer = lightning.Trainer(
+        accelerator="cpu",
+        max_epochs=1,
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        gradient_clip_val=clip,
+        plugins=[MixedPrecision("16-mixed", "cpu")],
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer.fit(model, torch.utils.data.DataLoader(data, batch_size=8))
+    scheduler = model.lr_schedulers()
+    said = [str(w.message) for w in caught if "lr_scheduler.step()" in str(w.message)]
+    return {"rates": model.rates, "moved": model.moved, "warnings": said} | {
+        "scheduler_steps": scheduler.last_epoch
+    }
+
+
+@pytest.mark.parametrize("fused", [False, True])
+def test_lightning_steps_the_scheduler_after_a_skipped_amp_step(fused):
+    run = lightning_amp_fit(fused)
+    assert run["moved"] == [False, True, True, False, True]  # batches 0 and 3 skipped
+    assert run["scheduler_steps"] == 5  # one per batch, skipped or not
+    assert run["rates"] == [0.1 * 0.5**step for step in range(5)]
+    assert len(run["warnings"]) == (0 if fused else 1)  # fused: not even the first
+
+
+def test_lightning_refuses_to_clip_the_gradients_of_a_fused_optimizer():
+    with pytest.raises(RuntimeError, match="does not allow for gradient clipping"):
+        lightning_amp_fit(fused=True, clip=1.0)
+
+
+# Early stopping is not ReduceLROnPlateau's rule ---------------------------------
+
+
+def stops_at(metrics: list[float], library: str, patience: int, delta=0.0):
+    """The evaluation (0-based) at which the library stops (or torch's
+    ReduceLROnPlateau cuts the rate), a loss to minimise; None if never."""
+    if library == "torch":
+        optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+        plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(
+            optimizer, patience=patience
+        )
+        for n, metric in enumerate(metrics):
+            plateau.step(metric)
+            if optimizer.param_groups[0]["lr"] < 1.0:
+                return n
+    elif library == "lightning":
+        from lightning.pytorch.callbacks import EarlyStopping
+
+        callback = EarlyStopping("loss", patience=patience, min_delta=delta)
+        for n, metric in enumerate(metrics):
+            if callback._evaluate_stopping_criteria(torch.tensor(metric))[0]:
+                return n
+    else:  # transformers: the callback, then the Trainer's own best_metric update
+        from transformers import EarlyStoppingCallback, Trainer, TrainerControl
+
+        args = SimpleNamespace(metric_for_best_model="loss", greater_is_better=False)
+        args.save_strategy = "no"
+        state, control = SimpleNamespace(best_metric=None), TrainerControl()
+        trainer = SimpleNamespace(args=args, state=state)
+        callback = EarlyStoppingCallback(patience, early_stopping_threshold=delta)
+        for n, metric in enumerate(metrics):
+            callback.on_evaluate(args, state, control, {"eval_loss": metric})
+            if control.should_training_stop:
+                return n
+            Trainer._determine_best_metric(trainer, {"eval_loss": metric}, None)
+    return None
+
+
+def test_early_stopping_counts_patience_and_improvement_unlike_reduce_on_plateau():
+    flat = [1.0] * 8
+    # patience=2: torch cuts after 3 bad evaluations, the libraries stop after 2
+    assert stops_at(flat, "torch", 2) == 3
+    assert stops_at(flat, "lightning", 2) == stops_at(flat, "transformers", 2) == 2
+    # improvements of 1e-5 at 0.5: below torch's default relative threshold (1e-4)
+    tiny = [1.0, 0.5] + [0.5 - 1e-5 * n for n in range(1, 7)]
+    assert stops_at(tiny, "torch", 2) == 4
+    assert stops_at(tiny, "lightning", 2) is None is stops_at(tiny, "transformers", 2)
+    # a steady 0.005 per evaluation with a 0.01 margin: Lightning measures it from
+    # the best that cleared the margin, transformers from the last small gain
+    steady = [1.0 - 0.005 * n for n in range(8)]
+    assert stops_at(steady, "lightning", 3, delta=0.01) is None
+    assert stops_at(steady, "transformers", 3, delta=0.01) == 3
