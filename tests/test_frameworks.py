@@ -86,9 +86,9 @@ def test_every_hugging_face_schedule_type_is_on_the_page():
     assert {kind.value for kind in SchedulerType} == covered
 
 
-def hugging_face_rates(kind: str, run: dict) -> list[float]:
+def hugging_face_rates(kind: str, run: dict, steps: int | None = None) -> list[float]:
     """The rate of every optimizer step of `get_scheduler(kind, ...)`, stepped as
-    the Trainer steps it, with the snippet's settings."""
+    the Trainer steps it, with the snippet's settings; `steps` past the end too."""
     from transformers import get_scheduler
 
     optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=run["lr"])
@@ -100,7 +100,7 @@ def hugging_face_rates(kind: str, run: dict) -> list[float]:
         scheduler_specific_kwargs=hf_kwargs(kind, run),
     )
     theirs = []
-    for _ in range(run["num_training_steps"]):
+    for _ in range(steps or run["num_training_steps"]):
         theirs.append(optimizer.param_groups[0]["lr"])
         optimizer.step()
         scheduler.step()
@@ -113,6 +113,13 @@ def test_every_hugging_face_schedule_is_the_lambda_lr_on_the_page():
     run = values("hugging_face")
     for kind, ours in zip(run["schedule_types"], run["rates"], strict=True):
         assert_same_rates(ours, hugging_face_rates(kind, run), kind)
+
+
+def test_past_num_training_steps_each_schedule_does_what_the_page_says():
+    run = values("hugging_face")
+    n = run["num_training_steps"]
+    for kind, ours in zip(run["schedule_types"], run["beyond"], strict=True):
+        assert_same_rates(ours, hugging_face_rates(kind, run, 2 * n)[n:], kind)
 
 
 def test_the_trainer_counts_steps_and_warmup_as_the_page_does():
