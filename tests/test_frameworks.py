@@ -333,6 +333,16 @@ def test_timm_cosine_without_warmup_is_torch_cosine_annealing_up_to_t_initial():
     assert_same_rates(ours, theirs)
 
 
+def test_timm_cosine_stays_at_lr_min_after_its_last_cycle():
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    timm = timm_scheduler().CosineLRScheduler(optimizer, t_initial=10, lr_min=0.01)
+    after = []
+    for epoch in range(10, 25):  # t_initial and beyond
+        timm.step(epoch)
+        after.append(optimizer.param_groups[0]["lr"])
+    assert set(after) == {0.01}
+
+
 def test_timm_factory_warms_up_from_1e_5_by_default():
     optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
     scheduler, _ = timm_scheduler().create_scheduler_v2(
@@ -494,3 +504,24 @@ def test_early_stopping_counts_patience_and_improvement_unlike_reduce_on_plateau
     steady = [1.0 - 0.005 * n for n in range(8)]
     assert stops_at(steady, "lightning", 3, delta=0.01) is None
     assert stops_at(steady, "transformers", 3, delta=0.01) == 3
+
+
+def test_the_early_stopping_defaults_are_the_pages():
+    import inspect
+
+    from lightning.pytorch.callbacks import EarlyStopping
+    from transformers import EarlyStoppingCallback
+
+    def defaults(f) -> dict:
+        return {k: p.default for k, p in inspect.signature(f).parameters.items()}
+
+    torch_plateau = defaults(torch.optim.lr_scheduler.ReduceLROnPlateau)
+    assert torch_plateau["patience"] == 10 and torch_plateau["cooldown"] == 0
+    assert (torch_plateau["threshold"], torch_plateau["threshold_mode"]) == (
+        1e-4,
+        "rel",
+    )
+    lightning_stop = defaults(EarlyStopping)
+    assert (lightning_stop["patience"], lightning_stop["min_delta"]) == (3, 0.0)
+    hf_stop = defaults(EarlyStoppingCallback)
+    assert hf_stop == {"early_stopping_patience": 1, "early_stopping_threshold": 0.0}

@@ -92,6 +92,7 @@ for name, r in zip(schedule_types, beyond, strict=True):
     print(f"{name:>26}  {r[0]:.2e}   {r[N - W]:.2e}   {r[-1]:.2e}")
 after = dict(zip(schedule_types, beyond, strict=True))
 climb_back = [name for name, r in after.items() if r[-1] > 2 * r[0]]  # rise
+back_at_peak = 2 * N - W  # where `cosine` is at the peak again
 zero_at_step_0 = [name for name in schedule_types if first[name] == 0.0]
 linear_last = rates[schedule_types.index("linear")][-1]
 cosine_last = rates[schedule_types.index("cosine")][-1]
@@ -109,7 +110,7 @@ assert 0 < cosine_last < 0.01 * lr  # not 0 either
 assert factors["linear"](N) == 0 == factors["cosine"](N)  # 0 comes after the run
 # Past the end: the cosines climb back, to the peak again at step 2N - W
 assert climb_back == ["cosine", "cosine_with_min_lr", "cosine_warmup_with_min_lr"]
-assert after["cosine"][N - W] == lr and after["cosine"][0] == 0.0
+assert after["cosine"][back_at_peak - N] == lr and after["cosine"][0] == 0.0
 for name in ["linear", "cosine_with_restarts", "warmup_stable_decay"]:
     assert set(after[name]) == {0.0}, name  # stay at 0
 assert set(after["polynomial"]) == {lr_end}  # stays at lr_end
