@@ -86,9 +86,9 @@ def test_every_hugging_face_schedule_type_is_on_the_page():
     assert {kind.value for kind in SchedulerType} == covered
 
 
-def hugging_face_rates(kind: str, run: dict) -> list[float]:
+def hugging_face_rates(kind: str, run: dict, steps: int | None = None) -> list[float]:
     """The rate of every optimizer step of `get_scheduler(kind, ...)`, stepped as
-    the Trainer steps it, with the snippet's settings."""
+    the Trainer steps it, with the snippet's settings; `steps` past the end too."""
     from transformers import get_scheduler
 
     optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=run["lr"])
@@ -100,7 +100,7 @@ def hugging_face_rates(kind: str, run: dict) -> list[float]:
         scheduler_specific_kwargs=hf_kwargs(kind, run),
     )
     theirs = []
-    for _ in range(run["num_training_steps"]):
+    for _ in range(steps or run["num_training_steps"]):
         theirs.append(optimizer.param_groups[0]["lr"])
         optimizer.step()
         scheduler.step()
@@ -110,9 +110,15 @@ def hugging_face_rates(kind: str, run: dict) -> list[float]:
 # The snippets run in the tests, not at collection (which every worker does): one
 # test per library goes through all the page's schedules.
 def test_every_hugging_face_schedule_is_the_lambda_lr_on_the_page():
+    """And past num_training_steps, as far again (the page's second table)."""
     run = values("hugging_face")
-    for kind, ours in zip(run["schedule_types"], run["rates"], strict=True):
-        assert_same_rates(ours, hugging_face_rates(kind, run), kind)
+    n = run["num_training_steps"]
+    for kind, ours, beyond in zip(
+        run["schedule_types"], run["rates"], run["beyond"], strict=True
+    ):
+        theirs = hugging_face_rates(kind, run, 2 * n)
+        assert_same_rates(ours, theirs[:n], kind)
+        assert_same_rates(beyond, theirs[n:], f"{kind} past the end")
 
 
 def test_the_trainer_counts_steps_and_warmup_as_the_page_does():
@@ -326,6 +332,16 @@ def test_timm_cosine_without_warmup_is_torch_cosine_annealing_up_to_t_initial():
     assert_same_rates(ours, theirs)
 
 
+def test_timm_cosine_stays_at_lr_min_after_its_last_cycle():
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    timm = timm_scheduler().CosineLRScheduler(optimizer, t_initial=10, lr_min=0.01)
+    after = []
+    for epoch in range(10, 25):  # t_initial and beyond
+        timm.step(epoch)
+        after.append(optimizer.param_groups[0]["lr"])
+    assert set(after) == {0.01}
+
+
 def test_timm_factory_warms_up_from_1e_5_by_default():
     optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
     scheduler, _ = timm_scheduler().create_scheduler_v2(
@@ -341,3 +357,168 @@ def test_timm_plateau_scheduler_is_deprecated_torch_reduce_on_plateau_in_max_mod
     inner = scheduler.lr_scheduler
     assert type(inner) is torch.optim.lr_scheduler.ReduceLROnPlateau
     assert inner.mode == "max"  # a metric to maximise by default, unlike torch's
+
+
+# Mixed precision: who steps the scheduler after a skipped step -----------------
+
+
+def test_the_trainer_defaults_to_fused_adamw_and_trusts_accelerate_for_skips():
+    """The mixed-precision page: the Trainer steps its scheduler unless Accelerate's
+    `optimizer_step_was_skipped`, which (from Accelerate's source: accelerate is not
+    installed here) is whether optimizer.step() was called. A fused optimizer's
+    step() is called on a skipped step too (snippet skipped_step_wrong.py)."""
+    import inspect
+
+    from transformers import Trainer, TrainingArguments
+
+    default = TrainingArguments.__dataclass_fields__["optim"].default
+    assert default == "adamw_torch_fused"  # torch 2.8 or newer
+    loop = inspect.getsource(Trainer._run_epoch)
+    guard = loop.index("if not self.accelerator.optimizer_step_was_skipped:")
+    assert loop.index("self.lr_scheduler.step()", guard) - guard < 300
+
+
+def lightning_amp_fit(fused: bool, clip: float | None = None) -> dict:
+    """A real Trainer run with float16 AMP on the CPU (GradScaler("cpu")), SGD
+    stepped per batch, on the mixed-precision page's batches: two overflow."""
+    import lightning
+    from lightning.pytorch.plugins import MixedPrecision
+
+    class Tiny(lightning.LightningModule):
+        def __init__(self):
+            super().__init__()
+            self.layer = torch.nn.Linear(4, 1)
+            self.rates, self.moved = [], []
+
+        def training_step(self, batch, batch_idx):
+            self.before = self.layer.weight.detach().clone()
+            return torch.nn.functional.mse_loss(self.layer(batch[0]), batch[1])
+
+        def on_before_optimizer_step(self, optimizer):
+            self.rates.append(optimizer.param_groups[0]["lr"])
+
+        def on_train_batch_end(self, outputs, batch, batch_idx):
+            self.moved.append(not torch.equal(self.before, self.layer.weight))
+
+        def configure_optimizers(self):
+            optimizer = torch.optim.SGD(self.parameters(), lr=0.1, fused=fused)
+            scheduler = torch.optim.lr_scheduler.StepLR(optimizer, 1, gamma=0.5)
+            config = {"scheduler": scheduler, "interval": "step"}
+            return {"optimizer": optimizer, "lr_scheduler": config}
+
+    torch.manual_seed(0)
+    x, y = torch.randn(8, 4), torch.randn(8, 1)
+    data = torch.utils.data.TensorDataset(
+        torch.cat([x * 300, x / 10, x / 10, x * 300, x / 10]), y.repeat(5, 1)
+    )
+    model = Tiny()
+    trainer = lightning.Trainer(
+        accelerator="cpu",
+        max_epochs=1,
+        logger=False,
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+        gradient_clip_val=clip,
+        plugins=[MixedPrecision("16-mixed", "cpu")],
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        trainer.fit(model, torch.utils.data.DataLoader(data, batch_size=8))
+    said = [str(w.message) for w in caught if "lr_scheduler.step()" in str(w.message)]
+    steps = model.lr_schedulers().last_epoch
+    return {
+        "rates": model.rates,
+        "moved": model.moved,
+        "warnings": said,
+        "steps": steps,
+    }
+
+
+@pytest.mark.parametrize("fused", [False, True])
+def test_lightning_steps_the_scheduler_after_a_skipped_amp_step(fused):
+    run = lightning_amp_fit(fused)
+    assert run["moved"] == [False, True, True, False, True]  # batches 0 and 3 skipped
+    assert run["steps"] == 5  # scheduler steps: one per batch, skipped or not
+    assert run["rates"] == [0.1 * 0.5**step for step in range(5)]
+    assert len(run["warnings"]) == (0 if fused else 1)  # fused: not even the first
+
+
+def test_lightning_refuses_to_clip_the_gradients_of_a_fused_optimizer():
+    with pytest.raises(RuntimeError, match="does not allow for gradient clipping"):
+        lightning_amp_fit(fused=True, clip=1.0)
+
+
+# Early stopping is not ReduceLROnPlateau's rule ---------------------------------
+
+
+def stops_at(metrics: list[float], library: str, patience: int, delta=0.0):
+    """The evaluation (0-based) at which the library stops (or torch's
+    ReduceLROnPlateau cuts the rate), a loss to minimise; None if never."""
+    if library == "torch":
+        optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+        plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(
+            optimizer, patience=patience
+        )
+        for n, metric in enumerate(metrics):
+            plateau.step(metric)
+            if optimizer.param_groups[0]["lr"] < 1.0:
+                return n
+    elif library == "lightning":
+        from lightning.pytorch.callbacks import EarlyStopping
+
+        callback = EarlyStopping("loss", patience=patience, min_delta=delta)
+        for n, metric in enumerate(metrics):
+            if callback._evaluate_stopping_criteria(torch.tensor(metric))[0]:
+                return n
+    else:  # transformers: the callback, then the Trainer's own best_metric update
+        from transformers import EarlyStoppingCallback, Trainer, TrainerControl
+
+        args = SimpleNamespace(metric_for_best_model="loss", greater_is_better=False)
+        args.save_strategy = "no"
+        state, control = SimpleNamespace(best_metric=None), TrainerControl()
+        trainer = SimpleNamespace(args=args, state=state)
+        callback = EarlyStoppingCallback(patience, early_stopping_threshold=delta)
+        for n, metric in enumerate(metrics):
+            callback.on_evaluate(args, state, control, {"eval_loss": metric})
+            if control.should_training_stop:
+                return n
+            Trainer._determine_best_metric(trainer, {"eval_loss": metric}, None)
+    return None
+
+
+def test_early_stopping_counts_patience_and_improvement_unlike_reduce_on_plateau():
+    flat = [1.0] * 8
+    # patience=2: torch cuts after 3 bad evaluations, the libraries stop after 2
+    assert stops_at(flat, "torch", 2) == 3
+    assert stops_at(flat, "lightning", 2) == stops_at(flat, "transformers", 2) == 2
+    # improvements of 1e-5 at 0.5: below torch's default relative threshold (1e-4)
+    tiny = [1.0, 0.5] + [0.5 - 1e-5 * n for n in range(1, 7)]
+    assert stops_at(tiny, "torch", 2) == 4
+    assert stops_at(tiny, "lightning", 2) is None is stops_at(tiny, "transformers", 2)
+    # a steady 0.005 per evaluation with a 0.01 margin: Lightning measures it from
+    # the best that cleared the margin, transformers from the last small gain
+    steady = [1.0 - 0.005 * n for n in range(8)]
+    assert stops_at(steady, "lightning", 3, delta=0.01) is None
+    assert stops_at(steady, "transformers", 3, delta=0.01) == 3
+
+
+def test_the_early_stopping_defaults_are_the_pages():
+    import inspect
+
+    from lightning.pytorch.callbacks import EarlyStopping
+    from transformers import EarlyStoppingCallback
+
+    def defaults(f) -> dict:
+        return {k: p.default for k, p in inspect.signature(f).parameters.items()}
+
+    torch_plateau = defaults(torch.optim.lr_scheduler.ReduceLROnPlateau)
+    assert torch_plateau["patience"] == 10 and torch_plateau["cooldown"] == 0
+    assert (torch_plateau["threshold"], torch_plateau["threshold_mode"]) == (
+        1e-4,
+        "rel",
+    )
+    lightning_stop = defaults(EarlyStopping)
+    assert (lightning_stop["patience"], lightning_stop["min_delta"]) == (3, 0.0)
+    hf_stop = defaults(EarlyStoppingCallback)
+    assert hf_stop == {"early_stopping_patience": 1, "early_stopping_threshold": 0.0}

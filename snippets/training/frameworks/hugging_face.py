@@ -55,19 +55,23 @@ factors = {  # lr_scheduler_type: the factor of `lr` at optimizer step `s`
     "warmup_stable_decay": lambda s: ramp(  # num_decay_steps=10, cosine decay to 0
         s,
         lambda s: (
-            1.0 if s < N - decay_steps else cosine((s - N + decay_steps) / decay_steps)
+            1.0
+            if s < N - decay_steps
+            else cosine((s - N + decay_steps) / decay_steps)
+            if s < N
+            else 0.0  # min_lr_ratio after the end
         ),
     ),
 }
 
 
-def rates_of(factor) -> list[float]:
+def rates_of(factor, steps: int = N) -> list[float]:
     """The rate of every optimizer step, read before the step, as the Trainer
     calls scheduler.step() right after optimizer.step()."""
     optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=lr)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, factor)
     used = []
-    for _ in range(N):
+    for _ in range(steps):
         used.append(optimizer.param_groups[0]["lr"])
         optimizer.step()
         scheduler.step()
@@ -81,6 +85,14 @@ print(f"{N} optimizer steps ({steps_per_epoch} per epoch), warmup {W} steps")
 print(f"{'lr_scheduler_type':>26}  step 0    step {W}   last step")
 for name, r in zip(schedule_types, rates, strict=True):
     print(f"{name:>26}  {r[0]:.2e}  {r[W]:.2e}  {r[-1]:.2e}")
+# A run longer than num_training_steps: N more steps, past the schedule's end.
+beyond = [rates_of(factors[name], 2 * N)[N:] for name in schedule_types]
+print(f"\n{'past the end':>26}  step {N:<3}   step {2 * N - W:<3}   step {2 * N - 1}")
+for name, r in zip(schedule_types, beyond, strict=True):
+    print(f"{name:>26}  {r[0]:.2e}   {r[N - W]:.2e}   {r[-1]:.2e}")
+after = dict(zip(schedule_types, beyond, strict=True))
+climb_back = [name for name, r in after.items() if r[-1] > 2 * r[0]]  # rise
+back_at_peak = 2 * N - W  # where `cosine` is at the peak again
 zero_at_step_0 = [name for name in schedule_types if first[name] == 0.0]
 linear_last = rates[schedule_types.index("linear")][-1]
 cosine_last = rates[schedule_types.index("cosine")][-1]
@@ -96,6 +108,14 @@ assert all(r[W] == lr for r in rates[1:] if r is not shifted)  # the others at W
 assert 0 < linear_last < lr / (N - W) * 1.0001  # one step short of 0: the run ends
 assert 0 < cosine_last < 0.01 * lr  # not 0 either
 assert factors["linear"](N) == 0 == factors["cosine"](N)  # 0 comes after the run
+# Past the end: the cosines climb back, to the peak again at step 2N - W
+assert climb_back == ["cosine", "cosine_with_min_lr", "cosine_warmup_with_min_lr"]
+assert after["cosine"][back_at_peak - N] == lr and after["cosine"][0] == 0.0
+for name in ["linear", "cosine_with_restarts", "warmup_stable_decay"]:
+    assert set(after[name]) == {0.0}, name  # stay at 0
+assert set(after["polynomial"]) == {lr_end}  # stays at lr_end
+assert set(after["constant"]) == {lr} == set(after["constant_with_warmup"])
+assert sorted(after["inverse_sqrt"], reverse=True) == after["inverse_sqrt"]  # on down
 
 fig, (ax1, ax2) = plt.subplots(
     1, 2, sharey=True, figsize=(9, 4.2), layout="constrained"

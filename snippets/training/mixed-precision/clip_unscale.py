@@ -4,11 +4,11 @@ the loss scale, and clipping them to max_norm shrinks the real step by that scal
 import torch
 
 
-def applied_grad_norm(unscale_first: bool) -> float:
+def applied_grad_norm(unscale_first: bool, **implementation) -> float:
     """The norm of the gradient optimizer.step() used, after clipping to 0.1."""
     torch.manual_seed(0)
     model = torch.nn.Linear(4, 1)
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1, **implementation)
     scaler = torch.amp.GradScaler("cpu")
     x, y = torch.randn(8, 4), torch.randn(8, 1)
     with torch.autocast("cpu", dtype=torch.float16):
@@ -36,3 +36,7 @@ print(f"largest float16: {fp16_max:.0f}; largest bfloat16: {bf16_max:.3g}")
 assert abs(clipped_real - 0.1) < 1e-4  # clipped to max_norm, as asked
 assert abs(clipped_scaled * loss_scale - 0.1) < 1e-4  # 1 / 65536 of it
 assert bf16_max > 1e38 > fp16_max  # bfloat16 has float32's range
+for implementation in [{"foreach": True}, {"fused": True}]:  # the same either way
+    scaled = applied_grad_norm(False, **implementation)
+    real = applied_grad_norm(True, **implementation)
+    assert abs(scaled / clipped_scaled - 1) < 1e-5 > abs(real / clipped_real - 1)
