@@ -80,7 +80,7 @@ def rank_main(rank: int, world_size: int, address: str, results=None):
         init_method=address,
         rank=rank,
         world_size=world_size,
-        timeout=datetime.timedelta(seconds=20),  # a dead partner: an error, not a hang
+        timeout=datetime.timedelta(seconds=20),  # a partner that hangs: an error
     )
     report = train(rank)
     gathered = [None] * world_size

@@ -41,6 +41,29 @@ for rates, norms in ((constant_rates, constant), (cosine_rates, cosine)):
     assert math.isclose(norms[-1], expected, rel_tol=1e-4)  # (1 - lr * wd) per step
 assert abs(decay_ratio - mean_ratio) < 0.01 and abs(mean_ratio - 0.5) < 0.01
 assert cosine_end > constant_end
+for implementation in ({"foreach": True}, {"fused": True}):  # the same decay
+    weights = torch.nn.Parameter(torch.ones(100))
+    weights.grad = torch.zeros_like(weights)
+    torch.optim.AdamW([weights], LR, weight_decay=WEIGHT_DECAY, **implementation).step()
+    assert torch.allclose(weights, torch.full_like(weights, 1 - LR * WEIGHT_DECAY))
+
+# Adam's weight_decay goes into the gradient, unless decoupled_weight_decay=True
+# (torch 2.7 and later), which decays the weights as AdamW does.
+gradient = torch.randn(100, generator=torch.Generator().manual_seed(0))
+stepped = []
+for decoupled in (None, True, False):
+    weights = torch.nn.Parameter(torch.ones(100))
+    weights.grad = gradient.clone()
+    if decoupled is None:
+        optimizer = torch.optim.AdamW([weights], lr=LR, weight_decay=WEIGHT_DECAY)
+    else:
+        optimizer = torch.optim.Adam(
+            [weights], LR, weight_decay=WEIGHT_DECAY, decoupled_weight_decay=decoupled
+        )
+    optimizer.step()
+    stepped.append(weights.detach())
+assert torch.equal(stepped[0], stepped[1])
+assert not torch.allclose(stepped[0], stepped[2])
 
 fig, (top, bottom) = plt.subplots(2, 1, sharex=True, figsize=(7, 5.5))
 top.plot(constant_rates, label="constant")

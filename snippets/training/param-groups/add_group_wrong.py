@@ -37,3 +37,20 @@ print("StepLR: no error; rates after the step:", step_rates)
 assert lambda_error == "ValueError: zip() argument 2 is shorter than argument 1"
 assert onecycle_error == "KeyError: 'initial_lr'"
 assert step_rates == [0.025, 0.005]  # the new group halved from its own 0.01
+# ReduceLROnPlateau reduces the new group too (with one min_lr, as by default).
+optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+plateau = lr_scheduler.ReduceLROnPlateau(optimizer, patience=0, factor=0.5)
+plateau.step(1.0)
+optimizer.add_param_group({"params": [torch.nn.Parameter(torch.zeros(1))], "lr": 0.01})
+plateau.step(1.0)  # no improvement: a cut, in every group
+assert [group["lr"] for group in optimizer.param_groups] == [0.05, 0.005]
+# With one min_lr per group, a list, it raises instead.
+optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+plateau = lr_scheduler.ReduceLROnPlateau(optimizer, patience=0, min_lr=[0.0])
+plateau.step(1.0)
+optimizer.add_param_group({"params": [torch.nn.Parameter(torch.zeros(1))], "lr": 0.01})
+try:
+    plateau.step(1.0)
+    raise AssertionError("no error")
+except RuntimeError as error:
+    assert "differs from when `ReduceLROnPlateau` was initialized" in str(error)

@@ -37,6 +37,14 @@ for n, row in enumerate(zip(*rates, strict=True)):
 for row in rates[:-1]:  # the ratios hold at every step (not at the final 0)
     assert all(abs(b / a - DECAY) < 1e-9 for a, b in zip(row, row[1:], strict=False))
 assert peak_rates == [HEAD_LR * DECAY**d for d in range(4)]
+# A floor is one number for every group: eta_min pulls the rates together.
+rows = [{"params": [torch.zeros(1, requires_grad=True)], "lr": lr} for lr in rates[0]]
+floored = torch.optim.AdamW(rows)
+floor = lr_scheduler.CosineAnnealingLR(floored, T_max=90, eta_min=1e-4)
+for _step in range(90):
+    floored.step()
+    floor.step()
+assert all(abs(g["lr"] - 1e-4) < 1e-12 for g in floored.param_groups)  # no ratio
 
 fig, ax = plt.subplots()
 names = ["head", "block 3", "block 2", "block 1"]

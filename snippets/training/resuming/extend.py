@@ -33,7 +33,8 @@ checkpoint = {"optimizer": optimizer.state_dict(), "scheduler": onecycle.state_d
 try:
     run(optimizer, onecycle, 1)  # one step past the end
 except ValueError as error:
-    print(f"ValueError: {error}")
+    past_end = f"ValueError: {error}"
+    print(past_end)
 
 # Wrong: resume, then raise total_steps, hoping the schedule stretches.
 optimizer = new_optimizer()
@@ -75,6 +76,7 @@ print(f"cosine rebuilt at step {stop}: {cosine_rates[stop - 1]:.4f} before,", en
 print(f"{cosine_rates[stop]:.4f} after, {cosine_rates[-1]:.2g} at step {MORE - 1}")
 
 # %% Checks and figure
+assert past_end.startswith("ValueError: Tried to step")
 assert climbed_to > 0.5 * max(onecycle_rates)  # most of the way back to the peak
 assert all(a < b for a, b in itertools.pairwise(stretched))  # climbing all along
 assert phase_end == STEPS - 1

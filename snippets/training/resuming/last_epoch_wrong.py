@@ -21,3 +21,17 @@ assert message.startswith(
     "param 'initial_lr' is not specified in param_groups[0] when resuming scheduler"
     " with last_epoch >= 0."
 )
+
+# Which schedulers take last_epoch=: every one but these two (torch 2.13).
+schedulers = {
+    name: cls
+    for name, cls in vars(torch.optim.lr_scheduler).items()
+    if isinstance(cls, type)
+    and issubclass(cls, torch.optim.lr_scheduler.LRScheduler)
+    and name[0] != "_"
+    and name != "LRScheduler"
+}
+arguments = {n: c.__init__.__code__.co_varnames for n, c in schedulers.items()}
+argcounts = {n: c.__init__.__code__.co_argcount for n, c in schedulers.items()}
+without = {n for n in schedulers if "last_epoch" not in arguments[n][: argcounts[n]]}
+assert without == {"ReduceLROnPlateau", "ChainedScheduler"}, without

@@ -63,3 +63,15 @@ assert right == planned[4:]
 assert all(
     w < p / 5 for w, p in zip(wrong, planned[4:], strict=True)
 )  # all far too low
+
+# A cosine alone would hide the mistake: built after the load, it keeps the rate.
+model, optimizer = build()
+cosine = lr_scheduler.CosineAnnealingLR(optimizer, T_max=6)
+cosine_planned = train(optimizer, cosine, range(4))
+saved = (optimizer.state_dict(), cosine.state_dict())
+cosine_planned += train(optimizer, cosine, range(4, 6))
+model, optimizer = build()
+optimizer.load_state_dict(saved[0])
+cosine = lr_scheduler.CosineAnnealingLR(optimizer, T_max=6)  # the wrong order
+cosine.load_state_dict(saved[1])
+assert train(optimizer, cosine, range(4, 6)) == cosine_planned[4:]

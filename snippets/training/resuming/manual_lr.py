@@ -87,3 +87,9 @@ for name, make in CLOSED_FORM.items():
 for name, make in RECURSIVE.items():
     disturbed, undisturbed, replaced = disturbed_and_not(make)
     assert math.isclose(disturbed, undisturbed * 0.01 / replaced), name
+
+# A rate given to the new optimizer does not survive loading the old one's state.
+saved = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1).state_dict()
+resumed = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.01)
+resumed.load_state_dict(saved)
+assert resumed.param_groups[0]["lr"] == 0.1
