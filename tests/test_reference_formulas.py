@@ -916,3 +916,37 @@ def test_linearlr_decay_to_zero_ends_a_rounding_below_zero():
     scheduler = lr_scheduler.LinearLR(opt, end_factor=0.0)
     assert lrs_run(opt, scheduler, 6)[5] == -1.480297366166875e-18
     says("LinearLR", "`end_factor=0`", "−1.5e-18")
+
+
+@pytest.mark.parametrize(
+    "name, kw, formula",
+    [
+        (
+            "CosineAnnealingLR",
+            {"T_max": 1000, "eta_min": 1e-3},
+            lambda t: cosineannealinglr(t, 0.1, 1000, 1e-3),
+        ),
+        (
+            "PolynomialLR",
+            {"total_iters": 4000, "power": 0.9},
+            lambda t: polynomiallr(t, 0.1, 4000, 0.9),
+        ),
+        (
+            "LinearLR",
+            {"start_factor": 1e-3, "total_iters": 4000},
+            lambda t: linearlr(t, 0.1, 1e-3, 1.0, 4000),
+        ),
+        ("ExponentialLR", {"gamma": 0.999}, lambda t: exponentiallr(t, 0.1, 0.999)),
+    ],
+    ids=["CosineAnnealingLR", "PolynomialLR", "LinearLR", "ExponentialLR"],
+)
+def test_recursive_schedules_stay_on_the_formula_over_a_per_batch_run(
+    name, kw, formula
+):
+    """4000 steps, per-batch lengths: PyTorch's step-by-step products do not drift
+    from the closed form beyond 1e-9 (the cosine goes down, back up and down
+    again, to eta_min > 0, where the page says it follows the formula past T_max)."""
+    opt = sgd(0.1)
+    got = lrs_run(opt, CLASSES[name](opt, **kw), 4000)
+    for t in range(0, 4000, 7):
+        assert_close(got[t], formula(t), 0.1, f"{name} step {t}")
