@@ -110,6 +110,14 @@ print(f"epoch 10 to {first}, up to {edge_peak:.2f}; after the first halving")
 print(f"{sharp_after:.2f} at epoch {after}, above 2 again at epoch {cross};")
 print(f"after the second halving at most {late_peak:.2f}")
 
+# %% A negative metric: the relative rule counts a worse epoch as an improvement
+negative_best, negative_next = -10.0, -9.95
+check = torch.optim.lr_scheduler.ReduceLROnPlateau(
+    torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1), threshold=THRESHOLD
+)
+check.step(negative_best)
+check.step(negative_next)  # worse than -10, yet -9.95 < -10 * (1 - 0.01) = -9.9
+
 # %% Checks and figure
 # What the page claims: the hand-written rule is exactly torch's, and it halves the
 # rate twice; the loss bounces before the first halving and then falls at every
@@ -128,6 +136,7 @@ assert final_loss < losses[-50] and final_norm < norms[-50] and final_loss < los
 assert 3 * above >= measured >= 10 and edge_peak > 2.5 and low_late < low_early
 assert sharp_after < 1.5 and sharp[cross] < 2.5 and abs(cross - low_epoch) <= 10
 assert late_peak < 1.5
+assert check.best == negative_next and check.num_bad_epochs == 0
 
 fig, (top, middle, bottom) = plt.subplots(3, 1, figsize=(7, 8.5), layout="constrained")
 top.plot(range(1, EPOCHS + 1), losses, label="training loss")
