@@ -28,39 +28,18 @@ scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
     optimizer, mode="min", factor=0.5, patience=PATIENCE, threshold=THRESHOLD
 )  # threshold_mode="rel" is the default
 
-# %% Sharpness: the Hessian's largest eigenvalue, by power iteration
-params = list(model.parameters())
-vector = [torch.randn(p.shape, generator=generator, dtype=p.dtype) for p in params]
-
-
-def sharpness(iterations: int = 3) -> float:
-    """lambda_max of the loss's Hessian by power iteration on Hessian-vector products
-    (torch.autograd, twice). Each call starts from the last call's vector, so a few
-    iterations track it. The estimate v.Hv (|v| = 1) is never above lambda_max."""
-    loss = torch.nn.functional.mse_loss(model(X), y)
-    grads = torch.autograd.grad(loss, params, create_graph=True)
-    for _ in range(iterations):
-        norm = torch.cat([v.flatten() for v in vector]).norm()
-        vector[:] = [v / norm for v in vector]
-        products = torch.autograd.grad(grads, params, vector, retain_graph=True)
-        estimate = sum((h * v).sum() for h, v in zip(products, vector, strict=True))
-        vector[:] = [h.detach() for h in products]
-    return estimate.item()
-
-
-# %% Training
 # The same rule by hand: an epoch counts as an improvement only if the metric beats
 # the best so far by the relative threshold; more than PATIENCE bad epochs: reduce.
 best, bad_epochs, predicted = math.inf, 0, []
 
-losses, norms, rates, reduced, sharp = [], [], [], [], {}
+losses, norms, rates, reduced, weights = [], [], [], [], {}
 for epoch in range(1, EPOCHS + 1):  # one full-batch step per "epoch"
     optimizer.zero_grad()
     loss = torch.nn.functional.mse_loss(model(X), y)
     loss.backward()
     norm = torch.nn.utils.clip_grad_norm_(model.parameters(), math.inf)  # measure only
-    if epoch % 5 == 0:  # lr * lambda_max, every 5th epoch (2: the quadratic's limit)
-        sharp[epoch] = optimizer.param_groups[0]["lr"] * sharpness()
+    if epoch % 5 == 0:  # kept to measure the sharpness, in a fold below
+        weights[epoch] = [p.detach().clone() for p in model.parameters()]
     optimizer.step()
     metric = loss.item()
     losses.append(metric)
@@ -97,6 +76,35 @@ loss_50, norm_50, final_loss, final_norm = losses[49], norms[49], losses[-1], no
 rises = [i + 1 for i in range(1, EPOCHS) if losses[i] > losses[i - 1]]  # epochs
 rises_before = sum(epoch <= first for epoch in rises)
 print(f"the loss rose in {rises_before} of the first {first} epochs")
+# %% Sharpness: the Hessian's largest eigenvalue, by power iteration
+params = list(model.parameters())
+vector = [torch.randn(p.shape, generator=generator, dtype=p.dtype) for p in params]
+
+
+def sharpness(iterations: int = 3) -> float:
+    """lambda_max of the loss's Hessian by power iteration on Hessian-vector products
+    (torch.autograd, twice). Each call starts from the last call's vector, so a few
+    iterations track it. The estimate v.Hv (|v| = 1) is never above lambda_max."""
+    loss = torch.nn.functional.mse_loss(model(X), y)
+    grads = torch.autograd.grad(loss, params, create_graph=True)
+    for _ in range(iterations):
+        norm = torch.cat([v.flatten() for v in vector]).norm()
+        vector[:] = [v / norm for v in vector]
+        products = torch.autograd.grad(grads, params, vector, retain_graph=True)
+        estimate = sum((h * v).sum() for h, v in zip(products, vector, strict=True))
+        vector[:] = [h.detach() for h in products]
+    return estimate.item()
+
+
+# lr * lambda_max at every 5th epoch (2 is the quadratic's limit), at the weights
+# that epoch's step started from.
+sharp = {}
+for epoch, kept in weights.items():
+    with torch.no_grad():
+        for p, w in zip(params, kept, strict=True):
+            p.copy_(w)
+    sharp[epoch] = rates[epoch - 1] * sharpness()
+
 # The edge of stability: lr * lambda_max against 2, every 5th epoch.
 edge = [epoch for epoch in sharp if 10 <= epoch <= first]  # at lr = 0.3
 above, edge_peak = sum(sharp[e] > 2 for e in edge), max(sharp[e] for e in edge)
