@@ -181,7 +181,8 @@ plt.show()
 # objects, created with a *different* seed so that nothing carries over by
 # accident, load it and train on. `torch.load(..., weights_only=True)` refuses
 # to unpickle arbitrary objects: a checkpoint of tensors, numbers, lists and
-# dicts loads fine with it.
+# dicts loads fine with it. It is the default since PyTorch 2.6; written out,
+# older versions do the same.
 
 # %%
 CHECKPOINT_EPOCH = drops[0] + 2

@@ -284,6 +284,6 @@ assert max(loss_sd, key=loss_sd.get) == "constant"
 #   small steps at the end let the weights settle instead of bouncing around
 #   at the peak rate, as the constant rate's seeds do (the most spread of all).
 # - **What this lab cannot tell you:** how the schedules compare on a large
-#   model, a long run or a hard data set, where the end-of-training decay is
-#   usually worth more than here. Run the same comparison on your own problem,
+#   model, a long run or a hard data set, where the end-of-training decay may
+#   be worth more than here. Run the same comparison on your own problem,
 #   with several seeds, before you trust a difference.

@@ -1,4 +1,6 @@
-"""The LR range test (Smith, arXiv:1506.01186) in plain PyTorch."""
+"""The LR range test in plain PyTorch, as fastai's and Lightning's lr_find run it: the
+rate grows geometrically, the smoothed loss is recorded (the test itself is Smith's,
+arXiv:1506.01186, who raised the rate linearly and read the accuracy)."""
 
 import copy
 import math
@@ -97,6 +99,16 @@ final_tenth, final_at_min = final["minimum / 10"], final["minimum"]
 times_worse = final_at_min / max(final_steepest, final_tenth)
 print(f"the minimum's rate ends {times_worse:.0f} times worse than the worse reading")
 
+# %% Lightning's rule on this curve
+# Lightning 2.6's LR finder suggests the steepest slope of the loss against the rate
+# itself, not its logarithm, skipping the first 10 points and the last one
+# (suggestion() in lightning/pytorch/tuner/lr_finder.py): on a sweep that grows the
+# rate geometrically, dividing by the tiny steps of the smallest rates favours them.
+kept_losses, kept_lrs = torch.tensor(smoothed[10:-1]), torch.tensor(lrs[10:-1])
+lightning_slopes = torch.gradient(kept_losses, spacing=[kept_lrs])[0]
+lightning_pick = lrs[10 + int(lightning_slopes.argmin())]
+print(f"Lightning's rule on this curve: lr {lightning_pick:.3g}")
+
 # %% Checks and figures
 # What the page claims. The test: the loss barely moves below 1e-3, falls to less
 # than half its start, and explodes before the sweep ends, within a decade of the
@@ -115,6 +127,9 @@ for i in (0, 1):  # the mean of batches 1-8, then of 9-16
     assert min(curves, key=lambda name: curves[name][i]) == "minimum"
 assert (curves["minimum"][: len(loader) // 8] > start).any()
 assert times_worse > 3 and final_at_min > start
+# Lightning's rule picks a rate in the flat start, a hundred times below the
+# steepest fall per decade.
+assert lightning_pick < 1e-3 and lightning_pick < steepest / 100
 
 fig, ax = plt.subplots()
 ax.plot(lrs, smoothed, label="smoothed loss")
