@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import signatures  # noqa: F401
+import versions  # noqa: F401
 import yaml
 
 # The hooks register the marker kinds they render when imported, as in a build, so

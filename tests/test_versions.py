@@ -6,6 +6,7 @@ from importlib.metadata import version
 import markers
 import pytest
 import versions
+from support import ROOT
 
 
 def test_checked_with_names_each_package_at_its_installed_version():
@@ -39,3 +40,21 @@ def test_the_marker_is_replaced_on_a_page():
         page, "checked-with", lambda m: versions.checked_with(m.arg)
     )
     assert "<!--" not in out and f"PyTorch {version('torch')}: the CPU build." in out
+
+
+# Pages that teach no library behaviour of their own: the home page, the path
+# through a section, the review deck, the playground (JavaScript, tested apart).
+NO_LIBRARY_CLAIMS = {"index.md", "review.md", "playground.md", "training/index.md"}
+
+
+def test_every_page_that_makes_library_claims_says_what_they_were_checked_with():
+    docs = ROOT / "docs"
+    missing = [
+        path.relative_to(docs).as_posix()
+        for path in sorted(docs.rglob("*.md"))
+        if path.relative_to(docs).as_posix() not in NO_LIBRARY_CLAIMS
+        and not any(
+            m.kind == "checked-with" for m in markers.find_markers(path.read_text())
+        )
+    ]
+    assert missing == []
