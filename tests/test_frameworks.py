@@ -545,7 +545,20 @@ def test_accelerate_counts_a_skipped_fused_step_as_taken(accelerate_state):
     assert run["steps"] == 5  # so the scheduler moved on after both
 
 
-def plateau_on_every_process(path, step_with_optimizer: bool) -> None:
+def accelerator_options(setting: str) -> dict:
+    """The Accelerator's arguments for a setting the several-processes page names."""
+    from accelerate.utils import DataLoaderConfiguration
+
+    return {
+        "default": {},
+        "step_scheduler_with_optimizer=False": {"step_scheduler_with_optimizer": False},
+        "split_batches=True": {
+            "dataloader_config": DataLoaderConfiguration(split_batches=True)
+        },
+    }[setting]
+
+
+def plateau_on_every_process(path, setting: str) -> None:
     """Run in each process of accelerate.debug_launcher: a ReduceLROnPlateau
     (patience=2) prepared by Accelerate and stepped once per epoch with a metric
     that stalls from epoch 1 on, the same on every process; and one stepped with
@@ -553,9 +566,7 @@ def plateau_on_every_process(path, step_with_optimizer: bool) -> None:
     epoch (from 0) of each one's first cut, and the mean accelerator.reduce gives."""
     from accelerate import Accelerator
 
-    accelerator = Accelerator(
-        cpu=True, step_scheduler_with_optimizer=step_with_optimizer
-    )
+    accelerator = Accelerator(cpu=True, **accelerator_options(setting))
     rank = accelerator.process_index
     shared = [1.0, 0.9, 0.9, 0.9, 0.9, 0.9]
     own = [
@@ -576,12 +587,12 @@ def plateau_on_every_process(path, step_with_optimizer: bool) -> None:
     (path / f"{rank}.json").write_text(json.dumps(result))
 
 
-def plateau_cuts(tmp_path, monkeypatch, step_with_optimizer: bool) -> list[dict]:
+def plateau_cuts(tmp_path, monkeypatch, setting: str) -> list[dict]:
     """What each of two CPU processes (forked, gloo) saw."""
     from accelerate import debug_launcher
 
     monkeypatch.setenv("OMP_NUM_THREADS", "1")  # else Accelerate warns and sets it
-    debug_launcher(plateau_on_every_process, (tmp_path, step_with_optimizer), 2)
+    debug_launcher(plateau_on_every_process, (tmp_path, setting), num_processes=2)
     return [json.loads((tmp_path / f"{r}.json").read_text()) for r in range(2)]
 
 
@@ -591,15 +602,18 @@ def test_accelerate_halves_a_prepared_plateaus_patience_on_two_processes(
     """torch's ReduceLROnPlateau(patience=2) cuts at epoch 4 on this metric; a
     prepared one, stepped num_processes times per call, at epoch 2."""
     assert stops_at([1.0, 0.9, 0.9, 0.9, 0.9, 0.9], "torch", 2) == 4
-    for process in plateau_cuts(tmp_path, monkeypatch, step_with_optimizer=True):
+    for process in plateau_cuts(tmp_path, monkeypatch, "default"):
         assert process["processes"] == 2
         assert process["shared"] == 2
 
 
-def test_accelerate_steps_a_prepared_plateau_once_without_step_with_optimizer(
-    accelerate_state, tmp_path, monkeypatch
+@pytest.mark.parametrize(
+    "setting", ["step_scheduler_with_optimizer=False", "split_batches=True"]
+)
+def test_accelerate_steps_a_prepared_plateau_once_per_call_with_the_pages_settings(
+    accelerate_state, tmp_path, monkeypatch, setting
 ):
-    for process in plateau_cuts(tmp_path, monkeypatch, step_with_optimizer=False):
+    for process in plateau_cuts(tmp_path, monkeypatch, setting):
         assert process["processes"] == 2
         assert process["shared"] == 4  # as torch's on one process
 
@@ -607,7 +621,8 @@ def test_accelerate_steps_a_prepared_plateau_once_without_step_with_optimizer(
 def test_accelerate_leaves_the_metric_unreduced_so_the_ranks_rates_diverge(
     accelerate_state, tmp_path, monkeypatch
 ):
-    first, second = plateau_cuts(tmp_path, monkeypatch, step_with_optimizer=False)
+    setting = "step_scheduler_with_optimizer=False"  # the patience aside
+    first, second = plateau_cuts(tmp_path, monkeypatch, setting)
     assert first["own"] is None and second["own"] == 4  # each its own metric
     assert first["mean"] == second["mean"] == 0.5  # accelerator.reduce averages
 
