@@ -1,10 +1,13 @@
 """The Frameworks page's plain PyTorch code gives the rates the libraries give:
 transformers' schedulers, a real lightning.Trainer run and timm's schedulers, step
-for step. If a library changes what a name means, the page is wrong and this fails."""
+for step. If a library changes what a name means, the page is wrong and this fails.
+And what the mixed-precision and several-processes pages say Accelerate's wrappers
+do, run with Accelerate's own AcceleratedOptimizer and AcceleratedScheduler."""
 
 import dataclasses
 import importlib.metadata
 import importlib.util
+import json
 import math
 import os
 import re
@@ -122,8 +125,8 @@ def test_every_hugging_face_schedule_is_the_lambda_lr_on_the_page():
 
 
 def test_the_trainer_counts_steps_and_warmup_as_the_page_does():
-    """The Trainer's own arithmetic, called on stand-ins (a real Trainer needs
-    accelerate, which the project does not install)."""
+    """The Trainer's own arithmetic, called on stand-ins (a real Trainer run is
+    slower than this whole file)."""
     from transformers import Trainer, TrainingArguments
 
     run = values("hugging_face")
@@ -364,9 +367,9 @@ def test_timm_plateau_scheduler_is_deprecated_torch_reduce_on_plateau_in_max_mod
 
 def test_the_trainer_defaults_to_fused_adamw_and_trusts_accelerate_for_skips():
     """The mixed-precision page: the Trainer steps its scheduler unless Accelerate's
-    `optimizer_step_was_skipped`, which (from Accelerate's source: accelerate is not
-    installed here) is whether optimizer.step() was called. A fused optimizer's
-    step() is called on a skipped step too (snippet skipped_step_wrong.py)."""
+    `optimizer_step_was_skipped`, which is whether optimizer.step() was called
+    (run below: test_accelerate_counts_a_skipped_fused_step_as_taken). A fused
+    optimizer's step() is called on a skipped step too (skipped_step_wrong.py)."""
     import inspect
 
     from transformers import Trainer, TrainingArguments
@@ -447,6 +450,181 @@ def test_lightning_steps_the_scheduler_after_a_skipped_amp_step(fused):
 def test_lightning_refuses_to_clip_the_gradients_of_a_fused_optimizer():
     with pytest.raises(RuntimeError, match="does not allow for gradient clipping"):
         lightning_amp_fit(fused=True, clip=1.0)
+
+
+# Accelerate --------------------------------------------------------------------
+
+ACCELERATE_PAGES = ["mixed-precision", "distributed"]
+
+
+@pytest.fixture
+def accelerate_state():
+    """Accelerate keeps its process state in class attributes: start each test
+    from none (a forked process would copy it) and leave none behind."""
+    from accelerate.state import AcceleratorState
+
+    AcceleratorState._reset_state(reset_partial_state=True)
+    yield
+    AcceleratorState._reset_state(reset_partial_state=True)
+
+
+def test_the_accelerate_pages_name_the_version_the_tests_run():
+    installed = importlib.metadata.version("accelerate")
+    for name in ACCELERATE_PAGES:
+        page = (ROOT / "docs" / "training" / f"{name}.md").read_text()
+        named = re.findall(r"tests\s+run\s+Accelerate\s+(\d+\.\d+)", page)
+        assert named, f"{name}.md should say which Accelerate its claims were run on"
+        assert all(installed.startswith(version + ".") for version in named), name
+
+
+def test_accelerate_fp16_on_a_cpu_neither_scales_nor_autocasts(accelerate_state):
+    """Why the runs below build Accelerate's wrappers themselves."""
+    from accelerate import Accelerator
+
+    accelerator = Accelerator(mixed_precision="fp16", cpu=True)
+    model = accelerator.prepare(torch.nn.Linear(4, 1))
+    with accelerator.autocast():
+        assert not torch.is_autocast_enabled("cpu")
+        assert model(torch.randn(2, 4)).dtype == torch.float32
+    assert accelerator.scaler is None
+
+
+def accelerate_amp_run(**implementation) -> dict:
+    """The mixed-precision page's batches (two overflow float16) through
+    Accelerate's AcceleratedOptimizer with a GradScaler("cpu") and its
+    AcceleratedScheduler around a StepLR, one step per batch: built as prepare()
+    builds them where Accelerator(mixed_precision="fp16") has a scaler (a GPU),
+    after the scheduler, as in a script."""
+    from accelerate import Accelerator
+    from accelerate.optimizer import AcceleratedOptimizer
+    from accelerate.scheduler import AcceleratedScheduler
+
+    accelerator = Accelerator(cpu=True)  # the process state the wrappers read
+    torch.manual_seed(0)
+    x, y = torch.randn(8, 4), torch.randn(8, 1)
+    model = torch.nn.Linear(4, 1)
+    sgd = torch.optim.SGD(model.parameters(), lr=0.1, **implementation)
+    step_lr = torch.optim.lr_scheduler.StepLR(sgd, step_size=1, gamma=0.5)
+    scaler = torch.amp.GradScaler("cpu")
+    optimizer = AcceleratedOptimizer(sgd, scaler=scaler)
+    scheduler = AcceleratedScheduler(  # the call in Accelerator.prepare_scheduler
+        step_lr,
+        optimizer,
+        step_with_optimizer=accelerator.step_scheduler_with_optimizer,
+        split_batches=accelerator.split_batches,
+    )
+    skipped, moved = [], []
+    for xb in [x * 300, x / 10, x / 10, x * 300, x / 10]:
+        optimizer.zero_grad()
+        with torch.autocast("cpu", dtype=torch.float16):
+            loss = torch.nn.functional.mse_loss(model(xb), y)
+        scaler.scale(loss).backward()  # accelerator.backward(loss), with a scaler
+        before = model.weight.detach().clone()
+        optimizer.step()
+        scheduler.step()
+        skipped.append(optimizer.step_was_skipped)
+        moved.append(not torch.equal(before, model.weight))
+    return {"skipped": skipped, "moved": moved, "steps": step_lr.last_epoch}
+
+
+def test_accelerate_skips_the_scheduler_step_after_a_skipped_for_loop_step(
+    accelerate_state,
+):
+    run = accelerate_amp_run(foreach=False)
+    assert run["moved"] == [False, True, True, False, True]  # batches 0 and 3
+    assert run["skipped"] == [not moved for moved in run["moved"]]
+    assert run["steps"] == 3  # the schedule kept pace with the weights
+
+
+def test_accelerate_counts_a_skipped_fused_step_as_taken(accelerate_state):
+    """huggingface/accelerate#4242: the skip flag is whether optimizer.step() ran,
+    and scaler.step() calls a fused optimizer's step() to skip inside it."""
+    run = accelerate_amp_run(fused=True)
+    assert run["moved"] == [False, True, True, False, True]  # the same skips
+    assert run["skipped"] == [False] * 5  # none reported
+    assert run["steps"] == 5  # so the scheduler moved on after both
+
+
+def accelerator_options(setting: str) -> dict:
+    """The Accelerator's arguments for a setting the several-processes page names."""
+    from accelerate.utils import DataLoaderConfiguration
+
+    return {
+        "default": {},
+        "step_scheduler_with_optimizer=False": {"step_scheduler_with_optimizer": False},
+        "split_batches=True": {
+            "dataloader_config": DataLoaderConfiguration(split_batches=True)
+        },
+    }[setting]
+
+
+def plateau_on_every_process(path, setting: str) -> None:
+    """Run in each process of accelerate.debug_launcher: a ReduceLROnPlateau
+    (patience=2) prepared by Accelerate and stepped once per epoch with a metric
+    that stalls from epoch 1 on, the same on every process; and one stepped with
+    the process's own metric (still improving on process 0 only). Writes the
+    epoch (from 0) of each one's first cut, and the mean accelerator.reduce gives."""
+    from accelerate import Accelerator
+
+    accelerator = Accelerator(cpu=True, **accelerator_options(setting))
+    rank = accelerator.process_index
+    shared = [1.0, 0.9, 0.9, 0.9, 0.9, 0.9]
+    own = [
+        1.0 - 0.1 * epoch if rank == 0 else value for epoch, value in enumerate(shared)
+    ]
+    cuts = {}
+    for name, metrics in [("shared", shared), ("own", own)]:
+        sgd = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+        plateau = torch.optim.lr_scheduler.ReduceLROnPlateau(sgd, patience=2)
+        sgd, plateau = accelerator.prepare(sgd, plateau)
+        cuts[name] = None
+        for epoch, metric in enumerate(metrics):
+            plateau.step(metric)  # once per epoch, as on one process
+            if cuts[name] is None and sgd.param_groups[0]["lr"] < 1.0:
+                cuts[name] = epoch
+    mean = accelerator.reduce(torch.tensor(float(rank)), "mean").item()
+    result = {"processes": accelerator.num_processes, "mean": mean, **cuts}
+    (path / f"{rank}.json").write_text(json.dumps(result))
+
+
+def plateau_cuts(tmp_path, monkeypatch, setting: str) -> list[dict]:
+    """What each of two CPU processes (forked, gloo) saw."""
+    from accelerate import debug_launcher
+
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")  # else Accelerate warns and sets it
+    debug_launcher(plateau_on_every_process, (tmp_path, setting), num_processes=2)
+    return [json.loads((tmp_path / f"{r}.json").read_text()) for r in range(2)]
+
+
+def test_accelerate_halves_a_prepared_plateaus_patience_on_two_processes(
+    accelerate_state, tmp_path, monkeypatch
+):
+    """torch's ReduceLROnPlateau(patience=2) cuts at epoch 4 on this metric; a
+    prepared one, stepped num_processes times per call, at epoch 2."""
+    assert stops_at([1.0, 0.9, 0.9, 0.9, 0.9, 0.9], "torch", 2) == 4
+    for process in plateau_cuts(tmp_path, monkeypatch, "default"):
+        assert process["processes"] == 2
+        assert process["shared"] == 2
+
+
+@pytest.mark.parametrize(
+    "setting", ["step_scheduler_with_optimizer=False", "split_batches=True"]
+)
+def test_accelerate_steps_a_prepared_plateau_once_per_call_with_the_pages_settings(
+    accelerate_state, tmp_path, monkeypatch, setting
+):
+    for process in plateau_cuts(tmp_path, monkeypatch, setting):
+        assert process["processes"] == 2
+        assert process["shared"] == 4  # as torch's on one process
+
+
+def test_accelerate_leaves_the_metric_unreduced_so_the_ranks_rates_diverge(
+    accelerate_state, tmp_path, monkeypatch
+):
+    setting = "step_scheduler_with_optimizer=False"  # the patience aside
+    first, second = plateau_cuts(tmp_path, monkeypatch, setting)
+    assert first["own"] is None and second["own"] == 4  # each its own metric
+    assert first["mean"] == second["mean"] == 0.5  # accelerator.reduce averages
 
 
 # Early stopping is not ReduceLROnPlateau's rule ---------------------------------
