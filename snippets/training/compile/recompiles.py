@@ -93,6 +93,7 @@ fixed_recompiles = len(tensor_lr_fixed.guards)
 rates_used = len({lr for lr, _ in float_used})
 beta1s_used = len({beta1 for _, beta1 in tensor_used})
 recompile_limit = torch._dynamo.config.recompile_limit  # then it stops compiling
+torch_version = torch.__version__.split("+")[0]  # the torch these counts are for
 
 assert float_recompiles == 1 and "['lr'] ==" in float_lr.guards[0]
 assert rates_used == 20  # twenty rates, one recompile: then lr is a graph input
