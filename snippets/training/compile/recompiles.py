@@ -46,7 +46,7 @@ def recompiles(lr, cycle_momentum=True, steps=20) -> tuple[DynamoLog, list]:
     )
 
     # aot_eager: Dynamo and AOTAutograd, which decide the guards, as under the
-    # default backend (Inductor), without its code generation: seconds, not minutes.
+    # default backend (Inductor), but no code generation: several times faster.
     @torch.compile(backend="aot_eager")
     def optimizer_step():
         optimizer.step()
