@@ -6,11 +6,15 @@ run. Here the page's snippet runs again under Inductor, from a cold cache as on 
 fresh machine: it must pass its own checks and print the same recompiles, guard by
 guard, as the build's `aot_eager` run."""
 
+import logging
 import os
 import subprocess
 import sys
+import warnings
 
+import pytest
 import snippet_runner
+import torch
 from support import ROOT
 
 SNIPPET = ROOT / "snippets" / "training" / "compile" / "recompiles.py"
@@ -56,3 +60,64 @@ def test_aot_eager_makes_the_recompiles_inductor_makes(tmp_path):
     assert inductor.stdout.strip() == aot_eager.output.strip(), (
         f"Inductor:\n{inductor.stdout}\naot_eager:\n{aot_eager.output}"
     )
+
+
+# The page's warning: beyond the snippet's for-loop Adam, a float rate recompiles at
+# every step up to the limit with Adam's foreach implementation (its default on a
+# CUDA GPU) and with SGD; a tensor rate recompiles neither. Run under aot_eager,
+# which the test above holds to Inductor's guards.
+OPTIMIZERS = {
+    "Adam(foreach=True)": lambda params, lr: torch.optim.Adam(
+        params, lr=lr, foreach=True, capturable=isinstance(lr, torch.Tensor)
+    ),
+    "SGD": lambda params, lr: torch.optim.SGD(params, lr=lr),
+}
+
+
+def failed_guards(make_optimizer, lr, steps=12) -> list[str]:
+    """The guards Dynamo's recompile log names, over `steps` steps of OneCycleLR
+    (rate only, cycle_momentum=False) with the optimizer's step compiled."""
+    torch._dynamo.reset()
+    model = torch.nn.Linear(2, 1)
+    optimizer = make_optimizer(model.parameters(), lr)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(
+        optimizer, max_lr=0.01, total_steps=steps, cycle_momentum=False
+    )
+
+    @torch.compile(backend="aot_eager")
+    def optimizer_step():
+        optimizer.step()
+
+    guards = []
+    handler = logging.Handler()
+    handler.emit = lambda record: guards.append(record.getMessage())
+    log = logging.getLogger("torch._dynamo.guards.__recompiles")
+    torch._logging.set_logs(dynamo=logging.ERROR, recompiles=True)
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        with warnings.catch_warnings():  # aot_eager's import of torch.jit warns
+            warnings.simplefilter("ignore", DeprecationWarning)
+            for _ in range(steps):
+                optimizer.zero_grad()
+                model(torch.ones(4, 2)).sum().backward()
+                optimizer_step()
+                scheduler.step()
+    finally:
+        log.removeHandler(handler)
+        log.propagate = True
+        torch._logging.set_logs()
+        torch._dynamo.reset()
+    return guards
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_a_float_rate_recompiles_foreach_adam_and_sgd_up_to_the_limit(name):
+    guards = failed_guards(OPTIMIZERS[name], 0.01)
+    assert len(guards) == torch._dynamo.config.recompile_limit, guards
+    assert all("param_groups[0]['lr'] ==" in guard for guard in guards), guards
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_a_tensor_rate_recompiles_neither(name):
+    assert failed_guards(OPTIMIZERS[name], torch.tensor(0.01)) == []
