@@ -950,3 +950,46 @@ def test_recursive_schedules_stay_on_the_formula_over_a_per_batch_run(
     got = lrs_run(opt, CLASSES[name](opt, **kw), 4000)
     for t in range(0, 4000, 7):
         assert_close(got[t], formula(t), 0.1, f"{name} step {t}")
+
+
+# ChainedScheduler's page: a chain of factors is the product of their schedules.
+CHAIN_FACTORS = [
+    "ConstantLR",
+    "LinearLR",
+    "StepLR",
+    "MultiStepLR",
+    "ExponentialLR",
+    "PolynomialLR",
+    "MultiplicativeLR",
+    "CosineAnnealingLR",  # a factor with eta_min=0, up to T_max: drawn so below
+]
+
+
+@FORMULA_SETTINGS
+@given(data=st.data())
+def test_a_chain_of_factors_is_the_product_of_their_schedules(data):
+    n = data.draw(st.integers(1, 3))
+    lrs = data.draw(st.lists(LR, min_size=n, max_size=n))
+    parts = []
+    for name in data.draw(
+        st.lists(st.sampled_from(CHAIN_FACTORS), min_size=1, max_size=3)
+    ):
+        kw = dict(data.draw(cases(name)).kw)
+        kw.pop("last_epoch", None)
+        if name == "CosineAnnealingLR":
+            kw["eta_min"] = 0.0
+        if isinstance(kw.get("lr_lambda"), list):  # one per group, as drawn
+            kw["lr_lambda"] = (kw["lr_lambda"] * 3)[:n]
+        part = Case(name, lrs, kw, 0)
+        assume(departs(part) is None)
+        parts.append(part)
+    opt = make_optimizer(parts[0])
+    chain = lr_scheduler.ChainedScheduler([CLASSES[p.name](opt, **p.kw) for p in parts])
+    ends = [p.args["T_max"] for p in parts if p.name == "CosineAnnealingLR"]
+    for t in range(min([data.draw(st.integers(0, 40)), *ends])):
+        for g, group in enumerate(opt.param_groups):
+            factors = [want(p, t, g, 1.0, t)[0] for p in parts]
+            what = f"{[(p.name, p.kw) for p in parts]} step {t} group {g}"
+            assert_close(group["lr"], lrs[g] * math.prod(factors), max(lrs), what)
+        opt.step()
+        chain.step()
