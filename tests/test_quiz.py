@@ -6,9 +6,11 @@ in the site."""
 from __future__ import annotations
 
 import copy
+import html
 import json
 import re
 import shutil
+import statistics
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -426,6 +428,43 @@ def test_every_built_page_shows_its_quiz_and_review_shows_every_card(built_site)
     cards = sum(len(q.get("flashcards", [])) for q in quizzes.values())
     assert f"<p>{cards} flashcards from" in review
     assert review.count('class="quiz-card"') == cards
+
+
+def quiz_as_built(built_site: Path, slug: str) -> dict:
+    """A page's quiz as the build wrote it for quiz.js: the text the reader sees, with
+    every {{ snippet.value }} bound to this machine's runs."""
+    page = (built_site / slug / "index.html").read_text()
+    start = f'<div class="quiz" data-quiz="{slug}" data-items="'
+    found = re.search(re.escape(start) + '([^"]*)"', page)
+    assert found, f"{slug}: no quiz in the built page"
+    return json.loads(html.unescape(found.group(1)))
+
+
+def test_the_longest_option_is_not_a_tell_for_the_right_one(built_site):
+    """A reader who picks the longest option must not score: the right option is
+    the strictly longest in at most a third of the questions, and in none more than
+    1.5 times the median length of its question's wrong options. Lengths as the
+    reader sees them: read from the built pages, bound values rendered."""
+    questions, longest, too_long = 0, [], []
+    for slug in quiz.load_all(QUIZ_DIR):
+        for item in quiz_as_built(built_site, slug).get("choices", []):
+            questions += 1
+            lengths = [len(option) for option in item["options"]]
+            right = lengths.pop(item["answer"])
+            where = f"{slug}: {item['id']}"
+            if right > max(lengths):
+                longest.append(where)
+            if right > 1.5 * statistics.median(lengths):
+                median = statistics.median(lengths)
+                too_long.append(f"{where}: {right} characters, wrong ones {median}")
+    assert questions, "no multiple-choice questions in the built site"
+    assert not too_long, "right option over 1.5 times the wrong ones' median:\n" + (
+        "\n".join(too_long)
+    )
+    assert len(longest) <= questions / 3, (
+        f"the right option is the longest in {len(longest)} of {questions} "
+        "questions: make the wrong ones as long and specific\n" + "\n".join(longest)
+    )
 
 
 # ---------------------------------------------------------------- the build
