@@ -44,7 +44,7 @@ def test_aot_eager_makes_the_recompiles_inductor_makes(tmp_path):
         **os.environ,
         "TORCHINDUCTOR_CACHE_DIR": str(tmp_path),  # cold, nothing from earlier runs
         # Scalar C++ kernels: the same graphs and guards (decided before code
-        # generation), a third of gcc's time. About 16 s of one core, all told.
+        # generation), a third of gcc's time: 16-30 s of one core here, all told.
         "TORCHINDUCTOR_VEC_ISA_OK": "0",
     }
     inductor = subprocess.run(

@@ -7,6 +7,7 @@ do, run with Accelerate's own AcceleratedOptimizer and AcceleratedScheduler."""
 import dataclasses
 import importlib.metadata
 import importlib.util
+import inspect
 import json
 import math
 import os
@@ -700,3 +701,24 @@ def test_the_early_stopping_defaults_are_the_pages():
     assert (lightning_stop["patience"], lightning_stop["min_delta"]) == (3, 0.0)
     hf_stop = defaults(EarlyStoppingCallback)
     assert hf_stop == {"early_stopping_patience": 1, "early_stopping_threshold": 0.0}
+
+
+# Finding a good learning rate: the page applies Lightning's suggestion rule to its
+# own range test and names Lightning's lr_find defaults.
+
+
+def test_the_range_test_page_applies_lightnings_own_suggestion_rule():
+    from lightning.pytorch.tuner.lr_finder import _LRFinder
+    from lightning.pytorch.tuner.tuning import Tuner
+
+    path = ROOT / "snippets" / "finding-lr" / "range_test.py"
+    run = snippet_runner.run_snippet(path, ROOT).values
+    finder = _LRFinder("exponential", run["lrs"][0], run["lrs"][-1], len(run["lrs"]))
+    # The losses smoothed, as Lightning's callback records them.
+    finder.results = {"lr": run["lrs"], "loss": run["smoothed"]}
+    assert finder.suggestion() == run["lightning_pick"]
+    defaults = {
+        k: p.default for k, p in inspect.signature(Tuner.lr_find).parameters.items()
+    }
+    assert defaults["num_training"] == 100 and defaults["mode"] == "exponential"
+    assert defaults["early_stop_threshold"] == 4.0

@@ -288,7 +288,7 @@ def cases(draw, name: str, max_steps: int = 40) -> Case:
         for key in ("epochs", "steps_per_epoch"):
             kw.setdefault(key, draw(st.integers(1, 6)))
     adam = draw(st.booleans())  # momentum, or Adam's beta1, where it is cycled
-    return Case(name, lrs, kw, draw(st.integers(0, max_steps)), adam)
+    return Case(name, lrs, kw, draw(st.integers(1, max_steps)), adam)
 
 
 def make_optimizer(case: Case) -> torch.optim.Optimizer:

@@ -106,3 +106,19 @@ for kind in ({"foreach": True}, {"fused": True}):  # however the step is compute
     assert run("StepLR", wrong_order=False, **kind)[1] == 0
 warmup_rates, _ = run("LinearLR", wrong_order=False)
 assert warmup_rates[0] == min(warmup_rates) < run("LinearLR", wrong_order=True)[0][0]
+
+
+def replaced_step_warnings(wrong_order: bool) -> list[str]:
+    """The warnings when optimizer.step is replaced after the scheduler wrapped it."""
+    optimizer = torch.optim.SGD([torch.zeros(1)], lr=0.1)
+    scheduler = S.StepLR(optimizer, step_size=1)
+    optimizer.step = lambda: None  # e.g. a wrapper installed after the scheduler
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for step in [scheduler.step, optimizer.step][:: 1 if wrong_order else -1]:
+            step()
+    return [str(w.message) for w in caught]
+
+
+for wrong_order in (True, False):  # "has been overridden", in either order
+    assert any("has been overridden" in m for m in replaced_step_warnings(wrong_order))

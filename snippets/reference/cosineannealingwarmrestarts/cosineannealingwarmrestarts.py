@@ -39,6 +39,43 @@ assert restarts == [5, 15] and restart_lr == lrs[steps.index(15)] == 0.1
 assert abs(half_way - (0.1 + 1e-3) / 2) < 1e-12 and abs(final - 1e-3) < 5e-5
 assert all(a != b for a, b in zip(lrs, lrs[1:], strict=False))
 
+# The pitfalls: T_0 must be an int (10.0 is refused); step(epoch) warns that it is
+# deprecated for StepLR, not for this scheduler; SequentialLR and ChainedScheduler
+# take no epoch.
+import warnings  # noqa: E402
+
+from torch.optim import lr_scheduler as S  # noqa: E402
+
+edge = torch.optim.SGD([torch.zeros(1)], lr=0.1)
+try:
+    CosineAnnealingWarmRestarts(edge, T_0=10.0)
+    refused = False
+except ValueError:
+    refused = True
+assert refused
+for make, deprecated in [
+    (lambda o: S.StepLR(o, step_size=1), True),
+    (lambda o: CosineAnnealingWarmRestarts(o, T_0=5), False),
+]:
+    scheduler = make(edge)
+    edge.step()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scheduler.step(1)
+    assert any("deprecated" in str(w.message) for w in caught) == deprecated
+composites = [
+    S.SequentialLR(edge, [S.ConstantLR(edge), S.StepLR(edge, 1)], [2]),
+    S.ChainedScheduler([S.ConstantLR(edge), S.StepLR(edge, 1)]),
+]
+took_epoch = []
+for composite in composites:  # neither takes an epoch
+    try:
+        composite.step(1)
+        took_epoch.append(True)
+    except TypeError:
+        took_epoch.append(False)
+assert took_epoch == [False, False]
+
 fig, ax = plt.subplots()
 ax.plot(steps, lrs)
 ax.set(

@@ -71,7 +71,9 @@ print(f"{hangs_seconds:.3f} s (its group's timeout: {short_s:g} s)")
 # %% Checks
 # The dead partner's sockets closed: gloo says so at once, whatever the timeout.
 assert dies_type == "RuntimeError"
-assert "Connection closed by peer" in dies_error or "reset by peer" in dies_error
+# Which of the socket's errors gloo sees depends on when the end arrives.
+assert any(e in dies_error for e in ("closed by peer", "reset by peer", "Broken pipe"))
+assert "Timed out" not in dies_error
 assert dies_seconds < 5 < timeout_s
 # The partner that hangs closes nothing: the wait ends at the group's timeout.
 assert hangs_type == "RuntimeError" and "Timed out" in hangs_error

@@ -17,6 +17,8 @@ except KeyError as error:
     print(f"KeyError: {message}")
 
 # %% Checks
+import inspect  # noqa: E402
+
 assert message.startswith(
     "param 'initial_lr' is not specified in param_groups[0] when resuming scheduler"
     " with last_epoch >= 0."
@@ -31,7 +33,9 @@ schedulers = {
     and name[0] != "_"
     and name != "LRScheduler"
 }
-arguments = {n: c.__init__.__code__.co_varnames for n, c in schedulers.items()}
-argcounts = {n: c.__init__.__code__.co_argcount for n, c in schedulers.items()}
-without = {n for n in schedulers if "last_epoch" not in arguments[n][: argcounts[n]]}
+without = {
+    name
+    for name, cls in schedulers.items()
+    if "last_epoch" not in inspect.signature(cls).parameters
+}
 assert without == {"ReduceLROnPlateau", "ChainedScheduler"}, without
