@@ -43,6 +43,7 @@ for name, factor in zip(RATES, (factor_below, factor_at, factor_above), strict=T
         f" loss {losses[0]:.3g} -> {losses[-1]:.3g}"
     )
 
+# %% With momentum, the limit moves
 # Heavy-ball momentum, as torch.optim.SGD(momentum=beta) does it, moves the limit to
 # 2 (1 + beta) / lambda_max: a rate between the two limits now converges.
 BETA = 0.9

@@ -39,6 +39,7 @@ first, second, before_jump, after_jump = lrs[0], lrs[1], lrs[19], lrs[20]
 jump = after_jump / before_jump  # x10 from ConstantLR, x0.9 from ExponentialLR
 print(f"epoch 19 -> 20: x{jump:.3g}")
 
+# %% A cosine with eta_min > 0 in a chain; a chain refuses ReduceLROnPlateau
 # With eta_min > 0 a cosine step moves the rate towards eta_min: not a factor.
 opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
 affine = ChainedScheduler(

@@ -85,6 +85,7 @@ print(f"{N} optimizer steps ({steps_per_epoch} per epoch), warmup {W} steps")
 print(f"{'lr_scheduler_type':>26}  step 0    step {W}   last step")
 for name, r in zip(schedule_types, rates, strict=True):
     print(f"{name:>26}  {r[0]:.2e}  {r[W]:.2e}  {r[-1]:.2e}")
+# %% Past num_training_steps
 # A run longer than num_training_steps: N more steps, past the schedule's end.
 beyond = [rates_of(factors[name], 2 * N)[N:] for name in schedule_types]
 print(f"\n{'past the end':>26}  step {N:<3}   step {2 * N - W:<3}   step {2 * N - 1}")

@@ -52,6 +52,7 @@ def train(**implementation) -> dict:
 implementations = {"for-loop": {"foreach": False}, "foreach": {"foreach": True}}
 implementations["fused"] = {"fused": True}  # fused kernels: CUDA, and CPU too
 runs = {name: train(**options) for name, options in implementations.items()}
+# %% The printed tables
 print("for-loop SGD:")
 print("step  loss scale  gradients  step() called  weights moved  lr used  lr next")
 for step, row in enumerate(runs["for-loop"]["rows"]):
