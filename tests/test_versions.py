@@ -1,6 +1,7 @@
 """The "Checked with" box names the installed versions, so it never drifts from
 what the tests ran, and a malformed marker or a missing package stops the build."""
 
+import re
 from importlib.metadata import version
 
 import markers
@@ -58,3 +59,35 @@ def test_every_page_that_makes_library_claims_says_what_they_were_checked_with()
         )
     ]
     assert missing == []
+
+
+# A version typed in prose goes stale when a package is upgraded: "in torch 2.13"
+# must then be read again. Every typed version is the installed one, or a past
+# release the sentence is about ("since torch 2.10", "before torch 2.7"), listed
+# here: after an upgrade, a sentence naming the old version fails until someone
+# has checked it and listed that version as history.
+PACKAGES = {"torch": "torch", "pytorch": "torch", "transformers": "transformers"}
+PACKAGES |= {"lightning": "lightning", "timm": "timm", "accelerate": "accelerate"}
+HISTORY = {
+    "torch": {"1.1", "2.2", "2.5", "2.6", "2.7", "2.10"},
+    "accelerate": {"0.22"},
+}
+VERSION_RE = re.compile(
+    r"\b(torch|PyTorch|transformers|Transformers|Lightning|timm|Accelerate)"
+    r" (\d+\.\d+(?:\.\d+)?)\b"
+)
+
+
+def test_every_version_typed_in_prose_is_installed_or_listed_as_history():
+    stale = []
+    for path in sorted([*ROOT.glob("docs/**/*.md"), *ROOT.glob("quiz/**/*.json")]):
+        for name, typed in VERSION_RE.findall(path.read_text()):
+            package = PACKAGES[name.lower()]
+            installed = version(package).split("+")[0].split(".")
+            if typed.split(".") != installed[: typed.count(".") + 1] and (
+                typed not in HISTORY.get(package, set())
+            ):
+                stale.append(f"{path.relative_to(ROOT)}: {name} {typed}")
+    assert stale == [], "installed: " + ", ".join(
+        f"{p} {version(p)}" for p in sorted(set(PACKAGES.values()))
+    )
