@@ -80,7 +80,8 @@ VERSION_RE = re.compile(
 
 def test_every_version_typed_in_prose_is_installed_or_listed_as_history():
     stale = []
-    for path in sorted([*ROOT.glob("docs/**/*.md"), *ROOT.glob("quiz/**/*.json")]):
+    pages = [*ROOT.glob("docs/**/*.md"), *ROOT.glob("docs/labs/*.py")]
+    for path in sorted([*pages, *ROOT.glob("quiz/**/*.json")]):
         for name, typed in VERSION_RE.findall(path.read_text()):
             package = PACKAGES[name.lower()]
             installed = version(package).split("+")[0].split(".")
