@@ -371,11 +371,10 @@ def test_the_trainer_defaults_to_fused_adamw_and_trusts_accelerate_for_skips():
     `optimizer_step_was_skipped`, which is whether optimizer.step() was called
     (run below: test_accelerate_counts_a_skipped_fused_step_as_taken). A fused
     optimizer's step() is called on a skipped step too (skipped_step_wrong.py)."""
-    import inspect
-
     from transformers import Trainer, TrainingArguments
 
-    default = TrainingArguments.__dataclass_fields__["optim"].default
+    fields = {field.name: field for field in dataclasses.fields(TrainingArguments)}
+    default = fields["optim"].default
     assert default == "adamw_torch_fused"  # torch 2.8 or newer
     loop = inspect.getsource(Trainer._run_epoch)
     guard = loop.index("if not self.accelerator.optimizer_step_was_skipped:")
