@@ -84,6 +84,7 @@ CACHE_DIR = Path(".cache") / "labs"  # under the project folder
 HEADING_RE = re.compile(r'<h([1-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 HEADING_LINK_RE = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>|<[^>]+>', re.S)
 WRAPPER = '<div class="jupyter-wrapper">'  # nbconvert's notebook starts here
+PAGE_END_RE = re.compile(r"</body>\s*</html>\s*\Z", re.I)  # and its page ends
 # nbconvert makes each cell's input and output a tab stop.
 NOTEBOOK_TAB_STOP_RE = re.compile(r'(<div class="jp-[^"]*"[^>]*?) tabindex="0"')
 SCRIPT_RE = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
@@ -177,10 +178,12 @@ def write_kernelspec(folder: Path) -> Path:
 
 def notebook_body(page_html: str) -> str:
     """The notebook without nbconvert's page header (its styles, its copy-button
-    script, MathJax and Mermaid from a CDN); an error for any script left in the
-    notebook that names another host."""
+    script, MathJax and Mermaid from a CDN) and without its page's end; an error for
+    any script left in the notebook that names another host."""
     start = page_html.find(WRAPPER)
     body = page_html if start == -1 else page_html[start:]
+    # Inside Material's page, nbconvert's own </body></html> would close it early.
+    body = PAGE_END_RE.sub("", body)
     for script in SCRIPT_RE.findall(body):
         if REMOTE_RE.search(script):
             raise ValueError(f"a script loads from another host: {script[:200]!r}")

@@ -267,6 +267,16 @@ def test_a_script_from_another_host_fails_instead_of_reaching_the_reader():
     )
 
 
+def test_the_notebooks_own_page_end_does_not_close_the_sites_page():
+    notebook = (
+        f"{labs.WRAPPER}<p>a</p></div> <!-- jupyter-wrapper -->\n</body></html>\n\n"
+    )
+    assert (
+        labs.notebook_body(notebook)
+        == f"{labs.WRAPPER}<p>a</p></div> <!-- jupyter-wrapper -->\n"
+    )
+
+
 def test_a_text_output_gets_the_title_of_a_snippet_output():
     output = (
         '<div class="jp-RenderedText jp-OutputArea-output" '
