@@ -190,6 +190,38 @@ def notebook_body(page_html: str) -> str:
     return body
 
 
+# A code cell tagged `checks` (`# %% tags=["checks"]` in the lab's source) asserts
+# what the text says of the run: it is folded, as a snippet's checks are, so the
+# learner's cells hold the lesson. A cell is an outer div (no id) from its start to
+# the next one's, or to the end of the notebook.
+CELL_START_RE = re.compile(r'<div class="jp-Cell jp-[^"]*">')
+NOTEBOOK_END = "</div> <!-- jp-Notebook -->"
+TAG_TOOLBAR_RE = re.compile(
+    r'<div class="celltoolbar">\s*<div class="button_container tags_button_container">'
+    r".*?</div>\s*</div>\s*",
+    re.S,
+)
+CHECKS_SUMMARY = (
+    "Checks: what the text says of this run, asserted when the site is built"
+)
+
+
+def fold_check_cells(page_html: str) -> str:
+    """Each cell tagged `checks` inside a fold, without the tag's toolbar."""
+    starts = [m.start() for m in CELL_START_RE.finditer(page_html)]
+    ends = [*starts[1:], page_html.find(NOTEBOOK_END)]
+    for start, end in reversed(list(zip(starts, ends, strict=True))):
+        cell = page_html[start:end]
+        if "celltag_checks" not in cell[: cell.find(">")] or end < start:
+            continue
+        cell = TAG_TOOLBAR_RE.sub("", cell)
+        folded = (
+            f'<details class="fold"><summary>{CHECKS_SUMMARY}</summary>{cell}</details>'
+        )
+        page_html = page_html[:start] + folded + page_html[end:]
+    return page_html
+
+
 def site_code_blocks(page_html: str) -> str:
     """Code cells as the site's code blocks: Material colours them and adds its copy
     button, so nbconvert's copy button and the hidden copy of the source go."""
@@ -454,7 +486,7 @@ def on_page_content(html_text: str, page, config, files) -> str:
         html_text = notebook_body(html_text)
     except ValueError as err:
         raise PluginError(f"{page.file.src_uri}: {err}") from None
-    html_text = site_code_blocks(number_cells(html_text))
+    html_text = site_code_blocks(number_cells(fold_check_cells(html_text)))
     # Not every cell a tab stop: Material makes a code block one where it
     # scrolls, as on the other pages, and a figure's link is one.
     html_text = NOTEBOOK_TAB_STOP_RE.sub(r"\1", html_text)

@@ -267,6 +267,23 @@ def test_a_script_from_another_host_fails_instead_of_reaching_the_reader():
     )
 
 
+def test_a_cell_tagged_checks_is_folded_without_its_tag_toolbar():
+    toolbar = (
+        '<div class="celltoolbar">\n'
+        '<div class="button_container tags_button_container">\n'
+        '<span class="tag-container">\n<span class="cell-tag">checks</span>\n</span>'
+        "\n</div>\n</div>\n"
+    )
+    lesson = '<div class="jp-Cell jp-CodeCell">lesson</div>'
+    checks = f'<div class="jp-Cell jp-CodeCell celltag_checks">{toolbar}assert</div>'
+    page = f"{lesson}{checks}{labs.NOTEBOOK_END}"
+    assert labs.fold_check_cells(page) == (
+        f'{lesson}<details class="fold"><summary>{labs.CHECKS_SUMMARY}</summary>'
+        f'<div class="jp-Cell jp-CodeCell celltag_checks">assert</div></details>'
+        f"{labs.NOTEBOOK_END}"
+    )
+
+
 def test_the_notebooks_own_page_end_does_not_close_the_sites_page():
     notebook = (
         f"{labs.WRAPPER}<p>a</p></div> <!-- jupyter-wrapper -->\n</body></html>\n\n"

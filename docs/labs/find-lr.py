@@ -46,6 +46,8 @@ X_train, y_train = X[order[:1400]], y[order[:1400]]
 X_val, y_val = X[order[1400:]], y[order[1400:]]
 print(f"{len(X_train)} training images, {len(X_val)} validation images")
 print(f"{X.shape[1]} pixels each, {len(y.unique())} classes")
+
+# %% tags=["checks"]
 assert len(X) == 1797 and X.shape[1] == 64  # the digits, as described above
 
 
@@ -110,6 +112,8 @@ chosen_lr = lr_at_min / 10
 print(f"the test stopped after {len(lrs)} steps, at lr = {lrs[-1]:.3g}")
 print(f"lowest smoothed loss {losses[lowest]:.3f} at lr = {lr_at_min:.3g}")
 print(f"chosen rate: a tenth of that, lr = {chosen_lr:.3g}")
+
+# %% tags=["checks"]
 # What the text below the figure says of this curve, checked: over the first
 # 20 steps the loss hardly moves (less than a twentieth of its whole fall);
 # then it falls to a bottom, and the test stops within ten steps of the bottom
@@ -209,7 +213,7 @@ for ax in (ax_loss, ax_acc):
 fig.tight_layout()
 plt.show()
 
-# %%
+# %% tags=["checks"]
 small, chosen, large = (
     runs[lr] for lr in (chosen_lr / 10, chosen_lr, chosen_lr * 10)
 )

@@ -256,6 +256,7 @@ assert resumed["history"]["val_loss"] == full["val_loss"]
 assert resumed["history"]["lr"] == full["lr"]
 print(f"the resumed run equals the uninterrupted one in all {len(lrs)} epochs")
 
+# %% tags=["checks"]
 # What the text below says of the run resumed from the weights alone: it leaves
 # the uninterrupted run in its first epoch after the checkpoint, back at the
 # initial rate; it still trains (its validation loss goes below where it was at

@@ -255,6 +255,7 @@ step_lrs = results["step"][0]["lr"]
 small_share = sum(lr < PEAK_LR for lr in step_lrs) / len(step_lrs)
 print(f"step: {small_share:.0%} of its steps below the peak rate")
 
+# %% tags=["checks"]
 # What the sentences below claim, checked: the three smooth schedules' mean
 # accuracies are closer than the seed noise; step decay ends clearly lowest,
 # with about two thirds of its steps at a tenth of the peak or less; warmup +
