@@ -643,3 +643,40 @@ def test_review_text_shows_inline_code_as_code(browser_page):
         ["lr_scheduler.step()", "optimizer.step()"]
     )
     assert "`" not in stage.inner_text()
+
+
+def test_a_questions_figure_shows_in_the_palettes_colours(browser_page):
+    """The contract with figure drills: a choice's optional `figure` is shown above
+    it, the light or the dark file as Material's palette is, with its alt text."""
+    key = next(k for k, item in DECK.items() if item["kind"] == "choice")
+    svg = "../assets/snippets/learning-rate/three_rates-1"
+    figure = {"light": f"{svg}.svg", "dark": f"{svg}-dark.svg", "alt": "Three rates"}
+    deck = [item | ({"figure": figure} if k == key else {}) for k, item in DECK.items()]
+    swapped_data = quiz.data_attribute({"cards": deck})
+
+    def swap_the_data(route):
+        page = route.fetch().text()
+        swapped, count = re.subn(r'data-items="[^"]*"', lambda m: swapped_data, page)
+        assert count == 1
+        route.fulfill(body=swapped, content_type="text/html")
+
+    open_review(browser_page)
+    browser_page.evaluate(
+        """([key, queue]) => localStorage.setItem(key, JSON.stringify({
+            version: 2, day: LR.leitner.dayOf(new Date()), cards: {}, queue,
+            missed: [], tally: {known: 0, again: 0}}))""",
+        [REVIEW_KEY, [key]],
+    )
+    browser_page.route("**/review/", swap_the_data)
+    root = open_review(browser_page)
+    images = root.locator(".quiz-stage .quiz-choice > .quiz-figure img")
+    expect(images).to_have_count(2)
+    shown = root.locator(".quiz-stage .quiz-figure img:visible")
+    expect(shown).to_have_attribute("alt", "Three rates")
+    expect(shown).to_have_attribute("src", f"{svg}.svg#only-light")
+    browser_page.wait_for_function(
+        "() => document.querySelector('.quiz-figure img').complete"
+    )
+    assert shown.evaluate("img => img.naturalWidth") > 0  # the file is there
+    browser_page.get_by_title("Switch to dark mode").click()
+    expect(shown).to_have_attribute("src", f"{svg}-dark.svg#only-dark")
