@@ -8,7 +8,9 @@
 (() => {
   "use strict";
 
-  const KEY = "lr-quiz:v1:"; // bump the version when the saved shape changes
+  // Bump the version when a page's saved shape changes. The review's state carries
+  // its own version, and lib/leitner.js restore() migrates it, boxes kept.
+  const KEY = "lr-quiz:v1:";
   const leitner = globalThis.LR.leitner;
   const obj = leitner.asObject;
   const load = (name) => {
