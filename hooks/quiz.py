@@ -18,7 +18,6 @@ import html
 import itertools
 import json
 import logging
-import posixpath
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -309,25 +308,20 @@ def render_quiz(slug: str, quiz: dict) -> str:
 DECK_KINDS = {"flashcards": "card", "choices": "choice", "explain": "explain"}
 
 
-def _rebase(url: str, page_url: str | None) -> str:
-    """A URL relative to a quiz's page, made relative to the review page (the
-    page's own URL from there is `page_url`)."""
-    if page_url is None or re.match(r"^(?:[a-z][a-z0-9+.-]*:|/|#)", url, re.I):
-        return url
-    base = page_url if page_url.endswith("/") else posixpath.dirname(page_url) + "/"
-    joined = posixpath.normpath(posixpath.join(base, url))
-    return joined + "/" if url.endswith("/") and not joined.endswith("/") else joined
-
-
 def review_deck(
     quizzes: dict[str, dict],
     pages: dict[str, tuple[str, str]],
     nav_order: list[str],
+    base: str = "",
 ) -> list[dict]:
     """Every flashcard, multiple-choice question and explain prompt of the site, in
     nav order, each with its key (`<page slug>/<id>`, under which the reader's
     progress is kept: stable while the id is), its kind, and its page's title and
-    URL from the review page; a quiz with no page gets no link."""
+    URL from the review page; a quiz with no page gets no link. A question's figure
+    (its light and dark SVG as site paths) is made relative to the review page at
+    site URL `base`."""
+    from mkdocs.utils import get_relative_url
+
     order = [src.removesuffix(".md") for src in nav_order]
     slugs = sorted(quizzes, key=lambda s: (order.index(s) if s in order else 1e9, s))
     deck = []
@@ -340,7 +334,7 @@ def review_deck(
                 card |= {k: v for k, v in item.items() if k != "id"}
                 if isinstance(card.get("figure"), dict):
                     card["figure"] = {
-                        k: _rebase(v, url) if k in ("light", "dark") else v
+                        k: get_relative_url(v, base) if k in ("light", "dark") else v
                         for k, v in card["figure"].items()
                     }
                 deck.append(card)
@@ -441,7 +435,7 @@ def on_page_content(content: str, page, config, files) -> str:
             if file is not None:
                 title = page_title(file.content_string, slug)
                 pages[slug] = (title, file.url_relative_to(page.file))
-        return render_review(review_deck(_quizzes, pages, _nav_order))
+        return render_review(review_deck(_quizzes, pages, _nav_order, page.url))
 
     return SLOT_RE.sub(render, content)
 

@@ -358,15 +358,14 @@ def test_review_deck_holds_every_question_in_nav_order_under_stable_keys():
     assert parse(html).items == {"cards": deck}
 
 
-def test_a_questions_figure_in_the_review_points_at_its_pages_files():
-    figure = {"light": "curve.svg", "dark": "/site/curve-dark.svg", "alt": "A curve"}
+def test_a_questions_figure_in_the_review_points_at_its_files_from_there():
+    site_paths = {"light": "assets/t/d-1.svg", "dark": "assets/t/d-1-dark.svg"}
+    figure = site_paths | {"alt": "A curve", "width": 688, "height": 400}
     data = broken(lambda d: d["choices"][0].update(figure=figure))
-    pages = {"training/steps": ("Steps", "../training/steps/")}
-    deck = quiz.review_deck({"training/steps": data}, pages, [])
-    assert deck[1]["figure"] == {
-        "light": "../training/steps/curve.svg",
-        "dark": "/site/curve-dark.svg",
-        "alt": "A curve",
+    deck = quiz.review_deck({"t": data}, {"t": ("T", "../t/")}, [], "review/")
+    assert deck[1]["figure"] == figure | {
+        "light": "../assets/t/d-1.svg",
+        "dark": "../assets/t/d-1-dark.svg",
     }
 
 

@@ -82,15 +82,15 @@
     return parts.map((part, i) => (i % 2 ? h("code", { text: part }) : part)).filter((part) => part !== "");
   };
 
-  /* A question's figure (a curve to read), light or dark with Material's palette. */
-  const figure = (f) =>
-    h(
-      "figure",
-      { class: "quiz-figure" },
-      ...["light", "dark"].map((scheme) =>
-        h("img", { src: `${f[scheme] || f.light}#only-${scheme}`, alt: f.alt, width: f.width, height: f.height }),
-      ),
-    );
+  /* A curve-reading drill's figure ({light, dark, alt, width, height}, paths from
+     the page), light and dark like the page's figures; null if there is none. */
+  const drillFigure = (figure) => {
+    const f = obj(figure);
+    if (typeof f.light !== "string" || typeof f.dark !== "string") return null;
+    const img = (scheme) =>
+      h("img", { src: `${f[scheme]}#only-${scheme}`, alt: f.alt, width: f.width, height: f.height, loading: "lazy" });
+    return h("div", { class: "quiz-figure" }, img("light"), img("dark"));
+  };
 
   function flashcard(card, saved, persist) {
     const answer = h("div", { class: "quiz-answer" }, h("p", {}, ...rich(card.answer)));
@@ -178,7 +178,7 @@
     const item = h(
       "div",
       { class: "quiz-choice" },
-      question.figure ? figure(obj(question.figure)) : "",
+      drillFigure(question.figure) ?? "",
       h("p", { class: "quiz-question", id: qid }, number ? `${number}. ` : "", ...rich(question.question)),
       h("div", { class: "quiz-options", role: "group", "aria-labelledby": qid }, ...options),
       feedback,
