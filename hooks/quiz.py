@@ -1,5 +1,5 @@
 """MkDocs hook: `<!-- quiz: <page> -->` becomes the quiz in quiz/<page>.json, and
-`<!-- quiz: review -->` the site's review deck of every flashcard.
+`<!-- quiz: review -->` the site's review deck of every question.
 
 Every quiz file is checked in `on_files`, before any page renders: against
 quiz/schema.json, then for what a schema cannot say (an answer index within its
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import itertools
 import json
 import logging
 import re
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("mkdocs.hooks.quiz")
 markers.register("quiz")
 
-REVIEW = "review"  # `<!-- quiz: review -->`: every flashcard of the site
+REVIEW = "review"  # `<!-- quiz: review -->`: every question of the site
 KINDS = ("flashcards", "choices", "explain")  # in the order a page shows them
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:/[a-z0-9]+(?:-[a-z0-9]+)*)*")
 SLOT = '<div class="quiz-slot" data-quiz-slot="{}"></div>'
@@ -212,6 +213,18 @@ def _e(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+def _t(text: str) -> str:
+    """Quiz text as HTML: escaped, its `inline code` in <code> as on a page (quiz.js
+    splits on backticks the same way)."""
+    parts = str(text).split("`")
+    if len(parts) % 2 == 0:  # an odd number of backticks: no code, all text
+        return _e(text)
+    return "".join(
+        f"<code>{_e(part)}</code>" if odd else _e(part)
+        for odd, part in zip(itertools.cycle((False, True)), parts)
+    )
+
+
 def data_attribute(data: object) -> str:
     """The quiz as JSON in an attribute. Not in a <script type="application/json">:
     Material's instant navigation re-creates each inline script of the new page
@@ -224,8 +237,8 @@ def _card(card: dict) -> str:
     level = card["level"].capitalize()
     return (
         f'<div class="quiz-card"><p class="quiz-question">'
-        f'<span class="quiz-level">{_e(level)}</span> {_e(card["question"])}</p>'
-        f"<details><summary>Answer</summary><p>{_e(card['answer'])}</p></details>"
+        f'<span class="quiz-level">{_e(level)}</span> {_t(card["question"])}</p>'
+        f"<details><summary>Answer</summary><p>{_t(card['answer'])}</p></details>"
         "</div>"
     )
 
@@ -235,30 +248,30 @@ def _letter(number: int) -> str:
 
 
 def _choice(item: dict, number: int) -> str:
-    options = "".join(f"<li>{_e(option)}</li>" for option in item["options"])
+    options = "".join(f"<li>{_t(option)}</li>" for option in item["options"])
     right = item["answer"]
     answer = (
-        f"<p><strong>{_letter(right)}. {_e(item['options'][right])}</strong></p>"
-        f"<p>{_e(item['explanation'])}</p>"
+        f"<p><strong>{_letter(right)}. {_t(item['options'][right])}</strong></p>"
+        f"<p>{_t(item['explanation'])}</p>"
     )
     if item.get("feedback"):
         lines = "".join(
-            f"<li>{_letter(n)}: {_e(text)}</li>"
+            f"<li>{_letter(n)}: {_t(text)}</li>"
             for n, text in enumerate(item["feedback"])
         )
         answer += f"<ul>{lines}</ul>"
     return (
         f'<div class="quiz-choice"><p class="quiz-question">{number}. '
-        f'{_e(item["question"])}</p><ol class="quiz-options" type="A">{options}</ol>'
+        f'{_t(item["question"])}</p><ol class="quiz-options" type="A">{options}</ol>'
         f"<details><summary>Answer</summary>{answer}</details></div>"
     )
 
 
 def _explain(item: dict) -> str:
-    concepts = "".join(f"<li>{_e(concept)}</li>" for concept in item["concepts"])
+    concepts = "".join(f"<li>{_t(concept)}</li>" for concept in item["concepts"])
     return (
-        f'<div class="quiz-explain"><p class="quiz-question">{_e(item["prompt"])}</p>'
-        f"<details><summary>Hint</summary><p>{_e(item['hint'])}</p></details>"
+        f'<div class="quiz-explain"><p class="quiz-question">{_t(item["prompt"])}</p>'
+        f"<details><summary>Hint</summary><p>{_t(item['hint'])}</p></details>"
         f"<details><summary>A good answer covers</summary><ul>{concepts}</ul>"
         "</details></div>"
     )
@@ -292,43 +305,69 @@ def render_quiz(slug: str, quiz: dict) -> str:
     )
 
 
+DECK_KINDS = {"flashcards": "card", "choices": "choice", "explain": "explain"}
+
+
 def review_deck(
     quizzes: dict[str, dict],
     pages: dict[str, tuple[str, str]],
     nav_order: list[str],
+    base: str = "",
 ) -> list[dict]:
-    """Every flashcard of the site, in nav order. `pages` maps a slug to its page's
-    title and URL from the review page; a quiz with no page gets no link."""
+    """Every flashcard, multiple-choice question and explain prompt of the site, in
+    nav order, each with its key (`<page slug>/<id>`, under which the reader's
+    progress is kept: stable while the id is), its kind, and its page's title and
+    URL from the review page; a quiz with no page gets no link. A question's figure
+    (its light and dark SVG as site paths) is made relative to the review page at
+    site URL `base`."""
+    from mkdocs.utils import get_relative_url
+
     order = [src.removesuffix(".md") for src in nav_order]
     slugs = sorted(quizzes, key=lambda s: (order.index(s) if s in order else 1e9, s))
     deck = []
     for slug in slugs:
         title, url = pages.get(slug, (slug, None))
-        for card in quizzes[slug].get("flashcards", []):
-            deck.append(
-                {"key": f"{slug}/{card['id']}", "page": title, "url": url}
-                | {k: card[k] for k in ("level", "question", "answer")}
-            )
+        for kind, name in DECK_KINDS.items():
+            for item in quizzes[slug].get(kind, []):
+                card = {"key": f"{slug}/{item['id']}", "kind": name}
+                card |= {"page": title, "url": url}
+                card |= {k: v for k, v in item.items() if k != "id"}
+                if isinstance(card.get("figure"), dict):
+                    card["figure"] = {
+                        k: get_relative_url(v, base) if k in ("light", "dark") else v
+                        for k, v in card["figure"].items()
+                    }
+                deck.append(card)
     return deck
 
 
 def render_review(deck: list[dict]) -> str:
-    """The review deck: every card listed for readers without JavaScript."""
+    """The review deck: every item listed for readers without JavaScript."""
     groups: dict[str, list[str]] = {}
+    numbers: dict[str, int] = {}  # a page's choices are numbered from 1
     for card in deck:
-        title = _e(card["page"])
+        title = _t(card["page"])
         if card["url"] is not None:
             title = f'<a href="{_e(card["url"])}">{title}</a>'
-        groups.setdefault(title, []).append(_card(card))
+        items = groups.setdefault(title, [])
+        if card["kind"] == "card":
+            items.append(_card(card))
+        elif card["kind"] == "choice":
+            numbers[title] = numbers.get(title, 0) + 1
+            items.append(_choice(card, numbers[title]))
+        else:
+            items.append(_explain(card))
     sections = "".join(
-        f'<section class="quiz-section"><h3>{title}</h3>{"".join(cards)}</section>'
-        for title, cards in groups.items()
+        f'<section class="quiz-section"><h3>{title}</h3>{"".join(items)}</section>'
+        for title, items in groups.items()
     )
+    kinds = [sum(card["kind"] == kind for card in deck) for kind in DECK_KINDS.values()]
     return (
         f'<div class="quiz quiz-review" data-quiz="{REVIEW}" '
         f'{data_attribute({"cards": deck})} data-widget="quiz">'
-        f'<div class="quiz-static"><p>{len(deck)} flashcards from {len(groups)} '
-        f"pages.</p>{sections}</div></div>"
+        f'<div class="quiz-static"><p>{len(deck)} questions from {len(groups)} '
+        f"pages: {kinds[0]} flashcards, {kinds[1]} multiple-choice questions and "
+        f"{kinds[2]} explain prompts.</p>{sections}</div></div>"
     )
 
 
@@ -396,7 +435,7 @@ def on_page_content(content: str, page, config, files) -> str:
             if file is not None:
                 title = page_title(file.content_string, slug)
                 pages[slug] = (title, file.url_relative_to(page.file))
-        return render_review(review_deck(_quizzes, pages, _nav_order))
+        return render_review(review_deck(_quizzes, pages, _nav_order, page.url))
 
     return SLOT_RE.sub(render, content)
 

@@ -323,22 +323,63 @@ def test_quiz_text_is_escaped_in_the_html_and_in_the_script_data():
     assert page.items == data
 
 
-def test_review_deck_lists_every_flashcard_in_nav_order_with_its_page():
+def test_review_deck_holds_every_question_in_nav_order_under_stable_keys():
     quizzes = {"b": VALID, "a": broken(lambda d: d["flashcards"][0].update(id="x"))}
     pages = {"b": ("Page B", "../b/"), "a": ("Page <A>", "../a/")}
     deck = quiz.review_deck(quizzes, pages, ["index.md", "b.md", "a.md"])
-    assert [card["key"] for card in deck] == ["b/card", "a/x"]
-    assert deck[1] == {
+    # The key is the page and the item's id: rewording an item keeps its progress.
+    assert [card["key"] for card in deck] == [
+        *("b/card", "b/pick", "b/why"),
+        *("a/x", "a/pick", "a/why"),
+    ]
+    assert [card["kind"] for card in deck] == ["card", "choice", "explain"] * 2
+    assert deck[3] == {
         "key": "a/x",
+        "kind": "card",
         "page": "Page <A>",
         "url": "../a/",
         "level": "beginner",
         "question": "Q?",
         "answer": "A.",
     }
+    choice = {k: v for k, v in VALID["choices"][0].items() if k != "id"}
+    assert (
+        deck[4]
+        == {"key": "a/pick", "kind": "choice"}
+        | {
+            "page": "Page <A>",
+            "url": "../a/",
+        }
+        | choice
+    )
     html = quiz.render_review(deck)
     assert '<a href="../a/">Page &lt;A&gt;</a>' in html
+    assert "6 questions from 2 pages: 2 flashcards, 2 multiple-choice" in html
     assert parse(html).items == {"cards": deck}
+
+
+def test_a_questions_figure_in_the_review_points_at_its_files_from_there():
+    site_paths = {"light": "assets/t/d-1.svg", "dark": "assets/t/d-1-dark.svg"}
+    figure = site_paths | {"alt": "A curve", "width": 688, "height": 400}
+    data = broken(lambda d: d["choices"][0].update(figure=figure))
+    deck = quiz.review_deck({"t": data}, {"t": ("T", "../t/")}, [], "review/")
+    assert deck[1]["figure"] == figure | {
+        "light": "../assets/t/d-1.svg",
+        "dark": "../assets/t/d-1-dark.svg",
+    }
+
+
+def test_inline_code_in_quiz_text_is_code_in_the_html_and_never_markup():
+    data = broken(
+        lambda d: d["flashcards"][0].update(
+            question="Why `step()` after `<b>x</b>`?", answer="A lone ` stays."
+        )
+    )
+    html = quiz.render_quiz("page", data)
+    assert "Why <code>step()</code> after <code>&lt;b&gt;x&lt;/b&gt;</code>?" in html
+    assert "A lone ` stays." in html
+    page = quiz.render_review(quiz.review_deck({"p": data}, {"p": ("`a` b", "p/")}, []))
+    assert '<a href="p/"><code>a</code> b</a>' in page
 
 
 # ---------------------------------------------------------------- the site
@@ -425,9 +466,39 @@ def test_every_built_page_shows_its_quiz_and_review_shows_every_card(built_site)
         assert f'<div class="quiz" data-quiz="{slug}" data-items=' in html
         assert "quiz-slot" not in html
     review = (built_site / "review" / "index.html").read_text()
+    total = sum(len(q.get(kind, [])) for q in quizzes.values() for kind in quiz.KINDS)
     cards = sum(len(q.get("flashcards", [])) for q in quizzes.values())
-    assert f"<p>{cards} flashcards from" in review
+    assert (
+        f"<p>{total} questions from {len(quizzes)} pages: {cards} flashcards" in review
+    )
     assert review.count('class="quiz-card"') == cards
+
+
+def test_no_question_in_the_review_shows_raw_markdown(built_site):
+    """quiz.js and the page without JavaScript both turn `code` into <code> by
+    splitting on backticks: every text a reader sees must hold them in pairs,
+    and hold no LaTeX (quiz text writes formulas in Unicode: w ← w − η·∇L(w))."""
+    review = (built_site / "review" / "index.html").read_text()
+    found = re.search(r'data-quiz="review" data-items="([^"]*)"', review)
+    deck = json.loads(html.unescape(found.group(1)))["cards"]
+    shown = ("page", "question", "answer", "options", "explanation", "feedback")
+    shown += ("prompt", "hint", "concepts")
+    texts = []
+    for card in deck:
+        for field in shown:
+            value = card.get(field, [])
+            texts += [
+                (card["key"], v)
+                for v in (value if isinstance(value, list) else [value])
+            ]
+    texts = [(key, text) for key, text in texts if isinstance(text, str)]
+    assert len(texts) > 5 * len(deck)
+    raw = [(key, text) for key, text in texts if text.count("`") % 2]
+    assert raw == [], "an odd number of backticks shows one raw"
+    latex = [(key, text) for key, text in texts if re.search(r"\\[(\[a-z]|\$", text)]
+    assert latex == [], "LaTeX the review would show raw"
+    static = re.search(r'<div class="quiz-static">(.*?)</div></div>', review, re.S)
+    assert "`" not in re.sub(r"<[^>]+>", "", static.group(1))
 
 
 def quiz_as_built(built_site: Path, slug: str) -> dict:

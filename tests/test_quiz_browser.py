@@ -4,6 +4,7 @@ use, the review deck, and quiz text that stays text."""
 
 from __future__ import annotations
 
+import datetime
 import html
 import json
 import re
@@ -389,11 +390,25 @@ def test_quiz_text_holding_html_is_shown_as_text(fresh_browser_page):
 
 # ---------------------------------------------------------------- review deck
 
+REVIEW_KEY = "lr-quiz:v1:review"
+DECK: dict[str, dict] = {}  # key -> item, as the build wrote the review page
+
+
+@pytest.fixture(autouse=True, scope="module")
+def deck_as_built(built_site):
+    page = (built_site / "review" / "index.html").read_text()
+    items = re.search(r'data-quiz="review" data-items="([^"]*)"', page)
+    DECK.clear()
+    DECK.update(
+        (card["key"], card)
+        for card in json.loads(html.unescape(items.group(1)))["cards"]
+    )
+
 
 def deck_size() -> int:
-    return sum(
-        len(q.get("flashcards", [])) for q in quiz.load_all(ROOT / "quiz").values()
-    )
+    """Every flashcard, multiple-choice question and explain prompt of the site."""
+    quizzes = quiz.load_all(ROOT / "quiz").values()
+    return sum(len(q.get(kind, [])) for q in quizzes for kind in quiz.KINDS)
 
 
 def box_counts(root) -> list[int]:
@@ -401,30 +416,64 @@ def box_counts(root) -> list[int]:
     return [int(text.split()[0]) for text in texts]
 
 
-def test_review_moves_known_cards_up_and_brings_unknown_ones_back(browser_page):
-    browser_page.goto("review/")
-    root = browser_page.locator('.quiz[data-quiz="review"]')
+def open_review(page: Page):
+    page.goto("review/")
+    root = page.locator('.quiz[data-quiz="review"]')
+    expect(root.locator(".quiz-ui")).to_have_count(1)
+    return root
+
+
+def saved_review(page: Page) -> dict:
+    return json.loads(page.evaluate(f"localStorage.getItem('{REVIEW_KEY}')"))
+
+
+def current(root) -> str:
+    """The key of the card on the stage."""
+    return root.locator(".quiz-stage .quiz-card").get_attribute("data-key")
+
+
+def answer(root, knew: bool) -> str:
+    """Answer the card on the stage as a reader would, knowing it or not; its key."""
+    card = root.locator(".quiz-stage .quiz-card")
+    key = card.get_attribute("data-key")
+    item = DECK[key]
+    if item["kind"] == "choice":
+        right = item["answer"]
+        pick = right if knew else (right + 1) % len(item["options"])
+        option(card, item["options"][pick].replace("`", "")).click()
+        card.get_by_role("button", name="Next card").click()
+    else:
+        show = "Check my answer" if item["kind"] == "explain" else "Show answer"
+        card.get_by_role("button", name=show).click()
+        card.get_by_role("button", name="I knew it" if knew else "Not yet").click()
+    return key
+
+
+def test_review_asks_every_kind_of_question_and_brings_unknown_ones_back(browser_page):
+    root = open_review(browser_page)
     total = deck_size()
+    assert len(DECK) == total
+    assert {item["kind"] for item in DECK.values()} == {"card", "choice", "explain"}
     expect(root.locator(".quiz-box-count")).to_have_count(5)
+    expect(root.locator(".quiz-box-every")).to_have_text(
+        ["every day", "every 3 days", "every 7 days", "every 16 days", "every 35 days"]
+    )
     assert box_counts(root) == [total, 0, 0, 0, 0]
     session = min(total, 15)
     progress = root.locator(".quiz-progress")
-    expect(progress).to_contain_text(f"Session 1: {session} cards to go")
-    question = root.locator(".quiz-stage .quiz-question")
+    expect(progress).to_contain_text(f"Today's session: {session} cards to go")
 
-    first = question.text_content()
-    root.get_by_role("button", name="Show answer").click()
-    expect(root.locator(".quiz-stage .quiz-answer")).to_be_visible()
-    root.get_by_role("button", name="Not yet").click()
-    expect(question).not_to_have_text(first)
+    first = answer(root, knew=False)
+    expect(root.locator(".quiz-stage .quiz-card")).not_to_have_attribute(
+        "data-key", first
+    )
     expect(progress).to_contain_text(f"{session} cards to go")  # it comes back
     seen_again = False
     for _ in range(4):
-        if question.text_content() == first:
+        if current(root) == first:
             seen_again = True
             break
-        root.get_by_role("button", name="Show answer").click()
-        root.get_by_role("button", name="I knew it").click()
+        answer(root, knew=True)
     assert seen_again, "a card marked 'Not yet' did not come back in the session"
     known = box_counts(root)[1]
     assert known >= 1 and box_counts(root)[0] == total - known
@@ -434,33 +483,200 @@ def test_review_moves_known_cards_up_and_brings_unknown_ones_back(browser_page):
     expect(root.locator(".quiz-box-count").nth(1)).to_have_text(
         f"{known} card{'' if known == 1 else 's'}"
     )
-    expect(root.locator(".quiz-stage .quiz-question")).to_have_text(first)
+    assert current(root) == first
+
+
+IN_THE_CARD = """(() => {
+    const e = document.activeElement;
+    return Boolean(e.closest(".quiz-stage")) && e.tagName !== "A";
+})()"""
+OPTION_FOCUSED = "document.activeElement.classList.contains('quiz-option')"
 
 
 def test_review_by_keyboard_through_a_whole_session(browser_page):
-    browser_page.goto("review/")
-    root = browser_page.locator('.quiz[data-quiz="review"]')
+    root = open_review(browser_page)
     total = deck_size()
     session = min(total, 15)
     browser_page.locator("#your-deck a.headerlink").focus()
-    tab_to(browser_page, "Show answer")
+    for _ in range(4):  # past the card's link to its page
+        browser_page.keyboard.press("Tab")
+        if browser_page.evaluate(IN_THE_CARD):
+            break
     for _ in range(session):
-        browser_page.keyboard.press("Enter")
-        assert focused(browser_page) == "I knew it"
-        browser_page.keyboard.press("Space")
+        item = DECK[current(root)]
+        if item["kind"] == "card":
+            assert focused(browser_page) == "Show answer"
+            browser_page.keyboard.press("Enter")
+            assert focused(browser_page) == "I knew it"
+            browser_page.keyboard.press("Space")
+        elif item["kind"] == "choice":
+            assert browser_page.evaluate(OPTION_FOCUSED)
+            tab_to(browser_page, item["options"][item["answer"]].replace("`", ""), 6)
+            browser_page.keyboard.press("Enter")
+            assert focused(browser_page) == "Next card"
+            browser_page.keyboard.press("Enter")
+        else:
+            assert browser_page.evaluate("document.activeElement.tagName") == "TEXTAREA"
+            browser_page.keyboard.type("In my own words.")
+            tab_to(browser_page, "Check my answer", 3)
+            browser_page.keyboard.press("Enter")
+            tab_to(browser_page, "I knew it", 8)
+            browser_page.keyboard.press("Space")
     expect(root.locator(".quiz-progress")).to_have_text(
-        f"Session 1 done: {session} known, 0 not yet."
+        f"Today's session is done: {session} known, 0 not yet."
     )
     assert box_counts(root)[:2] == [total - session, session]
-    start = root.locator(".quiz-stage button")
-    assert focused(browser_page) == start.text_content()
-    # Known cards wait in box 2; the next session brings the ones not seen yet,
-    # or skips to session 3 when every card has been seen.
-    expect(start).to_have_text(
-        re.compile(r"Start session 2 \(\d+ cards\)")
-        if total > session
-        else f"Start session 3 ({session} cards)"
+    # One session a day: no button starts another; the focus is on the next date.
+    expect(root.locator(".quiz-stage button")).to_have_count(0)
+    assert focused_class(browser_page) == "quiz-next"
+    expect(root.locator(".quiz-next")).to_have_text(
+        re.compile(rf"Next cards due on .+, in 1 day: {total - session} cards\.")
     )
-    browser_page.keyboard.press("Enter")
-    expect(root.locator(".quiz-progress")).to_contain_text("cards to go")
-    assert focused(browser_page) == "Show answer"
+
+
+def test_review_is_spaced_in_days(fresh_browser_page):
+    """A session, then nothing more today; a day later only the cards due."""
+    page = fresh_browser_page
+    page.clock.install(time=datetime.datetime(2026, 3, 2, 9, 30))
+    root = open_review(page)
+    missed, known = set(), set()
+    while root.locator(".quiz-stage .quiz-card").count():
+        key = current(root)
+        # The first two cards are not known (then known on their second try).
+        knew = key in missed or len(missed | known) >= 2
+        (known if knew and key not in missed else missed).add(answer(root, knew))
+    assert len(missed) == 2 and len(missed | known) == min(len(DECK), 15)
+    due = len(DECK) - len(known)
+    expect(root.locator(".quiz-next")).to_have_text(
+        re.compile(rf"Next cards due on .*3.*, in 1 day: {due} cards\.")
+    )
+    expect(root.locator(".quiz-next time")).to_have_attribute("datetime", "2026-03-03")
+
+    page.clock.set_system_time(datetime.datetime(2026, 3, 2, 23, 50))
+    page.reload()  # the same day: no second session
+    root = page.locator('.quiz[data-quiz="review"]')
+    expect(root.locator(".quiz-progress")).to_have_text(
+        f"Today's session is done: {len(known)} known, 2 not yet."
+    )
+    expect(root.locator(".quiz-stage button")).to_have_count(0)
+
+    page.clock.set_system_time(datetime.datetime(2026, 3, 3, 0, 10))
+    page.reload()  # the next day: the cards missed first, then new ones
+    root = page.locator('.quiz[data-quiz="review"]')
+    expect(root.locator(".quiz-progress")).to_contain_text("Today's session: 15 cards")
+    queue = saved_review(page)["queue"]
+    assert set(queue[:2]) == missed
+    assert not set(queue) & known, "a card known yesterday came back within 3 days"
+    assert answer(root, knew=True) in missed
+
+
+def test_export_then_import_restores_the_progress_exactly(browser_page, tmp_path):
+    root = open_review(browser_page)
+    for knew in (False, True, True):
+        answer(root, knew)
+    before = browser_page.evaluate(f"localStorage.getItem('{REVIEW_KEY}')")
+    boxes = box_counts(root)
+    with browser_page.expect_download() as download:
+        root.get_by_role("button", name="Export progress").click()
+    exported = tmp_path / download.value.suggested_filename
+    download.value.save_as(exported)
+    assert exported.name.startswith("learning-rate-review-")
+    assert json.loads(exported.read_text())["review"] == json.loads(before)
+
+    root.get_by_role("button", name="Reset the review").click()
+    expect(root.locator(".quiz-box-count").first).to_have_text(f"{len(DECK)} cards")
+    picker = root.locator("input.quiz-import")
+    picker.set_input_files(exported)
+    said = root.locator(".quiz-said")
+    expect(said).to_have_text(f"Progress imported from {exported.name}.")
+    assert browser_page.evaluate(f"localStorage.getItem('{REVIEW_KEY}')") == before
+    assert box_counts(root) == boxes
+
+    for name, text, reason in [
+        ("broken.json", "{not json", "This file is not JSON."),
+        ("other.json", '{"cards": {}}', "This file is not review progress"),
+    ]:
+        picker.set_input_files(
+            files=[
+                {"name": name, "mimeType": "application/json", "buffer": text.encode()}
+            ]
+        )
+        expect(said).to_contain_text(f"{name}: {reason}")
+        expect(said).to_contain_text("Your progress is unchanged.")
+        assert browser_page.evaluate(f"localStorage.getItem('{REVIEW_KEY}')") == before
+
+
+def test_a_session_based_review_keeps_its_boxes(browser_page):
+    """Progress saved before the review counted days: boxes kept, cards due now."""
+    open_review(browser_page)
+    keys = list(DECK)
+    old = {"session": 4, "queue": [], "cards": {keys[0]: {"box": 3, "last": 3}}}
+    browser_page.evaluate(
+        "([key, value]) => localStorage.setItem(key, value)",
+        [REVIEW_KEY, json.dumps(old)],
+    )
+    root = open_review(browser_page)
+    assert box_counts(root) == [len(DECK) - 1, 0, 1, 0, 0]
+    assert saved_review(browser_page)["cards"] == {
+        keys[0]: {"box": 3, "due": saved_review(browser_page)["day"]}
+    }
+
+
+def test_review_text_shows_inline_code_as_code(browser_page):
+    """Titles and quiz text with `code` in them show it as code, never backticks."""
+    open_review(browser_page)
+    compiled = next(k for k in DECK if k.startswith("training/compile/"))
+    ticked = "training/mixed-precision/skip-warning-once"
+    assert "`" in DECK[ticked]["answer"] and "`" in DECK[compiled]["page"]
+    browser_page.evaluate(
+        """([key, queue]) => localStorage.setItem(key, JSON.stringify({
+            version: 2, day: LR.leitner.dayOf(new Date()), cards: {}, queue,
+            missed: [], tally: {known: 0, again: 0}}))""",
+        [REVIEW_KEY, [compiled, ticked]],
+    )
+    root = open_review(browser_page)
+    stage = root.locator(".quiz-stage")
+    expect(stage.locator(".quiz-from code")).to_have_text("torch.compile")
+    answer(root, knew=True)
+    root.get_by_role("button", name="Show answer").click()
+    expect(stage.locator(".quiz-answer code")).to_have_text(
+        ["lr_scheduler.step()", "optimizer.step()"]
+    )
+    assert "`" not in stage.inner_text()
+
+
+def test_a_questions_figure_shows_in_the_palettes_colours(browser_page):
+    """The contract with figure drills: a choice's optional `figure` is shown above
+    it, the light or the dark file as Material's palette is, with its alt text."""
+    key = next(k for k, item in DECK.items() if item["kind"] == "choice")
+    svg = "../assets/snippets/learning-rate/three_rates-1"
+    figure = {"light": f"{svg}.svg", "dark": f"{svg}-dark.svg", "alt": "Three rates"}
+    deck = [item | ({"figure": figure} if k == key else {}) for k, item in DECK.items()]
+    swapped_data = quiz.data_attribute({"cards": deck})
+
+    def swap_the_data(route):
+        page = route.fetch().text()
+        swapped, count = re.subn(r'data-items="[^"]*"', lambda m: swapped_data, page)
+        assert count == 1
+        route.fulfill(body=swapped, content_type="text/html")
+
+    open_review(browser_page)
+    browser_page.evaluate(
+        """([key, queue]) => localStorage.setItem(key, JSON.stringify({
+            version: 2, day: LR.leitner.dayOf(new Date()), cards: {}, queue,
+            missed: [], tally: {known: 0, again: 0}}))""",
+        [REVIEW_KEY, [key]],
+    )
+    browser_page.route("**/review/", swap_the_data)
+    root = open_review(browser_page)
+    images = root.locator(".quiz-stage .quiz-choice > .quiz-figure img")
+    expect(images).to_have_count(2)
+    shown = root.locator(".quiz-stage .quiz-figure img:visible")
+    expect(shown).to_have_attribute("alt", "Three rates")
+    expect(shown).to_have_attribute("src", f"{svg}.svg#only-light")
+    browser_page.wait_for_function(
+        "() => document.querySelector('.quiz-figure img').complete"
+    )
+    assert shown.evaluate("img => img.naturalWidth") > 0  # the file is there
+    browser_page.get_by_title("Switch to dark mode").click()
+    expect(shown).to_have_attribute("src", f"{svg}-dark.svg#only-dark")

@@ -157,14 +157,16 @@ def test_page_is_offline_error_free_and_accessible(browser_page, path):
 
 
 def test_our_js_and_css_and_every_page_stay_within_their_weight_budgets(built_site):
-    """Budgets: our own JS+CSS (minified, not compressed) under 64 KB, and no
+    """Budgets: our own JS+CSS (minified, not compressed) under 68 KB, and no
     page over 500 KB before compression (its HTML, our JS and CSS, and its figures).
     Issue 8 set 40 KB; issue 15 grew it to 64 KB for the playground's every
     scheduler (PyTorch's sixteen, their Python, compositions), its readouts and
-    its trainer: about 59 KB, 22 KB gzipped, cached after the first page."""
+    its trainer: about 59 KB, 22 KB gzipped, cached after the first page. Issue 39
+    grew it to 68 KB for the review in days, with every kind of question and
+    progress export and import (about 5 KB more)."""
     own = own_assets(built_site)
     assert set(own) >= {"javascripts/quiz.js", "javascripts/lib/schedules.js"}
-    assert sum(own.values()) < 64 * 1024, own
+    assert sum(own.values()) < 68 * 1024, own
     heavy = [(total, page) for total, page, *_ in page_weights(built_site)]
     assert [row for row in heavy if row[0] > 500 * 1024] == []
 

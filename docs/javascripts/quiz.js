@@ -1,13 +1,16 @@
 /* Quizzes. hooks/quiz.py renders each quiz as plain HTML (answers in <details>) with
    its data as JSON; this widget (data-widget="quiz", mounted by widgets.js)
-   replaces that HTML with the interactive quiz. The review deck's scheduling is
-   lib/leitner.js. Quiz text is set with textContent only. Progress lives in
-   localStorage under KEY + page; when storage is full, blocked or corrupted the
-   quiz works unsaved. */
+   replaces that HTML with the interactive quiz. The review deck asks every
+   question of the site with the same renderers; its schedule is lib/leitner.js.
+   Quiz text is set as text only (its `inline code` as <code> elements).
+   Progress lives in localStorage under KEY + page; when storage is full, blocked
+   or corrupted the quiz works unsaved. */
 (() => {
   "use strict";
 
-  const KEY = "lr-quiz:v1:"; // bump the version when the saved shape changes
+  // Bump the version when a page's saved shape changes. The review's state carries
+  // its own version, and lib/leitner.js restore() migrates it, boxes kept.
+  const KEY = "lr-quiz:v1:";
   const leitner = globalThis.LR.leitner;
   const obj = leitner.asObject;
   const load = (name) => {
@@ -71,26 +74,50 @@
     return b;
   };
 
+  /* Quiz text with its `inline code` as <code>, as on a page (hooks/quiz.py splits
+     the same way): strings stay text nodes. An odd number of backticks: all text. */
+  const rich = (text) => {
+    const parts = String(text).split("`");
+    if (parts.length % 2 === 0) return [String(text)];
+    return parts.map((part, i) => (i % 2 ? h("code", { text: part }) : part)).filter((part) => part !== "");
+  };
+
+  /* A curve-reading drill's figure ({light, dark, alt, width, height}, paths from
+     the page), light and dark like the page's figures; null if there is none. */
+  const drillFigure = (figure) => {
+    const f = obj(figure);
+    if (typeof f.light !== "string" || typeof f.dark !== "string") return null;
+    const img = (scheme) =>
+      h("img", { src: `${f[scheme]}#only-${scheme}`, alt: f.alt, width: f.width, height: f.height, loading: "lazy" });
+    return h("div", { class: "quiz-figure" }, img("light"), img("dark"));
+  };
+
   function flashcard(card, saved, persist) {
-    const answer = h("div", { class: "quiz-answer" }, h("p", { text: card.answer }));
+    const answer = h("div", { class: "quiz-answer" }, h("p", {}, ...rich(card.answer)));
     const show = toggler(["Show answer", "Hide answer"], answer, saved, card.id, persist);
     return h(
       "div",
       { class: "quiz-card" },
-      h("p", { class: "quiz-question" }, level(card.level), " ", card.question),
+      h("p", { class: "quiz-question" }, level(card.level), " ", ...rich(card.question)),
       show,
       answer,
     );
   }
 
   /* A wrong pick shows only that option's feedback, with "Try again" and "Show
-     answer"; the explanation comes with the right answer or with "Show answer". */
-  function choice(question, number, saved, persist, changed) {
+     answer"; the explanation comes with the right answer or with "Show answer".
+     `once` (the review): the first pick is the answer, a wrong one shows the right
+     one, and `picked(right)` is called. */
+  function choice(question, { number, saved, persist, changed = () => {}, once, picked }) {
     const s = (saved[question.id] = obj(saved[question.id]));
     const qid = newId();
     const feedback = h("div", { class: "quiz-feedback", role: "status", tabindex: -1 });
     const options = leitner.shuffle(question.options.map((_, i) => i)).map((i) =>
-      button(question.options[i], { class: "quiz-button quiz-option", "data-option": i, onclick: () => pick(i) }),
+      h(
+        "button",
+        { type: "button", class: "quiz-button quiz-option", "data-option": i, onclick: () => pick(i) },
+        ...rich(question.options[i]),
+      ),
     );
     const retry = button("Try again", {
       class: "quiz-button quiz-retry",
@@ -113,9 +140,11 @@
     const pick = (i) => {
       if (typeof s.first !== "boolean") s.first = i === question.answer;
       s.picked = i;
+      if (once) s.revealed = true;
       persist();
       show();
-      (i === question.answer ? feedback : retry).focus();
+      if (once) picked(i === question.answer);
+      else (i === question.answer ? feedback : retry).focus();
     };
     const show = () => {
       const p = s.picked;
@@ -137,19 +166,20 @@
             h("strong", { text: right ? "✓ Correct" : "✗ Incorrect" })),
         );
         if (Array.isArray(question.feedback) && question.feedback[p]) {
-          feedback.append(h("p", { text: question.feedback[p] }));
+          feedback.append(h("p", {}, ...rich(question.feedback[p])));
         }
-        if (revealed) {
-          feedback.append(h("p", {}, h("strong", { text: "The answer: " }), question.options[question.answer]));
+        if (revealed && !right) {
+          feedback.append(h("p", {}, h("strong", { text: "The answer: " }), ...rich(question.options[question.answer])));
         }
-        if (right || revealed) feedback.append(h("p", { text: question.explanation }));
+        if (right || revealed) feedback.append(h("p", {}, ...rich(question.explanation)));
       }
       changed();
     };
     const item = h(
       "div",
       { class: "quiz-choice" },
-      h("p", { class: "quiz-question", id: qid, text: `${number}. ${question.question}` }),
+      drillFigure(question.figure) ?? "",
+      h("p", { class: "quiz-question", id: qid }, number ? `${number}. ` : "", ...rich(question.question)),
       h("div", { class: "quiz-options", role: "group", "aria-labelledby": qid }, ...options),
       feedback,
       h("div", { class: "quiz-actions" }, retry, reveal),
@@ -158,7 +188,9 @@
     return item;
   }
 
-  function explain(x, saved, persist) {
+  /* `checked()` is called when the reader first opens the concepts (the review
+     then asks whether they knew it). */
+  function explain(x, saved, persist, checked = () => {}) {
     const s = (saved[x.id] = obj(saved[x.id]));
     const text = h("textarea", {
       id: newId(),
@@ -171,7 +203,7 @@
       s.text = text.value;
       persist();
     });
-    const hint = h("p", { class: "quiz-hint" }, h("strong", { text: "Hint: " }), x.hint);
+    const hint = h("p", { class: "quiz-hint" }, h("strong", { text: "Hint: " }), ...rich(x.hint));
     const ticked = new Set(
       (Array.isArray(s.checked) ? s.checked : []).filter(
         (i) => Number.isInteger(i) && i >= 0 && i < x.concepts.length,
@@ -190,7 +222,7 @@
         persist();
         count();
       });
-      return h("li", {}, h("label", {}, box, h("span", { text: concept })));
+      return h("li", {}, h("label", {}, box, h("span", {}, ...rich(concept))));
     });
     const concepts = h(
       "fieldset",
@@ -200,17 +232,14 @@
       tally,
     );
     count();
+    const check = toggler(["Check my answer", "Hide the concepts"], concepts, s, "open", persist);
+    check.addEventListener("click", () => checked());
     return h(
       "div",
       { class: "quiz-explain" },
-      h("label", { class: "quiz-question", for: text.id, text: x.prompt }),
+      h("label", { class: "quiz-question", for: text.id }, ...rich(x.prompt)),
       text,
-      h(
-        "div",
-        { class: "quiz-actions" },
-        toggler(["Show hint", "Hide hint"], hint, s, "hint", persist),
-        toggler(["Check my answer", "Hide the concepts"], concepts, s, "open", persist),
-      ),
+      h("div", { class: "quiz-actions" }, toggler(["Show hint", "Hide hint"], hint, s, "hint", persist), check),
       hint,
       concepts,
     );
@@ -239,7 +268,12 @@
         out.push(h("section", { class: "quiz-section" }, h("h3", { text: title }), ...items));
       if (data.flashcards) section("Flashcards", data.flashcards.map((card) => flashcard(card, cards, persist)));
       if (data.choices) {
-        section("Multiple choice", data.choices.map((question, i) => choice(question, i + 1, choices, persist, scored)));
+        section(
+          "Multiple choice",
+          data.choices.map((question, i) =>
+            choice(question, { number: i + 1, saved: choices, persist, changed: scored }),
+          ),
+        );
       }
       if (data.explain) section("Explain it", data.explain.map((x) => explain(x, prompts, persist)));
       scored();
@@ -260,26 +294,27 @@
 
   /* ------------------------------------------------------------ review deck */
 
+  /* The one place the review reads the clock (lib/leitner.js is given the day). */
+  const today = () => leitner.dayOf(new Date());
+  const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  const every = (days) => (days === 1 ? "every day" : `every ${days} days`);
+  const longDate = (day) =>
+    new Date(`${day}T12:00`).toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long" });
+
   function review(data) {
     const deck = new Map((data.cards || []).map((card) => [card.key, card]));
     const keys = [...deck.keys()];
     let state;
     const persist = () => save("review", state);
     const restore = () => {
-      const saved = load("review");
-      const fresh = !Array.isArray(saved.queue); // restore() starts a session
-      state = leitner.restore(saved, keys);
-      if (fresh) persist();
-    };
-    const start = (session) => {
-      leitner.startSession(state, keys, session);
-      persist();
+      state = leitner.restore(load("review"), keys, today());
+      persist(); // a new day's session, or an old state in the new shape
     };
 
     const counts = h("ol", { class: "quiz-boxes", "aria-label": "Cards per box" });
     const status = h("p", { class: "quiz-progress", role: "status" });
     const stage = h("div", { class: "quiz-stage" });
-    const every = (b) => (b === 1 ? "every session" : `every ${2 ** (b - 1)} sessions`);
+    const said = h("span", { class: "quiz-said", role: "status" });
 
     const drawBoxes = (current) => {
       counts.replaceChildren(
@@ -288,8 +323,8 @@
             "li",
             { class: i + 1 === current ? "is-current" : null },
             h("span", { class: "quiz-box-name", text: `Box ${i + 1}` }),
-            h("span", { class: "quiz-box-count", text: `${count} card${count === 1 ? "" : "s"}` }),
-            h("span", { class: "quiz-box-every", text: every(i + 1) }),
+            h("span", { class: "quiz-box-count", text: plural(count, "card") }),
+            h("span", { class: "quiz-box-every", text: every(leitner.INTERVALS[i]) }),
           );
           li.style.setProperty("--fill", String(deck.size ? count / deck.size : 0));
           return li;
@@ -297,74 +332,116 @@
       );
     };
 
-    const grade = (key, knew) => {
-      leitner.grade(state, key, knew);
-      persist();
-      draw(true);
+    /* No card left today: when the next ones are due. */
+    const done = (focus) => {
+      const { known, again } = state.tally;
+      status.textContent =
+        known + again ? `Today's session is done: ${known} known, ${again} not yet.` : "Nothing is due today.";
+      const next = leitner.nextDue(state, keys, today());
+      const when = h(
+        "p",
+        { class: "quiz-next", tabindex: -1 },
+        "Next cards due on ",
+        h("time", { datetime: next.day, text: longDate(next.day) }),
+        `, in ${plural(next.days, "day")}: ${plural(next.count, "card")}.`,
+      );
+      stage.replaceChildren(
+        when,
+        h("p", {
+          text: `One session a day, of up to ${leitner.SESSION_MAX} cards. Cards you knew moved up a box and come back later; the others are in box 1 and come back tomorrow.`,
+        }),
+      );
+      if (focus) when.focus();
     };
 
     const draw = (focus) => {
       const key = state.queue[0];
       drawBoxes(key ? leitner.boxOf(state, key) : 0);
       if (!deck.size) {
-        status.textContent = "No flashcards yet.";
+        status.textContent = "No questions yet.";
         stage.replaceChildren();
         return;
       }
-      if (!key) {
-        const next = leitner.nextSession(state, keys);
-        const { known = 0, again = 0 } = state.tally;
-        status.textContent = `Session ${state.session} done: ${known} known, ${again} not yet.`;
-        const cards = Math.min(leitner.dueCards(state, keys, next).length, leitner.SESSION_MAX);
-        const go = button(`Start session ${next} (${cards} cards)`, {
-          class: "quiz-button quiz-primary",
-          onclick: () => {
-            start(next);
-            draw(true);
-          },
-        });
-        stage.replaceChildren(
-          h("p", { text: "Cards you knew moved up a box and come back later; the others stay in box 1 and come back next session." }),
-          go,
-        );
-        if (focus) go.focus();
-        return;
-      }
+      if (!key) return done(focus);
       const card = deck.get(key);
       const left = state.queue.length;
-      status.textContent = `Session ${state.session}: ${left} card${left === 1 ? "" : "s"} to go. This card is in box ${leitner.boxOf(state, key)}.`;
-      const answer = h("div", { class: "quiz-answer" }, h("p", { text: card.answer }));
-      const knew = button("I knew it", { class: "quiz-button quiz-primary", onclick: () => grade(key, true) });
-      const notYet = button("Not yet", { onclick: () => grade(key, false) });
-      const grades = h("div", { class: "quiz-actions", hidden: true }, knew, notYet);
-      const reveal = button("Show answer", {
-        class: "quiz-button quiz-primary",
-        "aria-expanded": "false",
-        onclick: () => {
-          answer.hidden = false;
-          grades.hidden = false;
-          reveal.setAttribute("aria-expanded", "true");
-          reveal.hidden = true;
-          knew.focus();
-        },
-      });
-      answer.hidden = true;
-      answer.id = newId();
-      reveal.setAttribute("aria-controls", answer.id);
-      const from = card.url ? h("a", { href: card.url, text: card.page }) : h("span", { text: card.page });
-      stage.replaceChildren(
-        h(
-          "div",
-          { class: "quiz-card" },
-          h("p", { class: "quiz-from" }, level(card.level), " from ", from),
-          h("p", { class: "quiz-question", text: card.question }),
-          answer,
-          reveal,
-          grades,
-        ),
-      );
-      if (focus) reveal.focus();
+      status.textContent = `Today's session: ${plural(left, "card")} to go. This card is in box ${leitner.boxOf(state, key)}.`;
+      const grade = (knew) => {
+        leitner.grade(state, key, knew, today());
+        persist();
+        draw(true);
+      };
+      const knew = button("I knew it", { class: "quiz-button quiz-primary", onclick: () => grade(true) });
+      const grades = h("div", { class: "quiz-actions", hidden: true }, knew, button("Not yet", { onclick: () => grade(false) }));
+      const from = card.url ? h("a", { href: card.url }, ...rich(card.page)) : h("span", {}, ...rich(card.page));
+      const kind = { card: "Flashcard", choice: "Multiple choice", explain: "Explain it" }[card.kind] || "";
+      const head = h("p", { class: "quiz-from" }, card.level ? level(card.level) : "", `${kind} from `, from);
+      let body, first;
+      if (card.kind === "choice") {
+        // Answered as on its page; a right first pick counts as known.
+        let right = false;
+        const next = button("Next card", { class: "quiz-button quiz-primary", hidden: true, onclick: () => grade(right) });
+        const picked = (isRight) => {
+          right = isRight;
+          next.hidden = false;
+          next.focus();
+        };
+        const question = choice({ ...card, id: key }, { saved: {}, persist: () => {}, once: true, picked });
+        body = [question, next];
+        first = question.querySelector(".quiz-option");
+      } else if (card.kind === "explain") {
+        // Write or think, check against the concepts, then say whether you knew it.
+        const prompt = explain({ ...card, id: key }, {}, () => {}, () => (grades.hidden = false));
+        body = [prompt, grades];
+        first = prompt.querySelector("textarea");
+      } else {
+        const answer = h("div", { class: "quiz-answer", id: newId(), hidden: true }, h("p", {}, ...rich(card.answer)));
+        const reveal = button("Show answer", {
+          class: "quiz-button quiz-primary",
+          "aria-expanded": "false",
+          "aria-controls": answer.id,
+          onclick: () => {
+            answer.hidden = grades.hidden = false;
+            reveal.setAttribute("aria-expanded", "true");
+            reveal.hidden = true;
+            knew.focus();
+          },
+        });
+        body = [h("p", { class: "quiz-question" }, ...rich(card.question)), answer, reveal, grades];
+        first = reveal;
+      }
+      stage.replaceChildren(h("div", { class: "quiz-card", "data-kind": card.kind || "card", "data-key": key }, head, ...body));
+      if (focus) first.focus();
     };
+
+    /* Progress to a file and back: the whole state, checked before it replaces
+       anything (lib/leitner.js importState). */
+    const exportFile = () => {
+      const text = JSON.stringify(leitner.exportState(state, today()), null, 1);
+      const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+      const name = `learning-rate-review-${today()}.json`;
+      const link = h("a", { href: url, download: name, hidden: true });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 1000);
+      said.textContent = `Progress exported to ${name}.`;
+    };
+    const picker = h("input", { type: "file", accept: ".json,application/json", hidden: true, class: "quiz-import" });
+    picker.addEventListener("change", async () => {
+      const file = picker.files[0];
+      picker.value = "";
+      if (!file) return;
+      try {
+        state = leitner.importState(await file.text(), keys, today());
+      } catch (err) {
+        said.textContent = `${file.name}: ${err.message} Your progress is unchanged.`;
+        return;
+      }
+      persist();
+      draw(false);
+      said.textContent = `Progress imported from ${file.name}.`;
+    });
 
     restore();
     const reset = button("Reset the review", {
@@ -373,7 +450,7 @@
         forget("review");
         restore();
         draw(false);
-        status.textContent = "Review reset: every card is back in box 1. " + status.textContent;
+        said.textContent = "Review reset: every card is back in box 1.";
       },
     });
     draw(false);
@@ -383,7 +460,15 @@
       counts,
       status,
       stage,
-      h("div", { class: "quiz-footer" }, reset),
+      h(
+        "div",
+        { class: "quiz-footer" },
+        button("Export progress", { onclick: exportFile }),
+        button("Import progress", { onclick: () => picker.click() }),
+        picker,
+        said,
+        reset,
+      ),
     );
   }
 

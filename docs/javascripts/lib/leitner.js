@@ -1,13 +1,19 @@
-/* Leitner review, without the page: which cards a session asks, and where a card
-   goes when the reader knew it or not. A card in box b comes back every 2^(b-1)
-   sessions; a card the reader did not know goes back to box 1 and comes again a
-   few cards on. The state is plain JSON, saved by quiz.js in localStorage.
+/* Leitner review in days, without the page: which cards today's session asks, and
+   when a card comes back. A card in box b comes back INTERVALS[b - 1] days after
+   the reader last answered it; a known card moves up a box, a card not known goes
+   back to box 1 (due tomorrow) and comes again a few cards on. One session a day.
+   Days are the reader's local calendar days, "YYYY-MM-DD"; no function here reads
+   the clock: the page passes `today` (dayOf(new Date())). The state is plain JSON,
+   saved by quiz.js in localStorage and in an exported file.
    LR.leitner in the browser, module.exports in Node (tests/js/leitner.test.js). */
 (function () {
   "use strict";
   const BOXES = 5;
+  const INTERVALS = [1, 3, 7, 16, 35]; // days, box 1 to box 5
   const SESSION_MAX = 15; // cards per session, lowest boxes first
   const AGAIN_AFTER = 3; // a card not known comes back this many cards on
+  const VERSION = 2; // 1 counted sessions, not days
+  const FORMAT = "lr-review-progress"; // an exported file says so
 
   const asObject = (value) =>
     value && typeof value === "object" && !Array.isArray(value) ? value : {};
@@ -21,58 +27,97 @@
     return out;
   }
 
-  const boxOf = (state, key) => {
-    const box = asObject(state.cards[key]).box;
-    return Number.isInteger(box) && box >= 1 && box <= BOXES ? box : 1;
-  };
-  const wasSeen = (state, key) => Number.isInteger(asObject(state.cards[key]).last);
-  const isDue = (state, key, session) =>
-    !wasSeen(state, key) || session - state.cards[key].last >= 2 ** (boxOf(state, key) - 1);
-  const dueCards = (state, keys, session) => keys.filter((key) => isDue(state, key, session));
+  /* ---- days */
+  const pad = (n) => String(n).padStart(2, "0");
+  const ymd = (date) => `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+  const utc = (day) => Date.UTC(+day.slice(0, 4), +day.slice(5, 7) - 1, +day.slice(8, 10));
+  const dayOf = (now) => `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+  const isDay = (value) =>
+    typeof value === "string" && /^\d{4}-\d\d-\d\d$/.test(value) && ymd(new Date(utc(value))) === value;
+  const addDays = (day, n) => ymd(new Date(utc(day) + n * 864e5));
+  const daysBetween = (from, to) => Math.round((utc(to) - utc(from)) / 864e5);
 
-  /* Session `session` begins: its queue is the due cards, lowest box first and, in
-     a box, cards seen before new ones. */
-  function startSession(state, keys, session, random) {
+  /* ---- cards: { box, due } once answered; a card never answered is new, due now */
+  const cardOf = (state, key) => state.cards[key];
+  const boxOf = (state, key) => cardOf(state, key)?.box ?? 1;
+  const wasSeen = (state, key) => Boolean(cardOf(state, key));
+  const dueOn = (state, key, today) => cardOf(state, key)?.due ?? today;
+  const isDue = (state, key, today) => dueOn(state, key, today) <= today;
+  const dueCards = (state, keys, today) => keys.filter((key) => isDue(state, key, today));
+  const validBox = (box) => Number.isInteger(box) && box >= 1 && box <= BOXES;
+
+  /* Today's session: the due cards, lowest box first and, in a box, cards seen
+     before new ones; at most SESSION_MAX. */
+  function startSession(state, keys, today, random) {
     const rank = (key) => boxOf(state, key) * 2 + (wasSeen(state, key) ? 0 : 1);
-    const due = shuffle(dueCards(state, keys, session), random);
-    state.session = session;
+    const due = shuffle(dueCards(state, keys, today), random);
+    state.day = today;
     state.queue = due.sort((a, b) => rank(a) - rank(b)).slice(0, SESSION_MAX);
+    state.missed = [];
     state.tally = { known: 0, again: 0 };
     return state;
   }
 
-  /* The saved state made safe (anything malformed is dropped) for the deck `keys`;
-     a first visit starts session 1. */
-  function restore(saved, keys, random) {
-    const state = asObject(saved);
-    state.cards = asObject(state.cards);
-    if (!Number.isInteger(state.session) || state.session < 1) state.session = 1;
+  /* The saved state made safe for the deck `keys` (anything malformed is dropped).
+     Cards of keys not in the deck are kept: a card that comes back keeps its box.
+     A state of version 1 (sessions) keeps its boxes, every card due today. A new
+     day starts a session. The fields always come in this order, so a state
+     restored twice is the same JSON. */
+  function restore(saved, keys, today, random) {
+    saved = asObject(saved);
+    const old = saved.version !== VERSION;
+    const cards = {};
+    for (const [key, card] of Object.entries(asObject(saved.cards))) {
+      const { box, due } = asObject(card);
+      if (validBox(box)) cards[key] = { box, due: !old && isDay(due) ? due : today };
+    }
     const known = new Set(keys);
-    state.queue = Array.isArray(state.queue) ? state.queue.filter((key) => known.has(key)) : null;
-    state.tally = asObject(state.tally);
-    if (state.queue === null) startSession(state, keys, state.session, random);
+    const inDeck = (list) => (Array.isArray(list) ? list.filter((key) => known.has(key)) : []);
+    const tally = asObject(saved.tally);
+    const count = (n) => (Number.isInteger(n) && n >= 0 ? n : 0);
+    const state = {
+      version: VERSION,
+      day: !old && isDay(saved.day) ? saved.day : null,
+      cards,
+      queue: inDeck(saved.queue),
+      missed: inDeck(saved.missed),
+      tally: { known: count(tally.known), again: count(tally.again) },
+    };
+    if (state.day !== today) startSession(state, keys, today, random);
     return state;
   }
 
-  /* The first later session with a card due (sessions with none are skipped). */
-  function nextSession(state, keys) {
-    for (let session = state.session + 1; session <= state.session + 2 ** (BOXES - 1); session++) {
-      if (dueCards(state, keys, session).length) return session;
-    }
-    return state.session + 1;
-  }
-
-  /* The reader graded the card at the head of the queue. */
-  function grade(state, key, knew) {
-    const box = boxOf(state, key);
-    state.cards[key] = { box: knew ? Math.min(BOXES, box + 1) : 1, last: state.session };
+  /* The reader answered the card at the head of the queue. A card missed in this
+     session stays in box 1, due tomorrow, even when known on its second try. */
+  function grade(state, key, knew, today) {
+    const missed = state.missed.includes(key);
     state.queue.shift();
-    if (knew) state.tally.known = (state.tally.known || 0) + 1;
-    else {
-      state.tally.again = (state.tally.again || 0) + 1;
+    if (!knew) {
+      state.cards[key] = { box: 1, due: addDays(today, INTERVALS[0]) };
+      if (!missed) {
+        state.missed.push(key);
+        state.tally.again += 1;
+      }
       state.queue.splice(Math.min(AGAIN_AFTER, state.queue.length), 0, key);
+    } else if (!missed) {
+      const box = Math.min(BOXES, boxOf(state, key) + 1);
+      state.cards[key] = { box, due: addDays(today, INTERVALS[box - 1]) };
+      state.tally.known += 1;
     }
     return state;
+  }
+
+  /* The first day after `today` with cards due, and how many are due by then
+     (cards due today that today's session left count for tomorrow). */
+  function nextDue(state, keys, today) {
+    const tomorrow = addDays(today, 1);
+    const when = keys.map((key) => {
+      const due = dueOn(state, key, today);
+      return due > tomorrow ? due : tomorrow;
+    });
+    if (!when.length) return null;
+    const day = when.reduce((a, b) => (b < a ? b : a));
+    return { day, days: daysBetween(today, day), count: when.filter((d) => d <= day).length };
   }
 
   /* How many of the deck's cards are in each box, box 1 first. */
@@ -82,9 +127,32 @@
     return counts;
   }
 
+  /* ---- export and import: a file holds the whole state */
+  const exportState = (state, today) => ({ format: FORMAT, version: VERSION, exported: today, review: state });
+
+  /* The state in an exported file's text, checked strictly: a file that is not
+     JSON, not ours, or holds a malformed card throws an Error that says so, for
+     the reader, and nothing is changed. */
+  function importState(text, keys, today, random) {
+    let file;
+    try {
+      file = JSON.parse(text);
+    } catch {
+      throw new Error("This file is not JSON.");
+    }
+    if (asObject(file).format !== FORMAT) throw new Error("This file is not review progress from this site.");
+    if (file.version !== VERSION) throw new Error(`This file has version ${file.version}; this page reads version ${VERSION}.`);
+    const review = asObject(file.review);
+    const cards = Object.entries(asObject(review.cards));
+    const bad = cards.find(([, card]) => !validBox(asObject(card).box) || !isDay(card.due));
+    if (!review.cards || bad) throw new Error(`This file's progress is damaged${bad ? ` (at ${bad[0]})` : ""}.`);
+    return restore(review, keys, today, random);
+  }
+
   const api = {
-    BOXES, SESSION_MAX, asObject, shuffle, boxOf, wasSeen, isDue, dueCards,
-    startSession, restore, nextSession, grade, boxCounts,
+    BOXES, INTERVALS, SESSION_MAX, VERSION, FORMAT, asObject, shuffle,
+    dayOf, isDay, addDays, daysBetween, boxOf, wasSeen, dueOn, isDue, dueCards,
+    startSession, restore, grade, nextDue, boxCounts, exportState, importState,
   };
   if (typeof module === "object" && module.exports) module.exports = api;
   else (globalThis.LR ||= {}).leitner = api;
