@@ -192,9 +192,9 @@ def notebook_body(page_html: str) -> str:
 
 # A code cell tagged `checks` (`# %% tags=["checks"]` in the lab's source) asserts
 # what the text says of the run: it is folded, as a snippet's checks are, so the
-# learner's cells hold the lesson. A cell is an outer div (no id) from its start to
-# the next one's, or to the end of the notebook.
-CELL_START_RE = re.compile(r'<div class="jp-Cell jp-[^"]*">')
+# learner's cells hold the lesson. A cell runs from its div to the next cell's, or
+# to the end of the notebook; a code cell's div holds another right away.
+CELL_START_RE = re.compile(r'<div class="jp-Cell jp-[^"]*"[^>]*>')
 NOTEBOOK_END = "</div> <!-- jp-Notebook -->"
 TAG_TOOLBAR_RE = re.compile(
     r'<div class="celltoolbar">\s*<div class="button_container tags_button_container">'
@@ -208,7 +208,11 @@ CHECKS_SUMMARY = (
 
 def fold_check_cells(page_html: str) -> str:
     """Each cell tagged `checks` inside a fold, without the tag's toolbar."""
-    starts = [m.start() for m in CELL_START_RE.finditer(page_html)]
+    starts, inner_at = [], -1
+    for match in CELL_START_RE.finditer(page_html):
+        if page_html[inner_at : match.start()].strip() or inner_at < 0:
+            starts.append(match.start())  # not the div right inside the one before
+        inner_at = match.end()
     ends = [*starts[1:], page_html.find(NOTEBOOK_END)]
     for start, end in reversed(list(zip(starts, ends, strict=True))):
         cell = page_html[start:end]

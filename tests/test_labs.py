@@ -274,13 +274,22 @@ def test_a_cell_tagged_checks_is_folded_without_its_tag_toolbar():
         '<span class="tag-container">\n<span class="cell-tag">checks</span>\n</span>'
         "\n</div>\n</div>\n"
     )
-    lesson = '<div class="jp-Cell jp-CodeCell">lesson</div>'
-    checks = f'<div class="jp-Cell jp-CodeCell celltag_checks">{toolbar}assert</div>'
-    page = f"{lesson}{checks}{labs.NOTEBOOK_END}"
+    # A code cell's div holds another at once; a Markdown cell has one div.
+    lesson = (
+        '<div class="jp-Cell jp-CodeCell">\n'
+        '<div class="jp-Cell jp-CodeCell" id="a">1</div></div>'
+    )
+    checks = (
+        '<div class="jp-Cell jp-CodeCell celltag_checks">\n'
+        '<div class="jp-Cell jp-CodeCell celltag_checks" id="b">'
+        f"{toolbar}assert</div></div>"
+    )
+    prose = '<div class="jp-Cell jp-MarkdownCell" id="c"><h2>Take away</h2></div>'
+    page = f"{lesson}{checks}{prose}{labs.NOTEBOOK_END}"
+    folded = checks.replace(toolbar, "")
     assert labs.fold_check_cells(page) == (
         f'{lesson}<details class="fold"><summary>{labs.CHECKS_SUMMARY}</summary>'
-        f'<div class="jp-Cell jp-CodeCell celltag_checks">assert</div></details>'
-        f"{labs.NOTEBOOK_END}"
+        f"{folded}</details>{prose}{labs.NOTEBOOK_END}"
     )
 
 
