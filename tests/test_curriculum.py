@@ -40,7 +40,9 @@ def numbers(text: str) -> set[str]:
 
 
 def prose(markdown: str) -> str:
-    """The page outside fenced code, without markers and value references."""
+    """The page outside its front matter and fenced code, without markers and
+    value references."""
+    markdown = re.sub(r"\A---\n.*?^---\n", "", markdown, flags=re.M | re.S)
     lines = (line for _, line in lines_outside_fences(markdown))
     return values.REFERENCE_RE.sub("", "\n".join(lines))
 
