@@ -132,6 +132,7 @@ def test_the_readers_words_are_in_the_index_and_not_on_the_page(built_site):
 CONCEPTS = {
     "warmup": "changing-lr/#warmup",
     "cosine": "reference/cosineannealinglr/",
+    "StepLR": "reference/steplr/",
     "plateau": "reference/reducelronplateau/",
     "diverge": "too-high/#a-real-network-that-diverges",
     "range test": "finding-lr/#the-lr-range-test-in-plain-pytorch",
