@@ -14,6 +14,14 @@ Search parses each page's HTML with Python's html.parser, and the excluded parts
 (Pygments' thousands of spans, lab outputs) were most of it: about a third of a
 warm build. So search is handed the page with those parts emptied, which gives
 the same index, and the page gets its full content back before it is rendered.
+
+Readers search with their own words for what a page names otherwise ("LR finder"
+for the range test, "NaN" for a loss that diverges). SYNONYMS, the one table of
+them, adds a reader's words to the indexed text of every section that says the
+page's word; the page itself never shows them. Headings count most in Material's
+ranking (a title match weighs 1000 times a text match), so a section that should
+come first for a question says the question's words in its heading; these words
+break ties among the sections that match.
 """
 
 from __future__ import annotations
@@ -35,6 +43,21 @@ EXCLUDED_BODY_RE = re.compile(
     r"(<(div|details|section) data-search-exclude[^>]*>).*?(</\2>)", re.DOTALL
 )
 LAB_BOOST = 0.5
+# The pages' word (matched at the start of a word, any case) -> a reader's words.
+SYNONYMS = {
+    "range test": "LR finder",
+    "diverg": "NaN",
+    "warmup": "warm up",
+    "parameter group": "per layer",
+}
+_SYNONYM_RES = {
+    re.compile(r"\b" + re.escape(word), re.IGNORECASE): readers
+    for word, readers in SYNONYMS.items()
+}
+# A heading with an id starts a section of the index, as Material's parser splits
+# a page; the section runs to the next one.
+SECTION_RE = re.compile(r"<h[1-6] id=\"[^\"]*\"[^>]*>.*?</h[1-6]>", re.DOTALL)
+TAG_RE = re.compile(r"<[^>]+>")
 
 _full_content: dict[str, str] = {}  # page -> its HTML, while search reads the rest
 # page -> (its marked HTML, emptied): a `serve` rebuild hands search the same pages
@@ -50,6 +73,19 @@ def as_search_reads_it(marked_html: str) -> str:
     return EXCLUDED_BODY_RE.sub(r"\1\3", marked_html)
 
 
+def with_synonyms(search_html: str) -> str:
+    """The page as search reads it, each section (its heading included) followed
+    by a paragraph of the readers' words for the pages' words it says."""
+    cuts = [m.start() for m in SECTION_RE.finditer(search_html)]
+    parts = [search_html[: cuts[0] if cuts else None]]
+    for start, end in zip(cuts, cuts[1:] + [len(search_html)], strict=True):
+        section = search_html[start:end]
+        text = TAG_RE.sub(" ", section)
+        found = [readers for word, readers in _SYNONYM_RES.items() if word.search(text)]
+        parts.append(section + (f"<p>{', '.join(found)}</p>" if found else ""))
+    return "".join(parts)
+
+
 @event_priority(-100)  # last: every other hook sees, and changes, the whole page
 def on_page_content(html: str, page, config, files) -> str:
     if labs.is_lab(page.file.src_uri):
@@ -58,7 +94,8 @@ def on_page_content(html: str, page, config, files) -> str:
     _full_content[page.file.src_uri] = marked
     kept = _emptied.get(page.file.src_uri)
     if kept is None or kept[0] != marked:
-        kept = _emptied[page.file.src_uri] = (marked, as_search_reads_it(marked))
+        search_html = with_synonyms(as_search_reads_it(marked))
+        kept = _emptied[page.file.src_uri] = (marked, search_html)
     return kept[1]  # what search's on_page_context reads
 
 

@@ -39,6 +39,7 @@ import urllib.request
 from pathlib import Path
 
 import yaml
+from mkdocs.utils.yaml import yaml_load
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -76,7 +77,7 @@ def render_only_config(project: Path) -> Path:
     """mkdocs.yml without our hooks and the labs (nor the mkdocs-jupyter plugin,
     which rendered them before hooks/labs.py did: so an older checkout given as
     --project is measured against the same plain build)."""
-    config = yaml.safe_load((project / "mkdocs.yml").read_text())
+    config = yaml_load((project / "mkdocs.yml").read_text())
     config.pop("hooks", None)
     config["plugins"] = [
         plugin
@@ -173,7 +174,7 @@ def serve_latencies(project: Path) -> tuple[float, float]:
         stderr=subprocess.DEVNULL,
     )
     base = urllib.parse.urlsplit(
-        yaml.safe_load((project / "mkdocs.yml").read_text())["site_url"]
+        yaml_load((project / "mkdocs.yml").read_text())["site_url"]
     ).path
     url = f"http://127.0.0.1:{port}{base}{PROSE_PAGE.removesuffix('.md')}/"
     try:

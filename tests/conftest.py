@@ -108,7 +108,7 @@ class _LocalSiteHandler(http.server.SimpleHTTPRequestHandler):
         if self.path != "/sitemap.xml":
             return super().do_GET()
         sitemap = Path(self.directory, "sitemap.xml").read_text()
-        own = sitemap.replace(SITE_URL.group(1), f"http://{self.headers['Host']}/")
+        own = sitemap.replace(SITE_URL, f"http://{self.headers['Host']}/")
         self.send("application/xml", own)
 
     def send(self, content_type: str, body: str) -> None:

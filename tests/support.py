@@ -4,7 +4,6 @@ it, where Chromium and Node are, and how a test skips locally but fails under CI
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -15,6 +14,7 @@ import pytest
 import signatures  # noqa: F401
 import versions  # noqa: F401
 import yaml
+from mkdocs.utils.yaml import yaml_load
 
 # The hooks register the marker kinds they render when imported, as in a build, so
 # a test that reads a page's markers knows every kind.
@@ -65,7 +65,14 @@ def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
     )
 
 
-SITE_URL = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(), re.M)
+def site_config() -> dict:
+    """mkdocs.yml as MkDocs reads it: `!ENV` tags resolved from the environment."""
+    return yaml_load((ROOT / "mkdocs.yml").read_text())
+
+
+# The address the site is built for: SITE_URL's value if set, as for a build in
+# this environment, else mkdocs.yml's local default.
+SITE_URL: str = site_config()["site_url"]
 
 
 def start_site_build(folder: Path) -> subprocess.Popen:
@@ -141,7 +148,7 @@ def write_config(
     """A test project's mkdocs.yml: the site's name and theme with only `hooks`
     (names of files in the project's hooks/, or absolute paths), `plugins` (search
     if not given) and `nav`. The path of the file written."""
-    site = yaml.safe_load((ROOT / "mkdocs.yml").read_text())
+    site = site_config()
     config = {
         "site_name": site["site_name"],
         "site_url": site["site_url"],

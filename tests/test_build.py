@@ -8,8 +8,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import mathml
+import site_url
 import snippet_runner
-from support import ROOT, mkdocs_build
+from support import ROOT, mkdocs_build, site_config
 
 from snippets import snippet_paths
 
@@ -198,3 +199,20 @@ def test_every_page_says_which_versions_built_it(built_site):
     for page in pages(built_site):
         if "md-footer" in (html := page.read_text()):  # not the 404 fragment
             assert said in html, f"{page.relative_to(built_site)}: no versions"
+
+
+def test_the_site_address_is_the_deployers_and_a_deploy_refuses_the_local_one(
+    monkeypatch,
+):
+    """mkdocs.yml's site_url (canonical links, sitemap.xml) is SITE_URL when the
+    deployer sets it; without it the local address, which gh-deploy refuses."""
+    monkeypatch.setenv("SITE_URL", "https://owner.github.io/repo/")
+    assert site_config()["site_url"] == "https://owner.github.io/repo/"
+    assert site_url.refusal("gh-deploy", "https://owner.github.io/repo/") is None
+    monkeypatch.delenv("SITE_URL")
+    local = site_config()["site_url"]
+    assert local.startswith("http://127.0.0.1:8000/")
+    assert site_url.refusal("build", local) is None
+    assert site_url.refusal("serve", local) is None
+    assert "SITE_URL" in site_url.refusal("gh-deploy", local)
+    assert site_url.refusal("gh-deploy", None)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import values
 from markers import lines_outside_fences
-from support import ROOT, snippet_pages
+from support import ROOT, site_config, snippet_pages
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
 from snippets import snippet_paths
@@ -40,7 +40,9 @@ def numbers(text: str) -> set[str]:
 
 
 def prose(markdown: str) -> str:
-    """The page outside fenced code, without markers and value references."""
+    """The page outside its front matter and fenced code, without markers and
+    value references."""
+    markdown = re.sub(r"\A---\n.*?^---\n", "", markdown, flags=re.M | re.S)
     lines = (line for _, line in lines_outside_fences(markdown))
     return values.REFERENCE_RE.sub("", "\n".join(lines))
 
@@ -87,3 +89,26 @@ def test_the_plateau_rule_quoted_on_the_convergence_page_is_torchs_source():
     missing = [line for line in lines if line != "..." and line not in source]
     assert not missing, f"not in torch's ReduceLROnPlateau any more: {missing}"
     assert "return a < best * rel_epsilon" in lines
+
+
+def learn_path() -> list[str]:
+    """The Learn pages in the nav's order."""
+    nav = site_config()["nav"]
+    return next(section["Learn"] for section in nav if "Learn" in section)
+
+
+def test_the_home_page_lists_the_learn_path_in_the_navs_order():
+    home = (DOCS / "index.md").read_text()
+    path = home.split("## The path", 1)[1].split("\n## ", 1)[0]
+    listed = re.findall(r"^\d+\. \[[^]]+\]\(([^)#]+)\)", path, flags=re.M)
+    assert listed[: len(learn_path())] == learn_path()
+
+
+@pytest.mark.parametrize("page", learn_path()[:-1])
+def test_each_learn_page_links_onward_to_the_next_one_on_the_path(page):
+    """Its Next (or Where next) list names the next page on the path."""
+    path = learn_path()
+    text = (DOCS / page).read_text()
+    onward = re.split(r"^## (?:Where next|Next)\n", text, flags=re.M)[1]
+    links = re.findall(r"\]\(([^)#]+)", onward.split("\n## ", 1)[0])
+    assert path[path.index(page) + 1] in links

@@ -435,6 +435,28 @@ def test_training_with_the_schedule_by_keyboard(browser_page):
     assert last and (diverged.group(1) if diverged else "100") == last.group(1), said
 
 
+def test_the_training_chart_has_a_key_to_each_line_it_draws(browser_page):
+    """Two axes and four line styles: the key under the chart (its description
+    for a screen reader) shows a sample of each line drawn, and only those; every
+    group of controls on the page has a name."""
+    open_playground(browser_page)
+    page = browser_page
+    chart = page.locator(f"{EXPLORER} .lrp-train-chart")
+    key = page.locator("#" + chart.get_attribute("aria-describedby"))
+    lines = "els => els.map(e => e.getAttribute('class')).sort()"
+    for surface in ("q1", "dw"):  # the double well has no noise floor to draw
+        choose_by_keyboard(page, page.locator(f"{EXPLORER} .lrp-train select"), surface)
+        drawn = chart.locator("path").evaluate_all(lines)
+        assert key.locator("li:visible path").evaluate_all(lines) == drawn, surface
+    assert "floor" not in drawn
+    assert "left axis" in key.inner_text() and "right axis" in key.inner_text()
+    assert "right axis" in chart.get_attribute("aria-label")
+    unnamed = page.locator("article fieldset:not([aria-label])").evaluate_all(
+        "sets => sets.filter(f => !f.querySelector(':scope > legend')).length"
+    )
+    assert unnamed == 0
+
+
 def test_code_shown_follows_the_parameters(browser_page):
     open_playground(browser_page)
     browser_page.select_option(f"{EXPLORER} select[name=scheduler]", "StepLR")

@@ -38,7 +38,7 @@ def parse(page: Path) -> LinksAndIds:
 
 
 # Absolute paths (only 404.html uses them) start with site_url's path.
-SITE_PATH = urlsplit(SITE_URL.group(1)).path
+SITE_PATH = urlsplit(SITE_URL).path
 
 
 def target_file(site: Path, page: Path, path: str) -> Path:

@@ -381,6 +381,7 @@
     /* ---- Train with it: noisy SGD stepped by the schedule drawn ---- */
     const trainBox = root.querySelector(".lrp-train"), trainStatus = root.querySelector(".lrp-train-status");
     const trainSvg = root.querySelector(".lrp-train-chart"), noiseSlider = trainBox.elements.noise;
+    const trainKey = root.querySelector(".lrp-key");
     const trainReadout = attachReadout(trainSvg, root.querySelector(".lrp-train-readout"), signal);
     let lesson = "";
 
@@ -409,14 +410,15 @@
       });
       chart.line(lrs.map((rate, i) => [i, rate]), "rate", chart.toRightY);
       chart.line(losses.map((loss, i) => [i, loss]), "loss-step");
-      if (surface.curvatures && noise > 0) {
-        const floors = lrs.map((rate, i) => [i, descent.noiseFloor(surface, rate, noise)]);
-        if (floors.every(([, floor]) => floor !== null)) chart.line(floors, "floor");
-      }
+      const floors = surface.curvatures && noise > 0 ? lrs.map((rate) => descent.noiseFloor(surface, rate, noise)) : [];
+      const floorDrawn = floors.length > 0 && floors.every((floor) => floor !== null);
+      if (floorDrawn) chart.line(floors.map((floor, i) => [i, floor]), "floor");
+      trainKey.querySelector("[data-key=floor]").hidden = !floorDrawn; // the key names what is drawn
       chart.line(smooth.map((loss, i) => [i, loss]), "loss");
+      const floorAt = (i) => (floorDrawn ? ", noise floor " + format(floors[Math.min(i, steps - 1)]) : "");
       trainReadout.show({
         chart, count, marks: (i) => [[i, smooth[i]], [i, rateAt(i), chart.toRightY]],
-        say: (i) => `Step ${i}: loss ${format(losses[i])} (mean of the last 10: ${format(smooth[i])}), lr ${format(rateAt(i))}`,
+        say: (i) => `Step ${i}: loss ${format(losses[i])} (mean of the last 10: ${format(smooth[i])}), lr ${format(rateAt(i))}${floorAt(i)}`,
         short: (i) => `Step ${i}: loss ${format(losses[i])}, mean ${format(smooth[i])}, lr ${format(rateAt(i))}`,
       });
       const tail = losses.slice(-10), settled = tail.reduce((a, b) => a + b, 0) / tail.length;
@@ -427,7 +429,7 @@
         said += ` The noise floor, where the loss settles at a constant rate, is about ${format(first)} at the first rate, ${format(lrs[0])}, and ${format(last)} at the last, ${format(lrs[steps - 1])}.`;
       }
       trainStatus.textContent = lesson + said;
-      trainSvg.setAttribute("aria-label", `Training loss (log scale) and learning rate over ${steps} steps: loss from ${format(losses[0])} to ${format(losses[count - 1])}.`);
+      trainSvg.setAttribute("aria-label", `Training loss (log scale, left axis) and learning rate (right axis) over ${count - 1} steps: the loss from ${format(losses[0])} to ${format(losses[count - 1])}, its mean over the last 10 steps to ${format(smooth[count - 1])}; the rate from ${format(lrs[0])} to ${format(rateAt(count - 1))}.`);
     }
 
     trainBox.addEventListener("input", () => {

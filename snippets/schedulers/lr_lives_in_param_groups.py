@@ -17,6 +17,7 @@ for epoch in range(6):
     scheduler.step()  # after optimizer.step(): sets the rate for the next epoch
 
 assert used == [0.1, 0.1, 0.05, 0.05, 0.025, 0.025]
+assert optimizer.defaults["lr"] == 0.1  # the constructor's rate: never rewritten
 
 # Nothing else is hidden: the optimizer uses whatever rate the group holds, and StepLR
 # goes on from a rate written by hand. (A scheduler that computes each rate from the

@@ -1,0 +1,42 @@
+"""MkDocs hook: never publish the site under the address it is served at locally.
+
+mkdocs.yml reads `site_url` (the canonical links and sitemap.xml) from the
+SITE_URL environment variable, which the deployer sets; without it, the site is
+built for `make serve`'s address on this machine. That is right for `serve` and a
+local build, and wrong anywhere else, so `mkdocs gh-deploy` stops on a site_url
+whose host is this machine (the deploy workflow checks its build's sitemap too).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from mkdocs.exceptions import PluginError
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
+_command = ""  # the mkdocs command this process runs: build, serve, gh-deploy
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _command
+    _command = command
+
+
+def refusal(command: str, site_url: str | None) -> str | None:
+    """Why `command` must not run with `site_url`, or None if it may."""
+    if command != "gh-deploy":
+        return None
+    host = urlsplit(site_url or "").hostname
+    if host is None or host in LOCAL_HOSTS:
+        return (
+            f"site_url is {site_url!r}, this machine's address: set SITE_URL to "
+            "the address the site is published at, e.g. "
+            "SITE_URL=https://<owner>.github.io/<repo>/ mkdocs gh-deploy --strict"
+        )
+    return None
+
+
+def on_config(config):
+    if reason := refusal(_command, config.site_url):
+        raise PluginError(reason)
+    return config
