@@ -28,3 +28,9 @@ optimizer.step()
 scheduler.step()
 print("a manual write, then one more step:", optimizer.param_groups[0]["lr"])
 assert scheduler.get_last_lr() == [0.001]
+
+# A scheduler writes into the optimizer it was built with: a new optimizer (built
+# after loading a checkpoint, say) keeps its own rate while the old scheduler steps.
+replacement = torch.optim.SGD(model.parameters(), lr=0.1)
+scheduler.step()
+assert replacement.param_groups[0]["lr"] == 0.1 != optimizer.param_groups[0]["lr"]
