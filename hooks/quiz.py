@@ -189,6 +189,32 @@ def bind_values(slug: str, quiz: dict) -> dict:
         raise QuizError(f"quiz/{slug}.json: {err}") from None
 
 
+def resolve_figures(slug: str, quiz: dict, figures: dict[str, list[dict]]) -> dict:
+    """The quiz with each drill's `"figure": "page/x.py 2"` replaced by that figure
+    of the build's run (values.figures): its light and dark SVG (site paths), alt
+    text, width and height. QuizError names the file, the item and what is wrong."""
+    choices = []
+    for number, item in enumerate(quiz.get("choices", [])):
+        if "figure" in item:
+            ref = item["figure"]
+            rel, _, which = ref.partition(" ")
+            where = f"quiz/{slug}.json: $.choices[{number}] (id {item['id']!r})"
+            if rel not in figures:
+                raise QuizError(
+                    f"{where}: figure {ref!r}: snippets/{rel} did not run in this "
+                    "build (no such snippet?)"
+                )
+            drawn = figures[rel]
+            if not 1 <= int(which) <= len(drawn):
+                raise QuizError(
+                    f"{where}: figure {ref!r}: snippets/{rel} draws "
+                    f"{len(drawn)} figure(s)"
+                )
+            item = item | {"figure": dict(drawn[int(which) - 1])}
+        choices.append(item)
+    return quiz | {"choices": choices} if "choices" in quiz else quiz
+
+
 def quiz_uses(pages: dict[str, str], quizzes: dict[str, dict]) -> dict[str, str]:
     """Quiz slug -> first page naming it; QuizError for a marker naming no quiz."""
     used: dict[str, str] = {}
@@ -234,8 +260,40 @@ def _letter(number: int) -> str:
     return "ABCDEF"[number]
 
 
+def relative_figures(data: dict, base: str) -> dict:
+    """The quiz data with each drill figure's SVG paths made relative to the page
+    at site URL `base` (its directory, as "too-high/"), for the <img> and quiz.js."""
+    from mkdocs.utils import get_relative_url
+
+    if not any("figure" in item for item in data.get("choices", [])):
+        return data
+    choices = []
+    for item in data["choices"]:
+        if "figure" in item:
+            figure = item["figure"]
+            urls = {k: get_relative_url(figure[k], base) for k in ("light", "dark")}
+            item = item | {"figure": figure | urls}
+        choices.append(item)
+    return data | {"choices": choices}
+
+
+def _drill_figure(figure: dict) -> str:
+    """A drill's figure, light and dark, as the page's figures are shown."""
+    size = f'width="{figure["width"]}" height="{figure["height"]}"'
+    return (
+        '<div class="quiz-figure">'
+        + "".join(
+            f'<img src="{_e(figure[scheme])}#only-{scheme}" alt="{_e(figure["alt"])}" '
+            f'{size} loading="lazy">'
+            for scheme in ("light", "dark")
+        )
+        + "</div>"
+    )
+
+
 def _choice(item: dict, number: int) -> str:
     options = "".join(f"<li>{_e(option)}</li>" for option in item["options"])
+    figure = _drill_figure(item["figure"]) if "figure" in item else ""
     right = item["answer"]
     answer = (
         f"<p><strong>{_letter(right)}. {_e(item['options'][right])}</strong></p>"
@@ -248,7 +306,7 @@ def _choice(item: dict, number: int) -> str:
         )
         answer += f"<ul>{lines}</ul>"
     return (
-        f'<div class="quiz-choice"><p class="quiz-question">{number}. '
+        f'<div class="quiz-choice">{figure}<p class="quiz-question">{number}. '
         f'{_e(item["question"])}</p><ol class="quiz-options" type="A">{options}</ol>'
         f"<details><summary>Answer</summary>{answer}</details></div>"
     )
@@ -271,9 +329,10 @@ HEADINGS = {
 }
 
 
-def render_quiz(slug: str, quiz: dict) -> str:
-    """The quiz as HTML complete without JavaScript, with its data for quiz.js."""
-    data = {kind: quiz[kind] for kind in KINDS if kind in quiz}
+def render_quiz(slug: str, quiz: dict, base: str = "") -> str:
+    """The quiz as HTML complete without JavaScript, with its data for quiz.js; a
+    drill's figure paths relative to the page at site URL `base`."""
+    data = relative_figures({kind: quiz[kind] for kind in KINDS if kind in quiz}, base)
     sections = []
     for kind, items in data.items():
         if kind == "flashcards":
@@ -355,7 +414,9 @@ def on_files(files, config):
         quizzes = load_all(_project / "quiz", _passed)
         used = quiz_uses(pages, quizzes)
         quizzes = {
-            slug: bind_values(slug, quiz) if slug in used else quiz
+            slug: resolve_figures(slug, bind_values(slug, quiz), values.figures)
+            if slug in used
+            else quiz
             for slug, quiz in quizzes.items()
         }
     except (QuizError, markers.MarkerError) as err:
@@ -389,7 +450,7 @@ def on_page_content(content: str, page, config, files) -> str:
     def render(match: re.Match) -> str:
         slug = html.unescape(match.group(1))
         if slug != REVIEW:
-            return render_quiz(slug, _quizzes[slug])
+            return render_quiz(slug, _quizzes[slug], page.url)
         pages = {}
         for slug in _quizzes:
             file = files.get_file_from_path(f"{slug}.md")

@@ -83,6 +83,16 @@
     );
   }
 
+  /* A curve-reading drill's figure ({light, dark, alt, width, height}, paths from
+     the page), light and dark like the page's figures; null if there is none. */
+  const drillFigure = (figure) => {
+    const f = obj(figure);
+    if (typeof f.light !== "string" || typeof f.dark !== "string") return null;
+    const img = (scheme) =>
+      h("img", { src: `${f[scheme]}#only-${scheme}`, alt: f.alt, width: f.width, height: f.height, loading: "lazy" });
+    return h("div", { class: "quiz-figure" }, img("light"), img("dark"));
+  };
+
   /* A wrong pick shows only that option's feedback, with "Try again" and "Show
      answer"; the explanation comes with the right answer or with "Show answer". */
   function choice(question, number, saved, persist, changed) {
@@ -149,6 +159,7 @@
     const item = h(
       "div",
       { class: "quiz-choice" },
+      drillFigure(question.figure) ?? "",
       h("p", { class: "quiz-question", id: qid, text: `${number}. ${question.question}` }),
       h("div", { class: "quiz-options", role: "group", "aria-labelledby": qid }, ...options),
       feedback,
