@@ -200,10 +200,9 @@ def resolve_figures(slug: str, quiz: dict, figures: dict[str, list[dict]]) -> di
             rel, _, which = ref.partition(" ")
             where = f"quiz/{slug}.json: $.choices[{number}] (id {item['id']!r})"
             if rel not in figures:
-                raise QuizError(
-                    f"{where}: figure {ref!r}: snippets/{rel} did not run in this "
-                    "build (no such snippet?)"
-                )
+                # The snippets hook ran every snippet a drill names that exists.
+                missing = f"snippets/{rel} does not exist"
+                raise QuizError(f"{where}: figure {ref!r}: {missing}")
             drawn = figures[rel]
             if not 1 <= int(which) <= len(drawn):
                 raise QuizError(
