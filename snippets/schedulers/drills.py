@@ -62,7 +62,8 @@ ax.set(yscale="log", xlabel="epoch", ylabel="learning rate", title="One schedule
 
 fig, (top, bottom) = plt.subplots(2, 1, sharex=True, layout="constrained")
 top.plot(val_loss, marker="o", markersize=4)
-top.set(ylabel="validation loss", title="One run, epoch by epoch")
+top.set(ylabel="validation loss")
+fig.suptitle("One run, epoch by epoch")
 bottom.plot(plateau_rates, drawstyle="steps-post")
 bottom.set(xlabel="epoch", ylabel="learning rate", ylim=(0, 0.11))
 plt.show()
