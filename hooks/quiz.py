@@ -9,6 +9,10 @@ docs/javascripts/quiz.js, which replaces that HTML with the interactive quiz.
 
 A page's quiz is named after the page: docs/too-high.md has quiz/too-high.json, and
 docs/reference/steplr.md has quiz/reference/steplr.json.
+
+A curve-reading drill is a multiple-choice item with `"figure": "page/x.py 2"`: the
+snippets hook ran that snippet (values.figures), and the item carries the figure
+(light and dark SVG, alt text, size) in the page's data and its static HTML.
 """
 
 from __future__ import annotations

@@ -10,6 +10,10 @@ marker the figures come first in the snippet's own block. In the code, a `# %% T
 line (the cell marker editors know) starts a part that the page folds under that
 title: the plotting and the checks. The copy button copies the whole runnable file.
 
+A snippet that a quiz's curve-reading drill names (`"figure": "page/x.py 2"` in
+quiz/<page>.json) runs too, though no page shows its code; its figures go to the
+quiz hook through values.figures.
+
 Snippets run in `on_files`, before any page is rendered, so their figures can be
 added to the site as generated files and a failing snippet stops the build early.
 """
