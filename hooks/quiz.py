@@ -9,6 +9,10 @@ docs/javascripts/quiz.js, which replaces that HTML with the interactive quiz.
 
 A page's quiz is named after the page: docs/too-high.md has quiz/too-high.json, and
 docs/reference/steplr.md has quiz/reference/steplr.json.
+
+A curve-reading drill is a multiple-choice item with `"figure": "page/x.py 2"`: the
+snippets hook ran that snippet (values.figures), and the item carries the figure
+(light and dark SVG, alt text, size) in the page's data and its static HTML.
 """
 
 from __future__ import annotations
@@ -190,6 +194,31 @@ def bind_values(slug: str, quiz: dict) -> dict:
         raise QuizError(f"quiz/{slug}.json: {err}") from None
 
 
+def resolve_figures(slug: str, quiz: dict, figures: dict[str, list[dict]]) -> dict:
+    """The quiz with each drill's `"figure": "page/x.py 2"` replaced by that figure
+    of the build's run (values.figures): its light and dark SVG (site paths), alt
+    text, width and height. QuizError names the file, the item and what is wrong."""
+    choices = []
+    for number, item in enumerate(quiz.get("choices", [])):
+        if "figure" in item:
+            ref = item["figure"]
+            rel, _, which = ref.partition(" ")
+            where = f"quiz/{slug}.json: $.choices[{number}] (id {item['id']!r})"
+            if rel not in figures:
+                # The snippets hook ran every snippet a drill names that exists.
+                missing = f"snippets/{rel} does not exist"
+                raise QuizError(f"{where}: figure {ref!r}: {missing}")
+            drawn = figures[rel]
+            if not 1 <= int(which) <= len(drawn):
+                raise QuizError(
+                    f"{where}: figure {ref!r}: snippets/{rel} draws "
+                    f"{len(drawn)} figure(s)"
+                )
+            item = item | {"figure": dict(drawn[int(which) - 1])}
+        choices.append(item)
+    return quiz | {"choices": choices} if "choices" in quiz else quiz
+
+
 def quiz_uses(pages: dict[str, str], quizzes: dict[str, dict]) -> dict[str, str]:
     """Quiz slug -> first page naming it; QuizError for a marker naming no quiz."""
     used: dict[str, str] = {}
@@ -247,8 +276,44 @@ def _letter(number: int) -> str:
     return "ABCDEF"[number]
 
 
+def relative_figure(figure: dict, base: str) -> dict:
+    """A drill figure with its SVG paths relative to the page at site URL `base`."""
+    from mkdocs.utils import get_relative_url
+
+    return figure | {k: get_relative_url(figure[k], base) for k in ("light", "dark")}
+
+
+def relative_figures(data: dict, base: str) -> dict:
+    """The quiz data with each drill figure's SVG paths made relative to the page
+    at site URL `base` (its directory, as "too-high/"), for the <img> and quiz.js."""
+    if not any("figure" in item for item in data.get("choices", [])):
+        return data
+    choices = [
+        item | {"figure": relative_figure(item["figure"], base)}
+        if "figure" in item
+        else item
+        for item in data["choices"]
+    ]
+    return data | {"choices": choices}
+
+
+def _drill_figure(figure: dict) -> str:
+    """A drill's figure, light and dark, as the page's figures are shown."""
+    size = f'width="{figure["width"]}" height="{figure["height"]}"'
+    return (
+        '<div class="quiz-figure">'
+        + "".join(
+            f'<img src="{_e(figure[scheme])}#only-{scheme}" alt="{_e(figure["alt"])}" '
+            f'{size} loading="lazy">'
+            for scheme in ("light", "dark")
+        )
+        + "</div>"
+    )
+
+
 def _choice(item: dict, number: int) -> str:
     options = "".join(f"<li>{_t(option)}</li>" for option in item["options"])
+    figure = _drill_figure(item["figure"]) if "figure" in item else ""
     right = item["answer"]
     answer = (
         f"<p><strong>{_letter(right)}. {_t(item['options'][right])}</strong></p>"
@@ -261,7 +326,7 @@ def _choice(item: dict, number: int) -> str:
         )
         answer += f"<ul>{lines}</ul>"
     return (
-        f'<div class="quiz-choice"><p class="quiz-question">{number}. '
+        f'<div class="quiz-choice">{figure}<p class="quiz-question">{number}. '
         f'{_t(item["question"])}</p><ol class="quiz-options" type="A">{options}</ol>'
         f"<details><summary>Answer</summary>{answer}</details></div>"
     )
@@ -284,9 +349,10 @@ HEADINGS = {
 }
 
 
-def render_quiz(slug: str, quiz: dict) -> str:
-    """The quiz as HTML complete without JavaScript, with its data for quiz.js."""
-    data = {kind: quiz[kind] for kind in KINDS if kind in quiz}
+def render_quiz(slug: str, quiz: dict, base: str = "") -> str:
+    """The quiz as HTML complete without JavaScript, with its data for quiz.js; a
+    drill's figure paths relative to the page at site URL `base`."""
+    data = relative_figures({kind: quiz[kind] for kind in KINDS if kind in quiz}, base)
     sections = []
     for kind, items in data.items():
         if kind == "flashcards":
@@ -320,8 +386,6 @@ def review_deck(
     URL from the review page; a quiz with no page gets no link. A question's figure
     (its light and dark SVG as site paths) is made relative to the review page at
     site URL `base`."""
-    from mkdocs.utils import get_relative_url
-
     order = [src.removesuffix(".md") for src in nav_order]
     slugs = sorted(quizzes, key=lambda s: (order.index(s) if s in order else 1e9, s))
     deck = []
@@ -333,10 +397,7 @@ def review_deck(
                 card |= {"page": title, "url": url}
                 card |= {k: v for k, v in item.items() if k != "id"}
                 if isinstance(card.get("figure"), dict):
-                    card["figure"] = {
-                        k: get_relative_url(v, base) if k in ("light", "dark") else v
-                        for k, v in card["figure"].items()
-                    }
+                    card["figure"] = relative_figure(card["figure"], base)
                 deck.append(card)
     return deck
 
@@ -394,7 +455,9 @@ def on_files(files, config):
         quizzes = load_all(_project / "quiz", _passed)
         used = quiz_uses(pages, quizzes)
         quizzes = {
-            slug: bind_values(slug, quiz) if slug in used else quiz
+            slug: resolve_figures(slug, bind_values(slug, quiz), values.figures)
+            if slug in used
+            else quiz
             for slug, quiz in quizzes.items()
         }
     except (QuizError, markers.MarkerError) as err:
@@ -428,7 +491,7 @@ def on_page_content(content: str, page, config, files) -> str:
     def render(match: re.Match) -> str:
         slug = html.unescape(match.group(1))
         if slug != REVIEW:
-            return render_quiz(slug, _quizzes[slug])
+            return render_quiz(slug, _quizzes[slug], page.url)
         pages = {}
         for slug in _quizzes:
             file = files.get_file_from_path(f"{slug}.md")

@@ -10,6 +10,10 @@ marker the figures come first in the snippet's own block. In the code, a `# %% T
 line (the cell marker editors know) starts a part that the page folds under that
 title: the plotting and the checks. The copy button copies the whole runnable file.
 
+A snippet that a quiz's curve-reading drill names (`"figure": "page/x.py 2"` in
+quiz/<page>.json) runs too, though no page shows its code; its figures go to the
+quiz hook through values.figures.
+
 Snippets run in `on_files`, before any page is rendered, so their figures can be
 added to the site as generated files and a failing snippet stops the build early.
 """
@@ -41,6 +45,27 @@ _project = Path.cwd()  # the folder of mkdocs.yml, set in on_config
 def snippet_paths(markdown: str) -> list[str]:
     """The snippet paths a page names, relative to snippets/, in page order."""
     return [m.arg for m in markers.find_markers(markdown) if m.kind == "snippet"]
+
+
+def quiz_snippet_paths(quiz_dir: Path) -> dict[str, str]:
+    """The snippets whose figures the quizzes' drills show (`"figure": "page/x.py
+    2"` in a multiple-choice item), each with the first quiz file naming it. A file
+    that is not a quiz, or a path that names no snippet, is left to the quiz hook,
+    which reports it with the file and the item."""
+    import json
+
+    found: dict[str, str] = {}
+    for path in sorted(quiz_dir.rglob("*.json")) if quiz_dir.is_dir() else []:
+        try:
+            items = json.loads(path.read_text(encoding="utf-8")).get("choices", [])
+            refs = [item["figure"] for item in items if "figure" in item]
+        except (OSError, ValueError, AttributeError, TypeError):
+            continue
+        for ref in refs:
+            rel = ref.partition(" ")[0] if isinstance(ref, str) else ""
+            if rel.endswith(".py") and (quiz_dir.parent / "snippets" / rel).is_file():
+                found.setdefault(rel, path.relative_to(quiz_dir.parent).as_posix())
+    return found
 
 
 def resolve(rel: str, snippets_dir: Path) -> Path:
@@ -188,15 +213,24 @@ def on_files(files: Files, config) -> Files:
                 used.setdefault(rel, file.src_uri)
         except markers.MarkerError as err:
             raise PluginError(f"{file.src_uri}: {err}") from None
+    for rel, quiz_file in quiz_snippet_paths(_project / "quiz").items():
+        used.setdefault(rel, quiz_file)  # a drill's figure: run, never shown as code
     _results.clear()
     _results.update(run_all(sorted(used), _project))
     values.runs.clear()
     values.runs.update({rel: result.values for rel, result in _results.items()})
+    values.figures.clear()
     for rel, result in _results.items():
+        values.figures[rel] = []
         for number, figure in enumerate(result.figures, 1):
             light, dark = figure_uris(rel, number)
             files.append(File.generated(config, light, content=figure.light))
             files.append(File.generated(config, dark, content=figure.dark))
+            width, height = snippet_runner.svg_size(figure.light)
+            values.figures[rel].append(
+                {"light": light, "dark": dark, "alt": figure.alt}
+                | {"width": width, "height": height}
+            )
     snippets_dir = _project / "snippets"
     used_paths = [resolve(rel, snippets_dir) for rel in used]
     if pruned := snippet_runner.prune_cache(used_paths, _project):

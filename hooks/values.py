@@ -95,6 +95,9 @@ def bind_strings(data: object, values_of: Values, path: str = "$") -> object:
 # The runs of this build: snippet path under snippets/ -> its values. The snippets
 # hook fills it before any page or quiz is bound (hooks run in mkdocs.yml's order).
 runs: dict[str, dict] = {}
+# Their figures, for the quiz hook's curve-reading drills: snippet path -> per
+# figure its light and dark SVG (site paths), alt text, width and height in px.
+figures: dict[str, list[dict]] = {}
 
 
 def values_for(folder: str, ran: dict[str, dict] | None = None) -> Values:

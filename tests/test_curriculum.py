@@ -19,7 +19,7 @@ from markers import lines_outside_fences
 from support import ROOT, site_config, snippet_pages
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
-from snippets import snippet_paths
+from snippets import quiz_snippet_paths, snippet_paths
 
 DOCS, QUIZ, SNIPPETS = ROOT / "docs", ROOT / "quiz", ROOT / "snippets"
 
@@ -70,6 +70,9 @@ def test_no_page_or_quiz_types_a_number_its_run_printed(page, output_of):
     markdown = (DOCS / page).read_text()
     rels = snippet_paths(markdown)
     quiz = QUIZ / f"{page.removesuffix('.md')}.json"
+    drills = quiz_snippet_paths(QUIZ)  # the snippets its quiz's drills show
+    name = quiz.relative_to(ROOT).as_posix()
+    rels += [rel for rel, where in drills.items() if where == name]
     texts = {page: prose(markdown)}
     if quiz.exists():
         texts[f"quiz/{quiz.name}"] = values.REFERENCE_RE.sub("", quiz.read_text())

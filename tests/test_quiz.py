@@ -382,6 +382,110 @@ def test_inline_code_in_quiz_text_is_code_in_the_html_and_never_markup():
     assert '<a href="p/"><code>a</code> b</a>' in page
 
 
+# ---------------------------------------------------------------- drills
+
+FIGURES = {
+    "page/drills.py": [
+        {"light": f"assets/snippets/page/drills-{n}.svg"}
+        | {"dark": f"assets/snippets/page/drills-{n}-dark.svg"}
+        | {"alt": f"Figure {n}. Loss against step; lines: A, B.", "width": 600}
+        | {"height": 380}
+        for n in (1, 2)
+    ]
+}
+
+
+def drill(ref: str) -> dict:
+    return broken(lambda d: d["choices"][0].update(figure=ref))
+
+
+def test_a_drill_gets_its_figure_from_the_run_and_shows_it_without_javascript():
+    resolved = quiz.resolve_figures("page", drill("page/drills.py 2"), FIGURES)
+    assert resolved["choices"][0]["figure"] == FIGURES["page/drills.py"][1]
+    html = quiz.render_quiz("page", resolved, "too-high/")
+    light = '<img src="../assets/snippets/page/drills-2.svg#only-light" alt="Figure 2.'
+    assert light in html and "drills-2-dark.svg#only-dark" in html
+    assert 'width="600" height="380"' in html
+    assert html.index('class="quiz-figure"') < html.index("1. Which?")
+    figure = parse(html).items["choices"][0]["figure"]
+    assert figure["light"] == "../assets/snippets/page/drills-2.svg"
+    assert figure["alt"].startswith("Figure 2.") and figure["width"] == 600
+
+
+@pytest.mark.parametrize(
+    ("ref", "problem"),
+    [
+        ("page/nothing.py 1", "snippets/page/nothing.py does not exist"),
+        ("page/drills.py 3", "snippets/page/drills.py draws 2 figure(s)"),
+    ],
+)
+def test_a_drill_naming_no_figure_names_the_quiz_file_and_the_item(ref, problem):
+    with pytest.raises(quiz.QuizError) as caught:
+        quiz.resolve_figures("too-high", drill(ref), FIGURES)
+    assert str(caught.value) == (
+        f"quiz/too-high.json: $.choices[0] (id 'pick'): figure {ref!r}: {problem}"
+    )
+
+
+def test_a_drill_figure_is_a_snippet_path_and_a_figure_number(tmp_path):
+    write_quiz(tmp_path, "page", drill("page/drills.py"))
+    with pytest.raises(quiz.QuizError, match=r"\$\.choices\[0\]\.figure: "):
+        quiz.load_all(tmp_path)
+    write_quiz(tmp_path, "page", drill("page/drills.py 1"))
+    assert quiz.load_all(tmp_path)
+
+
+def test_every_drill_of_the_site_names_a_snippet_and_hides_the_answer():
+    """A drill's snippet exists, and the figure names its curves by letter only: its
+    alt text (title, axes, legend) is checked on the built page below."""
+    drills = 0
+    for slug, data in quiz.load_all(QUIZ_DIR).items():
+        for item in data.get("choices", []):
+            if "figure" in item:
+                drills += 1
+                rel = item["figure"].partition(" ")[0]
+                assert (ROOT / "snippets" / rel).is_file(), f"{slug}: {item['id']}"
+    assert drills >= 12
+
+
+def test_every_drill_on_the_built_site_shows_a_figure_named_by_letters(built_site):
+    for slug in quiz.load_all(QUIZ_DIR):
+        for item in quiz_as_built(built_site, slug).get("choices", []):
+            if "figure" not in item:
+                continue
+            figure = item["figure"]
+            page = built_site / slug
+            for scheme in ("light", "dark"):
+                assert (page / figure[scheme]).resolve().is_file(), item["id"]
+            legend = figure["alt"].partition("lines: ")[2].rstrip(".")
+            assert set(legend.split(", ")) <= {"", "A", "B", "C", "D"}, item["id"]
+
+
+def test_a_build_runs_a_snippet_only_a_drill_shows(quiz_project, tmp_path):
+    (quiz_project / "snippets" / "index").mkdir(parents=True)
+    (quiz_project / "snippets" / "index" / "drills.py").write_text(
+        "import matplotlib.pyplot as plt\n\n"
+        "fig, ax = plt.subplots()\n"
+        "ax.plot([0, 1], [1, 0], label='A')\n"
+        "ax.set(title='Drill', xlabel='step', ylabel='loss')\n"
+        "ax.legend(loc='upper right')\n"
+        "plt.show()\n"
+    )
+    write_quiz(quiz_project / "quiz", "index", drill("index/drills.py 1"))
+    build = mkdocs_build(quiz_project / "mkdocs.yml", tmp_path / "out")
+    assert build.returncode == 0, build.stderr
+    html = (tmp_path / "out" / "index.html").read_text()
+    assert '<img src="assets/snippets/index/drills-1.svg#only-light"' in html
+    assert (tmp_path / "out" / "assets/snippets/index/drills-1.svg").is_file()
+    write_quiz(quiz_project / "quiz", "index", drill("index/drills.py 2"))
+    build = mkdocs_build(quiz_project / "mkdocs.yml", tmp_path / "out")
+    assert build.returncode != 0
+    assert (
+        "quiz/index.json: $.choices[0] (id 'pick'): figure 'index/drills.py 2': "
+        "snippets/index/drills.py draws 1 figure(s)"
+    ) in build.stderr
+
+
 # ---------------------------------------------------------------- the site
 
 

@@ -680,3 +680,24 @@ def test_a_questions_figure_shows_in_the_palettes_colours(browser_page):
     assert shown.evaluate("img => img.naturalWidth") > 0  # the file is there
     browser_page.get_by_title("Switch to dark mode").click()
     expect(shown).to_have_attribute("src", f"{svg}-dark.svg#only-dark")
+
+
+def test_a_drill_shows_its_figure_above_the_question_in_the_reader_palette(
+    browser_page,
+):
+    """A curve-reading drill: the figure the build drew, light or dark as the page
+    is, loaded, sized, with its alt text, above the question it asks about."""
+    root = open_quiz(browser_page, "too-high")
+    drill = root.locator(".quiz-choice:has(.quiz-figure)").first
+    drill.scroll_into_view_if_needed()
+    light = drill.locator('.quiz-figure img[src$="#only-light"]')
+    dark = drill.locator('.quiz-figure img[src$="#only-dark"]')
+    expect(light).to_be_visible()
+    expect(dark).to_be_hidden()
+    expect(light).to_have_attribute("alt", re.compile(r"^Figure\. .*lines: A, B"))
+    loaded = "img => img.complete && img.naturalWidth > 0"
+    assert light.evaluate(loaded)
+    figure, question = (
+        drill.locator(sel).bounding_box() for sel in (".quiz-figure", ".quiz-question")
+    )
+    assert figure["y"] + figure["height"] <= question["y"]

@@ -20,7 +20,7 @@ import snippet_runner
 import values
 from support import ROOT, snippet_pages
 
-from snippets import snippet_paths
+from snippets import quiz_snippet_paths, snippet_paths
 
 DOCS, QUIZ, SNIPPETS = ROOT / "docs", ROOT / "quiz", ROOT / "snippets"
 PAGES = snippet_pages()
@@ -41,7 +41,13 @@ def portable_run(rel: str) -> snippet_runner.Result:
 def test_on_another_cpu_every_snippet_holds_and_the_page_binds_its_own_run(page):
     markdown = (DOCS / page).read_text()
     ran = {}
-    for rel in snippet_paths(markdown):
+    folder = page.removesuffix(".md")
+    drills = [  # the snippets that draw its quiz's curve-reading drills
+        rel
+        for rel, quiz_file in quiz_snippet_paths(QUIZ).items()
+        if quiz_file == f"quiz/{folder}.json"
+    ]
+    for rel in snippet_paths(markdown) + drills:
         result = portable_run(rel)
         ran[rel] = result.values
         for number, figure in enumerate(result.figures, 1):
@@ -50,7 +56,6 @@ def test_on_another_cpu_every_snippet_holds_and_the_page_binds_its_own_run(page)
                 assert axes["xlabel"] and axes["ylabel"], f"{where}: label both axes"
             titled = figure.title or all(axes["title"] for axes in figure.axes)
             assert titled, f"{where}: give it a suptitle or title every axes"
-    folder = page.removesuffix(".md")
     values_of = values.values_for(folder, ran)
     values.bind_page(markdown, values_of)
     quiz = QUIZ / f"{folder}.json"
@@ -79,7 +84,8 @@ def test_every_snippet_tells_the_same_story_on_another_cpu(built_site):
     figures and value names, only the digits changed. (When the whole suite runs on
     the portable kernels, both are one cached run.)"""
     pages = [(DOCS / page).read_text() for page in PAGES]
-    shown = sorted({rel for page in pages for rel in snippet_paths(page)})
+    shown = {rel for page in pages for rel in snippet_paths(page)}
+    shown = sorted(shown | set(quiz_snippet_paths(QUIZ)))
     same_bytes, differ = 0, []
     for rel in shown:
         native = snippet_runner.run_snippet(SNIPPETS / rel, ROOT)  # the build's, cached
