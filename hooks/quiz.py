@@ -311,9 +311,16 @@ def _drill_figure(figure: dict) -> str:
     )
 
 
-def _choice(item: dict, number: int) -> str:
+def _choice(item: dict, number: int, figure_inline: bool = True) -> str:
+    """A question; a drill's figure shown above it, or (in the review's list of
+    every question, which would load them all) a link to it."""
     options = "".join(f"<li>{_t(option)}</li>" for option in item["options"])
-    figure = _drill_figure(item["figure"]) if "figure" in item else ""
+    figure = ""
+    if "figure" in item and figure_inline:
+        figure = _drill_figure(item["figure"])
+    elif "figure" in item:
+        link = f'<a href="{_e(item["figure"]["light"])}">the figure</a>'
+        figure = f'<p class="quiz-figure-link">This question reads {link}.</p>'
     right = item["answer"]
     answer = (
         f"<p><strong>{_letter(right)}. {_t(item['options'][right])}</strong></p>"
@@ -415,7 +422,7 @@ def render_review(deck: list[dict]) -> str:
             items.append(_card(card))
         elif card["kind"] == "choice":
             numbers[title] = numbers.get(title, 0) + 1
-            items.append(_choice(card, numbers[title]))
+            items.append(_choice(card, numbers[title], figure_inline=False))
         else:
             items.append(_explain(card))
     sections = "".join(

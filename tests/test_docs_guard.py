@@ -8,7 +8,7 @@ import pytest
 from pytest_codeblocks import extract_from_file
 from support import ROOT
 
-from snippets import snippet_paths
+from snippets import quiz_snippet_paths, snippet_paths
 
 PAGES = sorted((ROOT / "docs").rglob("*.md")) + [ROOT / "README.md"]
 SNIPPETS = sorted((ROOT / "snippets").rglob("*.py"))
@@ -61,7 +61,8 @@ def snippet_markers() -> dict[str, list[str]]:
 
 
 def test_every_snippet_is_shown_on_a_page():
-    used = snippet_markers()
+    """By a page's marker, or as a drill's figure in a quiz."""
+    used = snippet_markers() | quiz_snippet_paths(ROOT / "quiz")
     unused = [
         str(path.relative_to(ROOT))
         for path in SNIPPETS

@@ -697,3 +697,10 @@ def test_a_missing_or_broken_schema_is_a_clear_error(tmp_path, schema):
         (tmp_path / "schema.json").write_text(schema)
     with pytest.raises(quiz.QuizError, match=r"^quiz/schema.json: "):
         quiz.load_all(tmp_path)
+
+
+def test_the_reviews_list_links_a_drills_figure_instead_of_loading_them_all():
+    figure = {"light": "a/d-1.svg", "dark": "a/d-1-dark.svg", "alt": "Curves A, B"}
+    data = broken(lambda d: d["choices"][0].update(figure=figure | {"width": 9}))
+    html = quiz.render_review(quiz.review_deck({"t": data}, {"t": ("T", "t/")}, []))
+    assert '<a href="a/d-1.svg">the figure</a>' in html and "<img" not in html
