@@ -127,7 +127,6 @@ NOT_FOLDED_YET = {  # (issue 35) to fold or restructure; remove each when it fit
     "training/compile/recompiles.py",
     "training/frameworks/lightning.py",
     "training/frameworks/timm.py",
-    "training/mixed-precision/skipped_step_wrong.py",
     "training/resuming/extend.py",
     "training/resuming/load_order.py",
     "training/schedule-free/train_eval.py",
