@@ -124,7 +124,6 @@ NOT_FOLDED_YET = {  # (issue 35) to fold or restructure; remove each when it fit
     "training/steps/count_steps.py",
     "training/wsd/branch_scheduler.py",
     "training/wsd/branching.py",
-    "training/wsd/cooldowns.py",
 }
 
 
