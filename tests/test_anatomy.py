@@ -110,7 +110,6 @@ NOT_FOLDED_YET = {  # (issue 35) to fold or restructure; remove each when it fit
     "finding-lr/range_test.py",
     "playground/presets.py",
     "reference/composition/warmup_cosine.py",
-    "reference/index/all_schedulers.py",
     "schedulers/resume.py",
     "too-high/mlp_diverges.py",
     "training/batch-size/sweep.py",
