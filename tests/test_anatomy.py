@@ -120,7 +120,6 @@ NOT_FOLDED_YET = {  # (issue 35) to fold or restructure; remove each when it fit
     "training/resuming/load_order.py",
     "training/schedule-free/train_eval.py",
     "training/schedule-free/versus_cosine.py",
-    "training/steps/count_steps.py",
     "training/wsd/branch_scheduler.py",
     "training/wsd/branching.py",
 }
