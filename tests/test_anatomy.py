@@ -105,7 +105,6 @@ def test_every_built_pair_highlights_the_lines_its_caption_names(built_site):
 
 SHOWN_AT_MOST = 45  # lines a page shows of a snippet before its first fold
 NOT_FOLDED_YET = {  # (issue 35) to fold or restructure; remove each when it fits
-    "changing-lr/shapes.py",
     "convergence/plateau.py",
     "finding-lr/range_test.py",
     "playground/presets.py",
@@ -114,7 +113,6 @@ NOT_FOLDED_YET = {  # (issue 35) to fold or restructure; remove each when it fit
     "too-high/mlp_diverges.py",
     "training/batch-size/sweep.py",
     "training/compile/recompiles.py",
-    "training/frameworks/lightning.py",
     "training/frameworks/timm.py",
     "training/resuming/extend.py",
     "training/resuming/load_order.py",
