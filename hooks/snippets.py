@@ -14,12 +14,18 @@ A snippet that a quiz's curve-reading drill names (`"figure": "page/x.py 2"` in
 quiz/<page>.json) runs too, though no page shows its code; its figures go to the
 quiz hook through values.figures.
 
+In a wrong/right pair (`x_wrong.py` and `x_right.py` shown on one page), the lines
+each shows that the other does not have are highlighted, computed from the two files
+(difflib), with a caption that says so in words.
+
 Snippets run in `on_files`, before any page is rendered, so their figures can be
 added to the site as generated files and a failing snippet stops the build early.
 """
 
 from __future__ import annotations
 
+import ast
+import difflib
 import html
 import logging
 import posixpath
@@ -130,10 +136,87 @@ def render_figures(
     )
 
 
-def render_code(rel: str, code: str) -> str:
-    """The shown lines, then each fold collapsed; copying either gives the file."""
+PAIR = {"_wrong.py": ("_right.py", "right"), "_right.py": ("_wrong.py", "wrong")}
+MOSTLY_DIFFERENT = 3 / 4  # above this share of a pair's lines changed, mark none
+
+
+def partner(rel: str) -> tuple[str, str] | None:
+    """The other snippet of a wrong/right pair, and what it is ("right" or
+    "wrong"); None for a snippet not named as one of a pair."""
+    for suffix, (other, kind) in PAIR.items():
+        if rel.endswith(suffix):
+            return rel.removesuffix(suffix) + other, kind
+    return None
+
+
+def _teaching_lines(code: str) -> list[tuple[int, str]]:
+    """(line number, line) of the shown part after the module docstring."""
+    shown, _ = split_folds("", code)
+    tree = ast.parse(code)
+    first = tree.body[0] if tree.body else None
+    start = 0
+    if (
+        isinstance(first, ast.Expr)
+        and isinstance(first.value, ast.Constant)
+        and isinstance(first.value.value, str)
+    ):
+        start = first.end_lineno or 0
+    lines = shown.splitlines()
+    return [(n, lines[n - 1].rstrip()) for n in range(start + 1, len(lines) + 1)]
+
+
+def changed_lines(code: str, other: str) -> tuple[list[int], list[int]]:
+    """The numbers of the shown, non-blank lines of `code` and of `other` that the
+    other one does not have at that place (difflib), docstrings left out. A line
+    that differs only in its comment counts as changed."""
+    mine, theirs = _teaching_lines(code), _teaching_lines(other)
+    matcher = difflib.SequenceMatcher(
+        None, [line for _, line in mine], [line for _, line in theirs], autojunk=False
+    )
+    a: list[int] = []
+    b: list[int] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            a += [n for n, line in mine[i1:i2] if line.strip()]
+            b += [n for n, line in theirs[j1:j2] if line.strip()]
+    return a, b
+
+
+def diff_marks(code: str, other: str, kind: str) -> tuple[list[int], str]:
+    """The lines of `code` to highlight against the other snippet of its pair
+    (`kind`: "right" or "wrong"), and the caption that says it in words. When
+    most of the pair's lines differ, marking them all would show nothing: none
+    is marked, and the caption says why."""
+    mine, theirs = changed_lines(code, other)
+    own = sum(1 for _, line in _teaching_lines(code) if line.strip())
+    counted = own + sum(1 for _, line in _teaching_lines(other) if line.strip())
+    if not mine:
+        return [], f"No line differs from the {kind} version."
+    if (len(mine) + len(theirs)) > MOSTLY_DIFFERENT * counted:
+        return [], (
+            f"No line marked: {len(mine)} of its {own} lines differ from the {kind} "
+            "version, so the two are best read whole."
+        )
+    lines = "line that differs" if len(mine) == 1 else f"{len(mine)} lines that differ"
+    return (
+        mine,
+        f"Highlighted, with a bar on the left: the {lines} from the {kind} version.",
+    )
+
+
+def render_code(rel: str, code: str, other: str | None = None) -> str:
+    """The shown lines, then each fold collapsed; copying either gives the file.
+    `other`: the code of the other snippet of its wrong/right pair on the page,
+    whose differing lines are then highlighted and named in a caption."""
     shown, folds = split_folds(rel, code)
-    parts = [_fence(shown, f'python title="snippets/{rel}"')]
+    info = f'python title="snippets/{rel}"'
+    caption = ""
+    if other is not None and (pair := partner(rel)):
+        marked, words = diff_marks(code, other, pair[1])
+        if marked:
+            info += f' hl_lines="{" ".join(map(str, marked))}"'
+        caption = f'<p class="snippet-diff" markdown>{html.escape(words)}</p>\n\n'
+    parts = [caption + _fence(shown, info)]
     for title, body in folds:
         lines = len(body.strip().splitlines())
         parts.append(
@@ -148,14 +231,20 @@ def render_code(rel: str, code: str) -> str:
 
 
 def render(
-    rel: str, code: str, result: snippet_runner.Result, page_uri: str, figures=None
+    rel: str,
+    code: str,
+    result: snippet_runner.Result,
+    page_uri: str,
+    figures=None,
+    other: str | None = None,
 ) -> str:
     """Markdown for one snippet: its figures (those the page does not show apart),
-    its code, then its output."""
+    its code (with the lines that differ from `other`, the code of its pair's
+    other snippet, highlighted), then its output."""
     if figures is None:
         figures = list(range(1, len(result.figures) + 1))
     parts = [render_figures(rel, result, page_uri, figures)] if figures else []
-    parts.append(render_code(rel, code))
+    parts.append(render_code(rel, code, other))
     if result.output.strip():
         title = snippet_runner.output_title()
         parts.append(_fence(result.output, f'text title="{title}"'))
@@ -274,7 +363,11 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         result = _results[marker.arg]
         apart = shown_apart.get(marker.arg, set())
         figures = [n for n in range(1, len(result.figures) + 1) if n not in apart]
-        return render(marker.arg, code, result, page.file.src_uri, figures)
+        pair = partner(marker.arg)
+        other = None
+        if pair and pair[0] in {m.arg for m in page_markers if m.kind == "snippet"}:
+            other = resolve(pair[0], snippets_dir).read_text()
+        return render(marker.arg, code, result, page.file.src_uri, figures, other)
 
     folder = page.file.src_uri.removesuffix(".md")  # docs/x.md shows snippets/x/
     try:

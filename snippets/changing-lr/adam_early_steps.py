@@ -40,6 +40,7 @@ for step in (1, 10, 50, 200):
     i = step - 1
     print(f"{step:>4} {plain[i]:>17.2f} {warm[i]:>12.3f} {spread[i]:>10.1f}")
 
+# %% Values for the page, checks and figure
 early_plain, early_warm = sum(plain[:10]), sum(warm[:10])
 print(
     f"first 10 steps moved each weight {early_plain:.2f} lr in total "
@@ -48,7 +49,6 @@ print(
 step_1, step_10, step_200 = plain[0], plain[9], plain[-1]
 spread_1, spread_10, spread_200 = spread[0], spread[9], spread[-1]
 
-# %% Checks and figure
 # What the page claims: on gradients that are pure noise Adam's first step moves every
 # weight by the full lr; its later steps are several times smaller; the per-weight
 # rates disagree wildly at first and settle as gradients accumulate; warmup keeps the

@@ -1,6 +1,5 @@
 """The common schedule shapes, each drawn by stepping a real PyTorch scheduler."""
 
-import matplotlib.pyplot as plt
 import torch
 from torch.optim import lr_scheduler
 
@@ -45,6 +44,9 @@ SHAPES = {
     ),
 }
 
+# %% The rates of each shape, values for the page, checks and figure
+import matplotlib.pyplot as plt  # noqa: E402
+
 rates = {}
 for name, make in SHAPES.items():
     title = name.split(": ")[0]
@@ -56,7 +58,6 @@ exponential_last, cosine_last = rates["Exponential"][-1], rates["Cosine"][-1]
 warmup_first, one_cycle_first = rates["Linear warmup"][0], rates["One-cycle"][0]
 one_cycle_last = rates["One-cycle"][-1]
 
-# %% Checks and figure
 # What the page claims: each shape starts or ends where its name says.
 assert rates["Step"][29] == LR and abs(step_cut - LR * 0.1) < 1e-12
 cosine = rates["Cosine"]

@@ -39,6 +39,7 @@ for _ in range(EPOCHS):
         val_losses.append(torch.nn.functional.cross_entropy(logits, y_val).item())
         val_accuracy.append((logits.argmax(dim=1) == y_val).float().mean().item())
 
+# %% The table, values for the page, checks and figure
 best = min(range(EPOCHS), key=val_losses.__getitem__)
 print("epoch  training loss  validation loss  validation accuracy")
 for epoch in (best, EPOCHS - 1):
@@ -53,7 +54,6 @@ best_val, final_val = val_losses[best], val_losses[-1]
 best_accuracy, final_accuracy = val_accuracy[best], val_accuracy[-1]
 val_rise = final_val / best_val
 
-# %% Checks and figure
 # What the page claims: the training loss is lowest at the end; the validation loss
 # is lowest early, long before the end, and highest at the end, several times its
 # best; validation accuracy is lower at the end than at the best epoch.

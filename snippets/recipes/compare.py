@@ -10,15 +10,6 @@ from torch.optim import lr_scheduler
 torch.set_num_threads(1)  # a tiny model: more threads only add overhead
 STEPS, BATCH, PEAK, SEEDS = 300, 32, 0.1, 5
 
-# Synthetic 4-class data labelled by a random "teacher" network, 10% labels flipped.
-torch.manual_seed(0)
-X = torch.randn(1024, 10)
-teacher = nn.Sequential(nn.Linear(10, 16), nn.Tanh(), nn.Linear(16, 4))
-with torch.no_grad():
-    y = teacher(X).argmax(dim=1)
-flip = torch.rand(len(y)) < 0.1
-y[flip] = torch.randint(0, 4, (int(flip.sum()),))
-
 
 def wsd(step: int) -> float:  # warmup 5%, stable, linear decay in the last 20%
     warmup, decay = STEPS // 20, STEPS // 5
@@ -43,6 +34,17 @@ SCHEDULES = {  # every one peaks at the same rate, PEAK, and is stepped per batc
     ),
     "warmup-stable-decay": lambda opt: lr_scheduler.LambdaLR(opt, wsd),
 }
+
+
+# %% The data, the five-seed ensemble, and the runs
+# Synthetic 4-class data labelled by a random "teacher" network, 10% labels flipped.
+torch.manual_seed(0)
+X = torch.randn(1024, 10)
+teacher = nn.Sequential(nn.Linear(10, 16), nn.Tanh(), nn.Linear(16, 4))
+with torch.no_grad():
+    y = teacher(X).argmax(dim=1)
+flip = torch.rand(len(y)) < 0.1
+y[flip] = torch.randint(0, 4, (int(flip.sum()),))
 
 
 def init(*shape: int, fan_in: int) -> nn.Parameter:  # nn.Linear's default init

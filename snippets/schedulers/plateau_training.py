@@ -37,6 +37,7 @@ print("val loss per epoch:", " ".join(f"{v:.2f}" for v in val_losses))
 print("rate cut before epochs:", cuts)
 final_lr = lrs[-1]
 print(f"lr {lrs[0]} -> {final_lr:.2e}")
+# %% Values for the page, checks and figure
 before = min(val_losses[: cuts[0]])
 after = min(val_losses[cuts[0] :])
 print(f"best val loss before the first cut {before:.3f}, after it {after:.3f}")
@@ -45,7 +46,6 @@ bad_epochs = cuts[0] - 1 - best_epoch  # epochs after the best, up to the cut
 bounce_high = max(val_losses[best_epoch + 1 : cuts[0]])
 last_fast_epoch, first_cut_lr, second_cut = cuts[0] - 1, lrs[cuts[0]], cuts[1]
 
-# %% Checks and figure
 # What the page claims: the best epoch at the first rate is followed by patience + 1
 # epochs without an improvement, then the cut; the smaller rate finds a clearly lower
 # loss within three epochs; from the second cut on, cuts come every patience + 1

@@ -40,6 +40,7 @@ for epoch in (0, 9, 10, 19, 20, 29):
     print(f"epoch {epoch:2d}: lr {lrs[epoch]:.4f}, train loss {losses[epoch]:.4f}")
 
 
+# %% Each stage's last epochs, values for the page, checks and figure
 def last3(values: list[float], end: int) -> float:
     return sum(values[end - 3 : end]) / 3
 
@@ -54,7 +55,6 @@ print(f"constant lr 0.05, mean loss of epochs 27-29: {constant_last3:.4f}")
 second_stage, third_stage = stages[1], stages[2]
 bounces = sum(b > a for a, b in zip(const_losses[10:], const_losses[11:], strict=False))
 
-# %% Checks and figure
 # What the page claims: both runs are the same run for the first 10 epochs; then the
 # StepLR run's loss falls at once, while the constant rate keeps bouncing and ends
 # higher; the second drop gains far less than the first, near the noise variance 0.09.

@@ -43,12 +43,12 @@ for lr, losses in runs.items():
     when = reached[lr] or f"not in {STEPS}"
     print(f"{lr:>6} {losses[49]:>14.3f} {losses[-1]:>10.3f} {when:>20}")
 
+# %% Values for the page, checks and figure
 steps_needed = [reached[lr] for lr in RATES[:3]]  # the rates that get there
 fast_at_50, fast_final = runs[0.1][49], runs[0.1][-1]
 spike = max(runs[0.1][reached[0.1] :])  # highest loss after first reaching TARGET
 second_final, slowest_final = runs[0.03][-1], runs[0.003][-1]
 
-# %% Checks and figure
 # What the page claims: each 3x smaller rate needs about 3x more steps to reach the
 # target, and the smallest one does not reach it at all in this budget: it ends
 # worse than lr = 0.1 was after 50 steps, though still improving at every step.

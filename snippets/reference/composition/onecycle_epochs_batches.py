@@ -40,12 +40,12 @@ def train(steps_per_epoch: int) -> list[float]:
 right = train(steps_per_epoch=batches)  # 7 batches: the last one has 4 samples
 short = train(steps_per_epoch=floor_batches)  # 6: one batch per epoch short
 print(f"len(loader): {len(right)} batches trained, last lr {right[-1]:.1e}")
+# %% Values for the page, checks and figure
 trained, last_lr = len(right), right[-1]
 short_steps = EPOCHS * floor_batches  # the schedule OneCycleLR was told: 48 steps
 stop_epoch, stop_batch, error = stopped[0]
 last_epoch = EPOCHS - 1
 
-# %% Checks and figure
 # What the page claims: len(loader) runs every batch to the end of the cycle; with
 # len(dataset) // BATCH, the step after the schedule's last raises, at the last
 # batch of the next to last epoch, so the last epoch never runs.

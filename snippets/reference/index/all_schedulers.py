@@ -9,6 +9,25 @@ STEPS = 40
 # A plateauing validation loss for ReduceLROnPlateau: it improves, then stalls.
 PLATEAU = [1.0 / (t + 1) if t < 8 else 0.12 + 0.01 * (t % 2) for t in range(STEPS)]
 
+
+def lr_curve(make_scheduler) -> list[float]:
+    w = torch.nn.Parameter(torch.tensor([3.0]))
+    optimizer = torch.optim.SGD([w], lr=0.1, momentum=0.9)
+    scheduler = make_scheduler(optimizer)
+    lrs = []
+    for t in range(STEPS):
+        lrs.append(optimizer.param_groups[0]["lr"])
+        optimizer.zero_grad()
+        (w**2).sum().backward()  # a stand-in for one epoch (or batch) of training
+        optimizer.step()
+        if isinstance(scheduler, sched.ReduceLROnPlateau):
+            scheduler.step(PLATEAU[t])  # it needs the metric it watches
+        else:
+            scheduler.step()
+    return lrs
+
+
+# %% Every scheduler, with the settings its title on the figure names
 SCHEDULERS = {
     "LambdaLR\nlambda t: 0.95 ** t": lambda o: sched.LambdaLR(o, lambda t: 0.95**t),
     "MultiplicativeLR\nlambda t: 0.9 if t > 10 else 1": lambda o: (
@@ -53,24 +72,6 @@ SCHEDULERS = {
         o, swa_lr=0.02, anneal_epochs=10
     ),
 }
-
-
-def lr_curve(make_scheduler) -> list[float]:
-    w = torch.nn.Parameter(torch.tensor([3.0]))
-    optimizer = torch.optim.SGD([w], lr=0.1, momentum=0.9)
-    scheduler = make_scheduler(optimizer)
-    lrs = []
-    for t in range(STEPS):
-        lrs.append(optimizer.param_groups[0]["lr"])
-        optimizer.zero_grad()
-        (w**2).sum().backward()  # a stand-in for one epoch (or batch) of training
-        optimizer.step()
-        if isinstance(scheduler, sched.ReduceLROnPlateau):
-            scheduler.step(PLATEAU[t])  # it needs the metric it watches
-        else:
-            scheduler.step()
-    return lrs
-
 
 curves = {}  # the first line of each title -> its lr per step
 for name, make in SCHEDULERS.items():

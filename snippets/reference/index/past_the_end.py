@@ -5,6 +5,23 @@ from torch.optim import lr_scheduler as sched
 from torch.optim.swa_utils import SWALR
 
 END = 10  # every schedule below is planned for 10 calls of scheduler.step()
+
+
+def rates(make_scheduler) -> list:
+    """The lr after 0, 1, ..., 20 calls of step(), up to an error if one stops it."""
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    scheduler, lrs = make_scheduler(optimizer), []
+    for _ in range(2 * END):
+        lrs.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()  # (no gradient here: only the schedule matters)
+        try:
+            scheduler.step()
+        except ValueError as err:
+            return lrs + [f"ValueError: {err}"]
+    return lrs + [optimizer.param_groups[0]["lr"]]
+
+
+# %% The schedulers with a planned end, stepped past it
 SCHEDULERS = {  # name: (what it does past the end, how to make it)
     "LinearLR(1.0, 0.1, total_iters=10)": (
         "holds end_factor x lr",
@@ -49,21 +66,6 @@ SCHEDULERS = {  # name: (what it does past the end, how to make it)
     "MultiStepLR([5, 10])": ("holds", lambda o: sched.MultiStepLR(o, [5, END])),
     "StepLR(step_size=5)": ("no end: drops on", lambda o: sched.StepLR(o, 5)),
 }
-
-
-def rates(make_scheduler) -> list:
-    """The lr after 0, 1, ..., 20 calls of step(), up to an error if one stops it."""
-    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
-    scheduler, lrs = make_scheduler(optimizer), []
-    for _ in range(2 * END):
-        lrs.append(optimizer.param_groups[0]["lr"])
-        optimizer.step()  # (no gradient here: only the schedule matters)
-        try:
-            scheduler.step()
-        except ValueError as err:
-            return lrs + [f"ValueError: {err}"]
-    return lrs + [optimizer.param_groups[0]["lr"]]
-
 
 runs = {}  # the class name -> lr after n calls, n = 0 ... 20
 print(f"{'lr=0.1; after n calls of step():':36}{'n=9':>8}{'10':>8}{'15':>8}{'20':>8}")

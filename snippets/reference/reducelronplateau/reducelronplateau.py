@@ -38,6 +38,7 @@ print("bad epochs:", bad)
 print("cooldown epochs:", [e for e in epochs if ignored[e]])
 print("lr cut before epochs:", cuts, "-> lr", [lrs[e] for e in cuts])
 print(f"val loss: epoch 0 {losses[0]:.4f}, best {min(losses):.4f}")
+# %% The epochs around the first cut, values for the page, checks and figure
 for e in range(cuts[0] - 6, cuts[0] + 3):
     print(
         f"epoch {e:2d}: lr {lrs[e]}  val {losses[e]:.4f}  best {best[e]:.4f}"
@@ -52,7 +53,6 @@ bad_run = [e for e in bad if best_epoch < e < first_cut]
 cooldown_run = [e for e in epochs if ignored[e] and e < first_cut + scheduler.cooldown]
 recount = first_cut + scheduler.cooldown  # the first epoch counted again
 
-# %% Checks and figure
 # What the page claims: after the best epoch, patience + 1 bad epochs in a row, then
 # the cut; the cooldown epochs after it are worse than the best, yet not counted;
 # counting starts again after them; four cuts, each halving the rate.

@@ -41,11 +41,11 @@ def train(anneal_strategy: str) -> tuple[list[float], int]:
 (cos, averaged), (linear, _) = train("cos"), train("linear")
 for epoch in (24, 25, 27, 29, 30, 39):
     print(f"epoch {epoch}: cos {cos[epoch]:.4f}  linear {linear[epoch]:.4f}")
+# %% Values for the page, checks and figure
 swa_from = cos[SWA_START]  # the cosine's rate when SWA starts
 cos_next, linear_next = cos[SWA_START + 1], linear[SWA_START + 1]
 reached = next(e for e in range(EPOCHS) if abs(cos[e] - 0.02) < 1e-12)
 
-# %% Checks and figure
 # What the page claims: both start from the cosine's rate at epoch 24, reach
 # swa_lr after anneal_epochs=5 and hold it; one model averaged per epoch from 24.
 assert cos[: SWA_START + 1] == linear[: SWA_START + 1]

@@ -37,6 +37,7 @@ def plateau_run(model, data, shared_metric: bool) -> list[float]:
     return rates
 
 
+# %% The data, a cosine schedule beside it, and the launcher of the two ranks
 def train(rank: int) -> dict:
     """This rank's rates and weights: a cosine schedule, then ReduceLROnPlateau fed
     this rank's own validation loss, then the loss all-reduced."""

@@ -31,12 +31,16 @@ def ramp(step: int, f):
     return step / max(1, W) if step < W else f(step)
 
 
-lr_end, power, min_rate, restarts, decay_steps = 1e-7, 2.0, 0.1, 2, 10
 factors = {  # lr_scheduler_type: the factor of `lr` at optimizer step `s`
     "constant": lambda s: 1.0,  # no warmup, whatever warmup_steps says
     "constant_with_warmup": lambda s: ramp(s, lambda s: 1.0),
     "linear": lambda s: ramp(s, lambda s: max(0.0, (N - s) / max(1, N - W))),
     "cosine": lambda s: ramp(s, lambda s: max(0.0, cosine(progress(s)))),
+}
+
+# %% The other lr_scheduler_types, and the rate of every step
+lr_end, power, min_rate, restarts, decay_steps = 1e-7, 2.0, 0.1, 2, 10
+factors |= {  # in transformers' order
     "cosine_with_restarts": lambda s: ramp(  # num_cycles=2: hard restarts
         s, lambda s: 0.0 if progress(s) >= 1 else cosine(restarts * progress(s) % 1)
     ),

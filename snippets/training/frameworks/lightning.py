@@ -39,6 +39,7 @@ def fit(interval="epoch", frequency=1, accumulate=1, by_hand=False, monitor=Fals
     return used
 
 
+# %% Eight configurations, each run and printed under its name
 runs = {  # name: fit's arguments, as in the lr_scheduler_config (and Trainer)
     "interval=epoch": {},
     "interval=epoch, frequency=2": {"frequency": 2},

@@ -18,13 +18,13 @@ def train(**implementation):
     model = torch.nn.Linear(4, 1)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, **implementation)
     scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
-    scaler = torch.amp.GradScaler("cpu")
+    scaler = torch.amp.GradScaler("cpu")  # on a GPU: GradScaler("cuda")
     used, stepped = [], []
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # prove it: any warning here would raise
         for xb in batches:
             optimizer.zero_grad()
-            with torch.autocast("cpu", dtype=torch.float16):
+            with torch.autocast("cpu", dtype=torch.float16):  # on a GPU: "cuda"
                 loss = torch.nn.functional.mse_loss(model(xb), y)
             scaler.scale(loss).backward()
             used.append(optimizer.param_groups[0]["lr"])

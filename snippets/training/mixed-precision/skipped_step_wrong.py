@@ -8,13 +8,8 @@ import torch
 
 torch.manual_seed(0)
 x, y = torch.randn(8, 4), torch.randn(8, 1)
-batches = [
-    x * 300,
-    x / 10,
-    x / 10,
-    x * 300,
-    x / 10,
-]  # two batches whose gradients overflow float16
+# two batches whose gradients overflow float16
+batches = [x * 300, x / 10, x / 10, x * 300, x / 10]
 
 
 def train(**implementation) -> dict:
@@ -24,17 +19,16 @@ def train(**implementation) -> dict:
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1, **implementation)
     scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.5)
     scaler = torch.amp.GradScaler("cpu")  # on a GPU: GradScaler("cuda")
-    calls = []  # each call of optimizer.step(), as a wrapper around it sees it
+    calls, rows = [], []  # calls: each optimizer.step(), as a wrapper around it sees it
     optimizer.register_step_pre_hook(lambda *args: calls.append(1))
-    rows = []
     with warnings.catch_warnings(record=True) as caught:  # to count them below
         warnings.simplefilter("always")
         for xb in batches:
             optimizer.zero_grad()
             with torch.autocast("cpu", dtype=torch.float16):  # on a GPU: "cuda"
                 loss = torch.nn.functional.mse_loss(model(xb), y)
-            scale = scaler.get_scale()
             scaler.scale(loss).backward()
+            scale = scaler.get_scale()
             finite = all(p.grad.isfinite().all() for p in model.parameters())
             before, called = model.weight.detach().clone(), len(calls)
             lr = optimizer.param_groups[0]["lr"]
@@ -43,16 +37,16 @@ def train(**implementation) -> dict:
             scheduler.step()  # wrong: steps even when the weights did not move
             moved = not torch.equal(before, model.weight)
             called = len(calls) > called
-            lr_next = scheduler.get_last_lr()[0]
             row = dict(scale=scale, finite=finite, called=called, moved=moved, lr=lr)
-            rows.append(row | {"lr_next": lr_next})
+            rows.append(row | {"lr_next": scheduler.get_last_lr()[0]})
     return {"rows": rows, "warnings": [w.message for w in caught], "calls": len(calls)}
 
 
-implementations = {"for-loop": {"foreach": False}, "foreach": {"foreach": True}}
-implementations["fused"] = {"fused": True}  # fused kernels: CUDA, and CPU too
-runs = {name: train(**options) for name, options in implementations.items()}
-# %% The printed tables
+runs = {"for-loop": train(foreach=False)}
+
+# %% The foreach and fused SGD, and the printed tables
+runs["foreach"] = train(foreach=True)
+runs["fused"] = train(fused=True)  # fused kernels: CUDA, and CPU too
 print("for-loop SGD:")
 print("step  loss scale  gradients  step() called  weights moved  lr used  lr next")
 for step, row in enumerate(runs["for-loop"]["rows"]):

@@ -22,18 +22,6 @@ naive_steps = epochs * samples // batch_size  # batches on one process, no accum
 print(f"len(dataset) // batch_size * epochs = {naive_steps}")
 
 
-def warmup_cosine(total: int):
-    """Linear warmup, then cosine to 0 at `total` (as in many training scripts)."""
-
-    def factor(step: int) -> float:
-        if step < warmup:
-            return (step + 1) / warmup
-        progress = min(1.0, (step - warmup) / max(1, total - warmup))
-        return 0.5 * (1 + math.cos(math.pi * progress))
-
-    return factor
-
-
 def run(total: int, step_every_batch: bool) -> list[float]:
     """The rate of every batch on one process, as its loop would use it."""
     optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=1e-3)
@@ -54,6 +42,19 @@ def run(total: int, step_every_batch: bool) -> list[float]:
                 scheduler.step()  # wrong: once per batch
     assert optimizer_steps == num_training_steps  # the arithmetic above holds
     return rates
+
+
+# %% The schedule (warmup + cosine), the three runs, values for the page
+def warmup_cosine(total: int):
+    """Linear warmup, then cosine to 0 at `total` (as in many training scripts)."""
+
+    def factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        progress = min(1.0, (step - warmup) / max(1, total - warmup))
+        return 0.5 * (1 + math.cos(math.pi * progress))
+
+    return factor
 
 
 right = run(num_training_steps, step_every_batch=False)

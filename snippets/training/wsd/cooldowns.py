@@ -13,16 +13,6 @@ STEPS, BATCH, PEAK, SEEDS = 300, 32, 0.1, 10
 WARMUP, COOLDOWN = STEPS // 20, STEPS // 5  # 5% up, the last 20% down
 COOLDOWN_START = STEPS - COOLDOWN
 
-# The problem of the Recipes page's comparison: a 4-class problem labelled by a
-# random "teacher" network, 10% of the labels flipped.
-torch.manual_seed(0)
-X = torch.randn(1024, 10)
-teacher = nn.Sequential(nn.Linear(10, 16), nn.Tanh(), nn.Linear(16, 4))
-with torch.no_grad():
-    y = teacher(X).argmax(dim=1)
-flip = torch.rand(len(y)) < 0.1
-y[flip] = torch.randint(0, 4, (int(flip.sum()),))
-
 SHAPES = {  # the factor at cooldown progress x: 1 at x = 0, 0 at x = 1
     "linear": lambda x: 1 - x,
     "1-sqrt": lambda x: 1 - math.sqrt(x),
@@ -50,6 +40,18 @@ def warmup_cosine(step: int) -> float:  # the reference: the decay spans the run
 
 SCHEDULES = {f"WSD, {name}": wsd(shape) for name, shape in SHAPES.items()}
 SCHEDULES["warmup + cosine"] = warmup_cosine
+
+
+# %% The data, the ten-seed ensemble, and the runs
+# The problem of the Recipes page's comparison: a 4-class problem labelled by a
+# random "teacher" network, 10% of the labels flipped.
+torch.manual_seed(0)
+X = torch.randn(1024, 10)
+teacher = nn.Sequential(nn.Linear(10, 16), nn.Tanh(), nn.Linear(16, 4))
+with torch.no_grad():
+    y = teacher(X).argmax(dim=1)
+flip = torch.rand(len(y)) < 0.1
+y[flip] = torch.randint(0, 4, (int(flip.sum()),))
 
 
 def init(*shape: int, fan_in: int) -> torch.Tensor:  # nn.Linear's default init
