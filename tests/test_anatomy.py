@@ -12,7 +12,13 @@ import snippet_runner
 from support import ROOT
 from test_build import build_fails, write_page
 
-from snippets import diff_marks, render_code, split_folds
+from snippets import (
+    diff_marks,
+    quiz_snippet_paths,
+    render_code,
+    snippet_paths,
+    split_folds,
+)
 
 DATA_COPY = re.compile(r'<div class="snippet-code" data-copy="([^"]*)"')
 SNIPPET_TITLE = re.compile(r'<span class="filename">snippets/([^<]+)</span>')
@@ -123,10 +129,23 @@ NOT_FOLDED_YET = {  # (issue 35) to fold or restructure; remove each when it fit
 }
 
 
+def snippet_markers_in_docs() -> set[str]:
+    return {
+        rel
+        for page in (ROOT / "docs").rglob("*.md")
+        for rel in snippet_paths(page.read_text())
+    }
+
+
 def test_a_page_shows_a_screenful_of_each_snippet_the_rest_folded():
+    """Of the snippets a page shows: a drill's (a quiz shows its figure, never its
+    code, which gives the answer away) is not shown at all."""
     shown = {}
+    drills_only = quiz_snippet_paths(ROOT / "quiz").keys() - snippet_markers_in_docs()
     for path in sorted((ROOT / "snippets").rglob("*.py")):
         rel = path.relative_to(ROOT / "snippets").as_posix()
+        if rel in drills_only:
+            continue
         shown[rel] = len(split_folds(rel, path.read_text())[0].rstrip().splitlines())
     too_long = {rel: n for rel, n in shown.items() if n > SHOWN_AT_MOST}
     new = {rel: n for rel, n in too_long.items() if rel not in NOT_FOLDED_YET}
