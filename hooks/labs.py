@@ -213,10 +213,12 @@ def fold_check_cells(page_html: str) -> str:
         if page_html[inner_at : match.start()].strip() or inner_at < 0:
             starts.append(match.start())  # not the div right inside the one before
         inner_at = match.end()
+    if starts and NOTEBOOK_END not in page_html:  # nbconvert changed its page
+        raise ValueError(f"no {NOTEBOOK_END!r} after the notebook's cells")
     ends = [*starts[1:], page_html.find(NOTEBOOK_END)]
     for start, end in reversed(list(zip(starts, ends, strict=True))):
         cell = page_html[start:end]
-        if "celltag_checks" not in cell[: cell.find(">")] or end < start:
+        if "celltag_checks" not in cell[: cell.find(">")]:
             continue
         cell = TAG_TOOLBAR_RE.sub("", cell)
         folded = (
@@ -487,10 +489,10 @@ def on_page_content(html_text: str, page, config, files) -> str:
         return html_text
     name = posixpath.basename(page.file.src_uri).removesuffix(".py")
     try:
-        html_text = notebook_body(html_text)
+        html_text = fold_check_cells(notebook_body(html_text))
     except ValueError as err:
         raise PluginError(f"{page.file.src_uri}: {err}") from None
-    html_text = site_code_blocks(number_cells(fold_check_cells(html_text)))
+    html_text = site_code_blocks(number_cells(html_text))
     # Not every cell a tab stop: Material makes a code block one where it
     # scrolls, as on the other pages, and a figure's link is one.
     html_text = NOTEBOOK_TAB_STOP_RE.sub(r"\1", html_text)

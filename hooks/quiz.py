@@ -316,9 +316,11 @@ def _choice(item: dict, number: int, figure_inline: bool = True) -> str:
     every question, which would load them all) a link to it."""
     options = "".join(f"<li>{_t(option)}</li>" for option in item["options"])
     figure = ""
-    if "figure" in item and figure_inline:
+    # A figure resolved from its run (a quiz no page uses keeps the reference).
+    drawn = isinstance(item.get("figure"), dict)
+    if drawn and figure_inline:
         figure = _drill_figure(item["figure"])
-    elif "figure" in item:
+    elif drawn:
         link = f'<a href="{_e(item["figure"]["light"])}">the figure</a>'
         figure = f'<p class="quiz-figure-link">This question reads {link}.</p>'
     right = item["answer"]

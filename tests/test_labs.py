@@ -293,6 +293,11 @@ def test_a_cell_tagged_checks_is_folded_without_its_tag_toolbar():
     )
 
 
+def test_a_notebook_whose_end_is_not_found_is_an_error_not_a_check_left_open():
+    with pytest.raises(ValueError, match="jp-Notebook"):
+        labs.fold_check_cells('<div class="jp-Cell jp-CodeCell celltag_checks">x</div>')
+
+
 def test_the_notebooks_own_page_end_does_not_close_the_sites_page():
     notebook = (
         f"{labs.WRAPPER}<p>a</p></div> <!-- jupyter-wrapper -->\n</body></html>\n\n"

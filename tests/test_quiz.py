@@ -704,3 +704,11 @@ def test_the_reviews_list_links_a_drills_figure_instead_of_loading_them_all():
     data = broken(lambda d: d["choices"][0].update(figure=figure | {"width": 9}))
     html = quiz.render_review(quiz.review_deck({"t": data}, {"t": ("T", "t/")}, []))
     assert '<a href="a/d-1.svg">the figure</a>' in html and "<img" not in html
+
+
+def test_a_quiz_no_page_uses_still_renders_in_the_review():
+    """Its drill keeps the reference (only a page's quiz is resolved): no figure,
+    no crash, as under `mkdocs serve` after a page's quiz marker is removed."""
+    data = broken(lambda d: d["choices"][0].update(figure="page/drills.py 1"))
+    html = quiz.render_review(quiz.review_deck({"t": data}, {"t": ("T", "t/")}, []))
+    assert "quiz-choice" in html and "<img" not in html

@@ -695,8 +695,9 @@ def test_a_drill_shows_its_figure_above_the_question_in_the_reader_palette(
     expect(light).to_be_visible()
     expect(dark).to_be_hidden()
     expect(light).to_have_attribute("alt", re.compile(r"^Figure\. .*lines: A, B"))
+    # A lazy image: wait until it has loaded, however slow the machine.
     loaded = "img => img.complete && img.naturalWidth > 0"
-    assert light.evaluate(loaded)
+    browser_page.wait_for_function(loaded, arg=light.element_handle())
     figure, question = (
         drill.locator(sel).bounding_box() for sel in (".quiz-figure", ".quiz-question")
     )

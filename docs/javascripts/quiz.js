@@ -321,7 +321,7 @@
         ...leitner.boxCounts(state, keys).map((count, i) => {
           const li = h(
             "li",
-            { class: i + 1 === current ? "is-current" : null },
+            i + 1 === current ? { class: "is-current", "aria-current": "true" } : {},
             h("span", { class: "quiz-box-name", text: `Box ${i + 1}` }),
             h("span", { class: "quiz-box-count", text: plural(count, "card") }),
             h("span", { class: "quiz-box-every", text: every(leitner.INTERVALS[i]) }),
@@ -396,8 +396,10 @@
         first = prompt.querySelector("textarea");
       } else {
         const answer = h("div", { class: "quiz-answer", id: newId(), hidden: true }, h("p", {}, ...rich(card.answer)));
+        const question = h("p", { class: "quiz-question", id: newId() }, ...rich(card.question));
         const reveal = button("Show answer", {
           class: "quiz-button quiz-primary",
+          "aria-describedby": question.id, // the focus lands here: say the question
           "aria-expanded": "false",
           "aria-controls": answer.id,
           onclick: () => {
@@ -407,7 +409,7 @@
             knew.focus();
           },
         });
-        body = [h("p", { class: "quiz-question" }, ...rich(card.question)), answer, reveal, grades];
+        body = [question, answer, reveal, grades];
         first = reveal;
       }
       stage.replaceChildren(h("div", { class: "quiz-card", "data-kind": card.kind || "card", "data-key": key }, head, ...body));

@@ -137,6 +137,31 @@ test("a corrupt or foreign file is refused with a reason", () => {
   refused(JSON.stringify(damaged), /damaged \(at a\)/);
   damaged.review.cards.a = { box: 2, due: "tomorrow" };
   refused(JSON.stringify(damaged), /damaged/);
+  for (const cards of ["x", 1, true, [], null]) refused(JSON.stringify({ ...good, review: { cards } }), /damaged/);
+});
+
+test("an imported file's due dates are kept, whatever version its state says", () => {
+  const state = session(leitner.restore({}, keys, DAY, inOrder), DAY);
+  const file = leitner.exportState(state, DAY);
+  delete file.review.version; // a file edited by hand
+  const imported = leitner.importState(JSON.stringify(file), keys, DAY, inOrder);
+  assert.deepEqual(imported.cards, state.cards);
+  assert.notEqual(imported.cards.a.due, DAY);
+});
+
+test("a state of a newer version is not misread as an old one", () => {
+  const newer = { version: leitner.VERSION + 1, cards: { a: { box: 5, due: DAY } } };
+  assert.deepEqual(leitner.restore(newer, keys, DAY, inOrder).cards, {});
+});
+
+test("grading a card removes that card from the queue, not whichever is first", () => {
+  const state = leitner.restore({}, keys, DAY, inOrder);
+  const [first, second] = state.queue;
+  leitner.grade(state, second, true, DAY);
+  assert.equal(state.queue[0], first);
+  assert.ok(!state.queue.includes(second));
+  leitner.grade(state, "not-in-the-session", true, DAY);
+  assert.equal(state.queue.length, keys.length - 1);
 });
 
 test("malformed saved state is dropped, not trusted", () => {

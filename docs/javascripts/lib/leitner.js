@@ -60,12 +60,14 @@
 
   /* The saved state made safe for the deck `keys` (anything malformed is dropped).
      Cards of keys not in the deck are kept: a card that comes back keeps its box.
-     A state of version 1 (sessions) keeps its boxes, every card due today. A new
+     A state of version 1 (sessions) keeps its boxes, every card due today; one of
+     another version (a newer site's) is not read. A new
      day starts a session. The fields always come in this order, so a state
      restored twice is the same JSON. */
   function restore(saved, keys, today, random) {
     saved = asObject(saved);
-    const old = saved.version !== VERSION;
+    const old = saved.version === undefined || saved.version === 1; // sessions
+    if (!old && saved.version !== VERSION) saved = {}; // not ours to read: start anew
     const cards = {};
     for (const [key, card] of Object.entries(asObject(saved.cards))) {
       const { box, due } = asObject(card);
@@ -87,11 +89,13 @@
     return state;
   }
 
-  /* The reader answered the card at the head of the queue. A card missed in this
+  /* The reader answered a card of the session's queue. A card missed in this
      session stays in box 1, due tomorrow, even when known on its second try. */
   function grade(state, key, knew, today) {
+    const at = state.queue.indexOf(key);
+    if (at < 0) return state; // not a card of this session
     const missed = state.missed.includes(key);
-    state.queue.shift();
+    state.queue.splice(at, 1);
     if (!knew) {
       state.cards[key] = { box: 1, due: addDays(today, INTERVALS[0]) };
       if (!missed) {
@@ -143,10 +147,11 @@
     if (asObject(file).format !== FORMAT) throw new Error("This file is not review progress from this site.");
     if (file.version !== VERSION) throw new Error(`This file has version ${file.version}; this page reads version ${VERSION}.`);
     const review = asObject(file.review);
+    const isObject = asObject(review.cards) === review.cards;
     const cards = Object.entries(asObject(review.cards));
     const bad = cards.find(([, card]) => !validBox(asObject(card).box) || !isDay(card.due));
-    if (!review.cards || bad) throw new Error(`This file's progress is damaged${bad ? ` (at ${bad[0]})` : ""}.`);
-    return restore(review, keys, today, random);
+    if (!isObject || bad) throw new Error(`This file's progress is damaged${bad ? ` (at ${bad[0]})` : ""}.`);
+    return restore({ ...review, version: VERSION }, keys, today, random);
   }
 
   const api = {
