@@ -530,7 +530,10 @@ def test_review_by_keyboard_through_a_whole_session(browser_page):
     expect(root.locator(".quiz-stage button")).to_have_count(0)
     assert focused_class(browser_page) == "quiz-next"
     expect(root.locator(".quiz-next")).to_have_text(
-        re.compile(rf"Next cards due on .+, in 1 day: {total - session} cards\.")
+        re.compile(
+            rf"Next session on .+, in 1 day: {min(total - session, 15)} of the "
+            rf"{total - session} cards due by then\."
+        )
     )
 
 
@@ -548,7 +551,7 @@ def test_review_is_spaced_in_days(fresh_browser_page):
     assert len(missed) == 2 and len(missed | known) == min(len(DECK), 15)
     due = len(DECK) - len(known)
     expect(root.locator(".quiz-next")).to_have_text(
-        re.compile(rf"Next cards due on .*3.*, in 1 day: {due} cards\.")
+        re.compile(rf"Next session on .*3.*, in 1 day: 15 of the {due} cards due by")
     )
     expect(root.locator(".quiz-next time")).to_have_attribute("datetime", "2026-03-03")
 

@@ -341,9 +341,9 @@
       const when = h(
         "p",
         { class: "quiz-next", tabindex: -1 },
-        "Next cards due on ",
+        "Next session on ",
         h("time", { datetime: next.day, text: longDate(next.day) }),
-        `, in ${plural(next.days, "day")}: ${plural(next.count, "card")}.`,
+        `, in ${plural(next.days, "day")}: ${Math.min(next.count, leitner.SESSION_MAX)} of the ${plural(next.count, "card")} due by then.`,
       );
       stage.replaceChildren(
         when,

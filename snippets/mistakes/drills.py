@@ -77,7 +77,7 @@ ax.legend(loc="upper right")
 fig, ax = plt.subplots()
 ax.plot(plan, label="A")
 ax.plot(resumed, label="B")
-ax.axvline(RESUME, color="grey", linewidth=0.6, linestyle=":")
+ax.axvline(RESUME, color="grey", linewidth=1.4, linestyle=":")  # seen on a phone
 ax.set(xlabel="epoch", ylabel="learning rate", title="Two runs of one schedule")
 ax.legend(loc="lower left")
 plt.show()

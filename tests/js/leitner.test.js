@@ -81,14 +81,24 @@ test("one session a day: after it, nothing until the next day with cards due", (
   assert.deepEqual(leitner.restore(state, keys, later(3), inOrder).queue, ["a", "c", "d"]);
 });
 
-test("a day skipped: the cards due wait, lowest boxes first", () => {
+test("a day skipped: the cards due wait, seen ones first by box, then new ones", () => {
   const saved = {
     version: 2,
     day: DAY,
     cards: { a: { box: 3, due: later(2) }, b: { box: 1, due: later(1) }, c: { box: 2, due: later(5) } },
   };
   const state = leitner.restore(saved, keys, later(9), inOrder);
-  assert.deepEqual(state.queue, ["b", "d", "c", "a"]);
+  assert.deepEqual(state.queue, ["b", "c", "a", "d"]);
+});
+
+test("reviews come before new cards: a card known days ago comes back on its day", () => {
+  const many = Array.from({ length: 40 }, (_, i) => `card${i}`);
+  const first = session(leitner.restore({}, many, DAY, inOrder), DAY);
+  const known = Object.keys(first.cards); // 15 cards, now in box 2, due in 3 days
+  let state = first;
+  for (const day of [1, 2]) state = session(leitner.restore(state, many, later(day), inOrder), later(day));
+  state = leitner.restore(state, many, later(3), inOrder);
+  assert.deepEqual(state.queue, known); // before the 10 cards never shown yet
 });
 
 test("at most SESSION_MAX cards a session; the rest are due the next day", () => {
@@ -102,7 +112,7 @@ test("a session-based state (version 1) keeps its boxes, every card due today", 
   const v1 = { session: 7, queue: ["c"], tally: { known: 2 }, cards: { a: { box: 4, last: 6 }, b: { box: 2, last: 7 } } };
   const state = leitner.restore(v1, keys, DAY, inOrder);
   assert.deepEqual(state.cards, { a: { box: 4, due: DAY }, b: { box: 2, due: DAY } });
-  assert.deepEqual(state.queue, ["c", "d", "b", "a"]); // lowest boxes first
+  assert.deepEqual(state.queue, ["b", "a", "c", "d"]); // seen, lowest box first; new
   assert.equal(state.session, undefined);
 });
 

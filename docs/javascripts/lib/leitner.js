@@ -46,10 +46,11 @@
   const dueCards = (state, keys, today) => keys.filter((key) => isDue(state, key, today));
   const validBox = (box) => Number.isInteger(box) && box >= 1 && box <= BOXES;
 
-  /* Today's session: the due cards, lowest box first and, in a box, cards seen
-     before new ones; at most SESSION_MAX. */
+  /* Today's session: the due cards seen before, lowest box first, then new ones;
+     at most SESSION_MAX. Reviews come first, so a card known days ago comes back on
+     its day, not after every new card of the deck has been shown once. */
   function startSession(state, keys, today, random) {
-    const rank = (key) => boxOf(state, key) * 2 + (wasSeen(state, key) ? 0 : 1);
+    const rank = (key) => (wasSeen(state, key) ? boxOf(state, key) : BOXES + 1);
     const due = shuffle(dueCards(state, keys, today), random);
     state.day = today;
     state.queue = due.sort((a, b) => rank(a) - rank(b)).slice(0, SESSION_MAX);
