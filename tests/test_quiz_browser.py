@@ -705,3 +705,19 @@ def test_a_drill_shows_its_figure_above_the_question_in_the_reader_palette(
         drill.locator(sel).bounding_box() for sel in (".quiz-figure", ".quiz-question")
     )
     assert figure["y"] + figure["height"] <= question["y"]
+
+
+def test_a_reset_of_the_review_can_be_undone(browser_page):
+    root = open_review(browser_page)
+    for knew in (False, True):
+        answer(root, knew)
+    before = browser_page.evaluate(f"localStorage.getItem('{REVIEW_KEY}')")
+    boxes = box_counts(root)
+    root.get_by_role("button", name="Reset the review").click()
+    expect(root.locator(".quiz-box-count").first).to_have_text(f"{len(DECK)} cards")
+    root.get_by_role("button", name="Undo the reset").click()
+    expect(root.locator(".quiz-said")).to_have_text(
+        "Reset undone: your progress is back."
+    )
+    assert browser_page.evaluate(f"localStorage.getItem('{REVIEW_KEY}')") == before
+    assert box_counts(root) == boxes

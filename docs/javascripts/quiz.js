@@ -449,10 +449,20 @@
     const reset = button("Reset the review", {
       class: "quiz-button quiz-reset",
       onclick: () => {
+        const before = load("review"); // one press must not lose weeks: it can be undone
         forget("review");
         restore();
         draw(false);
-        said.textContent = "Review reset: every card is back in box 1.";
+        const undo = button("Undo the reset", {
+          onclick: () => {
+            save("review", before);
+            restore();
+            draw(false);
+            said.textContent = "Reset undone: your progress is back.";
+            reset.focus();
+          },
+        });
+        said.replaceChildren("Review reset: every card is back in box 1. ", undo);
       },
     });
     draw(false);
