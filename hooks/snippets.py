@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import difflib
 import html
+import json
 import logging
 import posixpath
 import re
@@ -58,8 +59,6 @@ def quiz_snippet_paths(quiz_dir: Path) -> dict[str, str]:
     2"` in a multiple-choice item), each with the first quiz file naming it. A file
     that is not a quiz, or a path that names no snippet, is left to the quiz hook,
     which reports it with the file and the item."""
-    import json
-
     found: dict[str, str] = {}
     for path in sorted(quiz_dir.rglob("*.json")) if quiz_dir.is_dir() else []:
         try:
