@@ -721,3 +721,144 @@ def test_the_range_test_page_applies_lightnings_own_suggestion_rule():
     }
     assert defaults["num_training"] == 100 and defaults["mode"] == "exponential"
     assert defaults["early_stop_threshold"] == 4.0
+
+
+# Watching the rate: Lightning's LearningRateMonitor logs what the page's TensorBoard
+# snippets log (the rate each step trains with), and TensorBoard's sampling default.
+
+
+def watching(name: str) -> dict:
+    path = ROOT / "snippets" / "training" / "watching" / f"{name}.py"
+    return snippet_runner.run_snippet(path, ROOT).values
+
+
+@pytest.mark.parametrize(
+    ("snippet", "interval"), [("log_right", "epoch"), ("log_wrong", "step")]
+)
+def test_learning_rate_monitor_logs_the_rates_the_watching_page_logs(
+    tmp_path, snippet, interval
+):
+    """An epoch scheduler with Lightning's "interval": "epoch" logs the right
+    snippet's rates; with "step" (stepped after every batch) the wrong one's."""
+    import csv
+
+    import lightning
+    from lightning.pytorch.callbacks import LearningRateMonitor
+    from lightning.pytorch.loggers import CSVLogger
+
+    run = watching(snippet)
+    epochs, batches = run["EPOCHS"], run["BATCHES"]
+    body_lr, head_lr = run["planned"][0]
+
+    class Tiny(lightning.LightningModule):
+        def __init__(self):
+            super().__init__()
+            self.body, self.head = torch.nn.Linear(2, 2), torch.nn.Linear(2, 1)
+
+        def training_step(self, batch, batch_idx):
+            return self.head(self.body(batch[0])).pow(2).mean()
+
+        def configure_optimizers(self):
+            groups = [
+                {"params": self.body.parameters(), "lr": body_lr},
+                {"params": self.head.parameters()},
+            ]
+            optimizer = torch.optim.SGD(groups, lr=head_lr, momentum=0.9)
+            kind = torch.optim.lr_scheduler.CosineAnnealingLR
+            scheduler = kind(optimizer, T_max=epochs)
+            config = {"scheduler": scheduler, "interval": interval}
+            return {"optimizer": optimizer, "lr_scheduler": config}
+
+    data = torch.utils.data.TensorDataset(torch.randn(2 * batches, 2))
+    trainer = lightning.Trainer(
+        accelerator="cpu",
+        max_epochs=epochs,
+        logger=CSVLogger(tmp_path, name="run", version=0),
+        callbacks=[LearningRateMonitor(logging_interval="step")],
+        log_every_n_steps=1,  # the default, 50, would log a step in fifty
+        enable_checkpointing=False,
+        enable_progress_bar=False,
+        enable_model_summary=False,
+    )
+    with warnings.catch_warnings():  # beside the point here:
+        warnings.filterwarnings("ignore", message=".*does not have many workers")
+        warnings.filterwarnings("ignore", message=".*LeafSpec.* is deprecated")
+        trainer.fit(Tiny(), torch.utils.data.DataLoader(data, batch_size=2))
+    with (tmp_path / "run" / "version_0" / "metrics.csv").open() as file:
+        rows = [row for row in csv.DictReader(file) if row.get("lr-SGD/pg1")]
+    assert [int(row["step"]) for row in rows] == list(range(epochs * batches))
+    for group, key in enumerate(("lr-SGD/pg1", "lr-SGD/pg2")):
+        theirs = [float(row[key]) for row in rows]
+        ours = [rates[group] for rates in run["planned"]]
+        assert_same_rates(ours, theirs, f"{snippet}: {key}")
+
+
+def test_tensorboard_shows_a_sample_of_1000_points_per_scalar_tag():
+    """What the watching page says of TensorBoard's charts, and of reading the event
+    file with EventAccumulator, at the installed version."""
+    from tensorboard.backend.event_processing import data_ingester, event_accumulator
+    from tensorboard.plugins.scalar import metadata
+
+    assert data_ingester.DEFAULT_TENSOR_SIZE_GUIDANCE[metadata.PLUGIN_NAME] == 1000
+    guidance = event_accumulator.DEFAULT_SIZE_GUIDANCE
+    assert guidance[event_accumulator.SCALARS] == 10_000
+
+
+def test_lightning_logs_every_fiftieth_step_unless_told():
+    """The watching page: LearningRateMonitor(logging_interval="step") logs only
+    the steps the Trainer logs, one in log_every_n_steps, 50 by default."""
+    import lightning
+
+    trainer = lightning.Trainer(
+        accelerator="cpu", logger=False, enable_checkpointing=False
+    )
+    assert trainer.log_every_n_steps == 50
+
+
+# Starting points: the library defaults the cheat sheet gives, read from the
+# installed packages (the build imports none of them).
+
+
+def starting_points_row(setting: str) -> str:
+    page = (ROOT / "docs" / "starting-points.md").read_text()
+    rows = [line for line in page.splitlines() if line.startswith(f"| {setting}")]
+    assert len(rows) == 1, setting
+    return rows[0]
+
+
+def named_version(row: str, package: str) -> None:
+    named = re.search(rf"\({package} (\d+\.\d+)\)", row)
+    assert named, f"the row should name the {package} version it gives"
+    assert importlib.metadata.version(package).startswith(named.group(1) + ".")
+
+
+def test_the_starting_points_give_the_trainers_defaults():
+    from transformers import TrainingArguments
+
+    row = starting_points_row("Hugging Face `Trainer`")
+    named_version(row, "transformers")
+    fields = {f.name: f.default for f in dataclasses.fields(TrainingArguments)}
+    assert f"`learning_rate={fields['learning_rate']}`" in row  # 5e-05
+    assert f"`warmup_steps={fields['warmup_steps']}`" in row
+    assert f'`lr_scheduler_type="{fields["lr_scheduler_type"]}"`' in row
+    assert f"`weight_decay={fields['weight_decay']}`" in row
+
+
+def test_the_starting_points_give_peft_and_timm_defaults():
+    import peft
+
+    row = starting_points_row("peft's `LoraConfig`")
+    named_version(row, "peft")
+    fields = {f.name: f.default for f in dataclasses.fields(peft.LoraConfig)}
+    for name in ("r", "lora_alpha", "lora_dropout"):
+        assert f"`{name}={fields[name]}`" in row, name
+    assert f"`lora_alpha / r` = {fields['lora_alpha'] // fields['r']}" in row
+
+    row = starting_points_row("timm's `create_scheduler_v2`")
+    named_version(row, "timm")
+    signature = inspect.signature(timm_scheduler().create_scheduler_v2)
+    defaults = {k: p.default for k, p in signature.parameters.items()}
+    assert f'`sched="{defaults["sched"]}"`' in row
+    for name in ("num_epochs", "warmup_epochs", "warmup_lr", "min_lr"):
+        assert f"`{name}={defaults[name]}`" in row, name
+    assert defaults["step_on_epochs"] and "stepped per epoch" in row

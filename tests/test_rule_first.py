@@ -19,6 +19,7 @@ LEARN = [
     "convergence.md",
     "finding-lr.md",
     "recipes.md",
+    "starting-points.md",
     "mistakes.md",
 ]
 TRAINING = sorted(
