@@ -14,12 +14,12 @@ elements, tests/test_site_quality.py). The page looks the same with fewer:
   included (an operator and punctuation, `).` or `"{`): COLOUR_OF says which;
 - Pygments' empty <span></span> before each <code> goes;
 - highlighted lines one after another share one highlight;
-- every code block but a page's short first one is served in one colour (its highlighted
-  lines marked), its highlighted HTML in a <template> that
+- every code block but a page's short first one is served in one colour (its
+  highlighted lines marked), its highlighted HTML in a <template> that
   docs/javascripts/highlight.js puts in when the block comes near the screen, or
-  a fold holding it opens: a page's reader sees every block coloured, and a page
-  loads with a few elements per block instead of hundreds of spans. Without
-  JavaScript a block reads, copies and marks its lines the same, in one colour.
+  a fold holding it opens: a reader sees every block coloured, and a page loads
+  with a few elements per block instead of hundreds of spans. Without JavaScript
+  a block reads, copies and marks its lines the same, in one colour.
 """
 
 from __future__ import annotations
@@ -62,8 +62,8 @@ EMPTY_SPAN = "<pre><span></span><code"
 NEXT_LINE_MARKED = '\n</span><span class="hll">'
 BLOCK_RE = re.compile(
     r'(<div class="(?:language-\w+ )?highlight">'
-    r'(?:<span class="filename">[^<]*</span>)?<pre)(>)'
-    r"(<code\b[^>]*>)(.*?)(</code></pre>)",
+    r'(?:<span class="filename">[^<]*</span>)?<pre)>'
+    r"(<code\b[^>]*>)(.*?)</code></pre>",
     re.S,
 )
 COLOURED_RE = re.compile(r'<span class="(?!hll")\w+">([^<]*)</span>')
@@ -121,14 +121,14 @@ def _highlighted_later(page: str) -> str:
 
     def later(match: re.Match) -> str:
         nonlocal blocks
-        start, end_of_start, code, highlighted, end = match.groups()
+        start, code, highlighted = match.groups()
         blocks += 1
         plain, spans = COLOURED_RE.subn(r"\1", highlighted)
         first_and_short = blocks == 1 and spans <= SHORT_FIRST_BLOCK
         if first_and_short or not spans or ANNOTATION_RE.search(highlighted):
             return match.group(0)
         return (
-            f'{start} data-widget="highlight"{end_of_start}{code}{plain}'
+            f'{start} data-widget="highlight">{code}{plain}'
             f"</code><template>{highlighted}</template></pre>"
         )
 
