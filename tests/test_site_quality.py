@@ -121,10 +121,10 @@ TITLE_GROWN_BY_ITS_LINK = """() => {
 }"""
 
 
-# Light pages (issue 35, Lighthouse's "excessive DOM size"): every
-# page under 2,000 elements once loaded. Counted in the browser, not in the built
-# HTML: Material and our widgets add elements, and a code block far down the page
-# gets its colours (hundreds of spans) only when a reader comes near it.
+# Light pages (issue 35, Lighthouse's "excessive DOM size"): every page under
+# 2,000 elements once loaded. Counted in the browser, not in the built HTML:
+# Material and our widgets add elements, and a code block far down the page gets
+# its colours (hundreds of spans) only when a reader comes near it (minify.py).
 MAX_ELEMENTS = 2000
 ELEMENTS_ONCE_LOADED = """() => new Promise((done) => requestAnimationFrame(() =>
   requestAnimationFrame(() => done(document.querySelectorAll("*").length))))"""
