@@ -80,6 +80,7 @@ OUTPUT_PACKAGES += ("jupytext", "nbformat", "nbclient", "ipykernel")
 OUTPUT_PACKAGES += ("nbconvert", "mkdocs-jupyter", "pygments", "ipython")
 OUTPUT_PACKAGES += ("mistune", "bleach", "beautifulsoup4")  # nbconvert's HTML
 FIGURE_FILES = (KERNEL_SETUP, HOOKS / "snippet_worker.py", HOOKS / "figure.mplstyle")
+FIGURE_FILES += (HOOKS / "figure_colours.py",)  # its colour check
 CACHE_DIR = Path(".cache") / "labs"  # under the project folder
 HEADING_RE = re.compile(r'<h([1-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 HEADING_LINK_RE = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>|<[^>]+>', re.S)

@@ -93,11 +93,13 @@ def _libraries() -> tuple[str, ...]:
 @functools.cache
 def _runner_digest() -> bytes:
     """What runs and draws every snippet: the libraries, and the worker with its
-    figure style. This file (pool, cache) changes no result, so it is left out."""
+    figure style and colour check. This file (pool, cache) changes no result, so
+    it is left out."""
     digest = hashlib.sha256()
     for part in (
         *(library.encode() for library in _libraries()),
         Path(snippet_worker.__file__).read_bytes(),
+        Path(snippet_worker.__file__).with_name("figure_colours.py").read_bytes(),
         snippet_worker.STYLE_FILE.read_bytes(),
     ):
         digest.update(hashlib.sha256(part).digest())

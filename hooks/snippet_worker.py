@@ -18,6 +18,8 @@ import os
 import sys
 from pathlib import Path
 
+from figure_colours import colour_problems, lab
+
 STYLE_FILE = Path(__file__).with_name("figure.mplstyle")
 SVG_SALT = "learning-rate-site"  # fixed ids in the SVG: same bytes on every build
 INK, GRID = "#24292f", "#d0d7de"  # text and grid colours of figure.mplstyle
@@ -26,19 +28,27 @@ INK, GRID = "#24292f", "#d0d7de"  # text and grid colours of figure.mplstyle
 # least 10 px tall, and no legend covers a plotted point.
 COLUMN_PX = 688
 MIN_TEXT_PX = 10
+# A hue darker than this (CIELAB L*) is lightened for the dark page: L* 45 is the
+# 3:1 contrast on slate that WCAG asks of graphics (1.4.11). Okabe-Ito keeps its hues.
+DARK_MIN_L = 45
+DARK_TEXT_MIN_L = 57  # and a coloured text's: 4.5:1, as WCAG asks of text (1.4.3)
 
 
-def _dark(color):
+def _dark(color, min_l: float = DARK_MIN_L):
     """Map a light-palette colour to the dark palette: greys (low chroma) flip their
-    lightness; hues keep their hue and get at least 0.62 lightness on slate."""
+    lightness; a hue keeps its colour where it shows on slate (CIELAB L* at least
+    `min_l`), and is lightened just to that: lifting every hue to one lightness
+    merged orange with yellow and blue with sky blue (figure_colours.py)."""
     from matplotlib.colors import to_rgba
 
     r, g, b, a = to_rgba(color)
     if a == 0:
         return (r, g, b, a)
     h, light, s = colorsys.rgb_to_hls(r, g, b)
-    grey = max(r, g, b) - min(r, g, b) < 0.12
-    light = min(max(1 - light, 0.12), 0.9) if grey else max(light, 0.62)
+    if max(r, g, b) - min(r, g, b) < 0.12:  # a grey
+        return (*colorsys.hls_to_rgb(h, min(max(1 - light, 0.12), 0.9), s), a)
+    while lab(colorsys.hls_to_rgb(h, light, s))[0] < min_l and light < 1:
+        light = min(light + 0.01, 1)
     return (*colorsys.hls_to_rgb(h, light, s), a)
 
 
@@ -51,7 +61,7 @@ def _recolour_for_dark(fig) -> None:
     artists = {id(a): a for a in fig.findobj()}  # each once: the map is not idempotent
     for artist in artists.values():
         if isinstance(artist, Text):
-            artist.set_color(_dark(artist.get_color()))
+            artist.set_color(_dark(artist.get_color(), DARK_TEXT_MIN_L))
         elif isinstance(artist, Line2D):
             # Read first: a marker that follows the line's colour would report
             # the new one, and a grey mapped twice is back where it started.
@@ -215,7 +225,8 @@ def check_figure(fig, box=None) -> list[str]:
     """What breaks the figure contract in `fig`, whose SVG is cropped to `box`, the
     tight box just found (found here if not given)."""
     box = _tight_box(fig) if box is None else box
-    return _small_texts(fig, box.width * 72) + _covered_data(fig)  # SVG: 72 pt/in
+    problems = _small_texts(fig, box.width * 72) + _covered_data(fig)  # SVG: 72 pt/in
+    return problems + colour_problems(fig, _dark)  # lines told apart, both palettes
 
 
 def _plain_log_ticks(fig) -> None:

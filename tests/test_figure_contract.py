@@ -5,6 +5,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import figure_colours
 import matplotlib.pyplot as plt
 import pytest
 import snippet_runner
@@ -66,7 +67,7 @@ def test_vertical_and_horizontal_lines_beside_the_legend_pass():
     (covered,) = problems(fig)
     assert "the legend covers an unlabelled line near x=5" in covered
     ax.lines[-1].remove()
-    ax.vlines([5], 0, 100, label="vlines")
+    ax.vlines([5], 0, 100, color="C1", label="vlines")  # not the rate's look
     (covered,) = problems(fig)
     assert "the legend covers 'vlines' near x=5" in covered
 
@@ -159,3 +160,118 @@ def test_dark_mode_lightens_a_grey_line_and_its_markers_alike(site_style):
     (grey,) = {matplotlib.colors.to_hex(c) for c in drawn}  # one colour for all
     assert matplotlib.colors.to_rgb(grey)[0] > 0.6  # 0.3 flipped: light on slate
     plt.close(fig)
+
+
+# The colour rule (hooks/figure_colours.py): in each axes every pair of lines is
+# told apart in both palettes, by colour (CIEDE2000) or by style.
+
+
+def two_lines(first, second, **second_style) -> plt.Figure:
+    fig, ax = plt.subplots()
+    ax.plot([0, 10], [0, 1], color=first, label="first")
+    ax.plot([0, 10], [1, 0], color=second, label="second", **second_style)
+    ax.set(title="Pair", xlabel="step", ylabel="learning rate")
+    ax.legend(loc="center left")
+    return fig
+
+
+@pytest.mark.parametrize(
+    ("lab1", "lab2", "expected"),
+    [  # Sharma, Wu and Dalal (2005), Table 1: pairs 1, 7, 17 and 25
+        ((50, 2.6772, -79.7751), (50, 0, -82.7485), 2.0425),
+        ((50, 0, 0), (50, -1, 2), 2.3669),
+        ((50, 2.5, 0), (73, 25, -18), 27.1492),
+        ((60.2574, -34.0099, 36.2677), (60.4626, -34.1751, 39.4387), 1.2644),
+    ],
+)
+def test_ciede2000_matches_the_published_test_pairs(lab1, lab2, expected):
+    assert figure_colours.ciede2000(lab1, lab2) == pytest.approx(expected, abs=1e-4)
+    assert figure_colours.ciede2000(lab2, lab1) == pytest.approx(expected, abs=1e-4)
+
+
+def test_the_dark_page_colour_is_read_from_materials_css():
+    assert matplotlib.colors.to_hex(figure_colours.slate()) == "#1e2129"
+
+
+def test_two_lines_of_too_similar_colours_fail_naming_both():
+    # Vermilion and a vermilion a little lighter: one line to a reader.
+    (alike,) = problems(two_lines("#D55E00", "#E0703A"))
+    assert alike.startswith("axes 'Pair': 'first' (solid line, #d55e00) and")
+    assert "'second' (solid line, #e0703a) look alike in the light and dark" in alike
+    assert "CIEDE2000 7.0 (light) and 7.0 (dark) < 20 with the same style" in alike
+
+
+def test_orange_and_yellow_as_the_old_dark_palette_drew_them_fail():
+    # What the old dark map made of D55E00 and E69F00: both lifted to one lightness.
+    (alike,) = problems(two_lines("#ff933d", "#ffc33d"))
+    assert "CIEDE2000 18.5 (light) and 18.5 (dark) < 20" in alike
+
+
+@pytest.mark.parametrize(
+    ("first", "second"), [("C1", "C4"), ("C0", "C5"), ("C0", "C2")]
+)
+def test_okabe_ito_pairs_the_issue_named_pass_in_both_palettes(first, second):
+    # Orange-yellow, blue-sky blue, blue-bluish green: apart after _dark too.
+    fig = two_lines(first, second)
+    assert problems(fig) == []
+    for pair in figure_colours.pairs(fig, snippet_worker._dark):
+        if pair["b"] is not None:
+            assert pair["dark"] >= figure_colours.MIN_PAIR_DE
+            assert pair["dark"] == pytest.approx(pair["light"], abs=0.05)
+
+
+def test_one_colour_with_two_line_styles_or_markers_passes():
+    assert problems(two_lines("C0", "C0", linestyle="--")) == []
+    assert problems(two_lines("C0", "C0", marker="o")) == []
+    (alike,) = problems(two_lines("C0", "C0"))
+    assert "'first' and 'second' look the same" in alike
+
+
+def test_a_faint_grey_line_fails_on_the_dark_page_and_names_it():
+    fig, ax = plt.subplots()
+    ax.plot([0, 10], [0, 1], color="C0", label="mean")
+    for seed in range(3):  # a group of one look: one series to a reader
+        ax.plot([0, 10], [seed, 0], color="0.75", linewidth=0.7)
+    ax.set(title="Seeds", xlabel="step", ylabel="loss")
+    (faint,) = problems(fig)  # once for the three lines: one series
+    assert faint.startswith("axes 'Seeds': an unlabelled solid line (#404040)")
+    assert "light page (white) and the dark page (slate #1e2129)" in faint
+    assert "CIEDE2000 14.3 (light) and 11.1 (dark) < 20" in faint
+    for line in ax.lines[1:]:
+        line.set_color("0.6")  # the WSD page's seed lines now
+    assert problems(fig) == []
+
+
+def test_scatter_points_and_a_line_of_one_colour_are_told_apart():
+    fig, ax = plt.subplots()
+    ax.plot([0, 10], [0, 1], color="C1", label="line")
+    ax.scatter([5], [0.2], color="C1", label="points")
+    ax.set(title="Kinds", xlabel="step", ylabel="loss")
+    assert problems(fig) == []
+    ax.scatter([6], [0.3], color="#E0703A", label="more points")
+    (alike,) = problems(fig)
+    assert alike.startswith("axes 'Kinds': 'points' (points, #d55e00) and 'more")
+
+
+def test_dark_mode_keeps_okabe_ito_and_lifts_a_dark_hue_to_3_to_1():
+    for colour in ("#0072B2", "#D55E00", "#E69F00", "#56B4E9", "#009E73"):
+        assert matplotlib.colors.to_hex(snippet_worker._dark(colour)) == colour.lower()
+    navy = snippet_worker._dark("#000080")
+    assert figure_colours.lab(navy[:3])[0] >= snippet_worker.DARK_MIN_L
+
+
+def test_a_figure_with_lines_alike_stops_the_snippet(tmp_path):
+    source = (
+        "import matplotlib.pyplot as plt\n"
+        "fig, ax = plt.subplots()\n"
+        "ax.plot([0, 1], [0, 1], color='#D55E00', label='cosine')\n"
+        "ax.plot([0, 1], [1, 0], color='#E0703A', label='linear')\n"
+        "ax.set(title='Alike', xlabel='step', ylabel='lr')\n"
+        "ax.legend(loc='center left')\n"
+        "plt.show()\n"
+    )
+    with pytest.raises(snippet_runner.SnippetError) as err:
+        run(tmp_path, source)
+    message = str(err.value)
+    assert message.startswith("snippets/demo.py failed:\nfigure 1 breaks the figure")
+    assert "axes 'Alike': 'cosine' (solid line, #d55e00) and 'linear'" in message

@@ -457,6 +457,45 @@ def test_the_training_chart_has_a_key_to_each_line_it_draws(browser_page):
     assert unnamed == 0
 
 
+# Each line's drawn look in the training chart and in its key: stroke, dashes, width.
+LOOKS = """els => Object.fromEntries(els.map(e => {
+  const style = getComputedStyle(e);
+  return [e.getAttribute('class'), [style.stroke, style.strokeDasharray]];
+}))"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_noise_floor_and_rate_have_colours_of_their_own_in_chart_and_key(
+    browser_page, scheme
+):
+    """The dotted noise floor and the dashed rate were both drawn in the text's
+    colour: now each has its own, far apart (CIEDE2000, as the figures' colour rule
+    measures) from the other, the loss and the page, and the key matches."""
+    from figure_colours import MIN_PAIR_DE, ciede2000, lab
+
+    page = browser_page
+    page.emulate_media(color_scheme=scheme)
+    open_playground(page)
+    assert page.evaluate("document.body.dataset.mdColorScheme") == (
+        "slate" if scheme == "dark" else "default"
+    )
+    chart = page.locator(f"{EXPLORER} .lrp-train-chart")
+    drawn = chart.locator("path").evaluate_all(LOOKS)
+    key = page.locator("#lrp-train-key path").evaluate_all(LOOKS)
+    assert {"floor", "rate", "loss"} <= drawn.keys()
+    assert key == drawn  # the key draws each line as the chart does
+
+    def colour(css: str) -> tuple[float, ...]:
+        return lab([int(v) / 255 for v in re.findall(r"\d+", css)[:3]])
+
+    page_colour = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    floor, rate, loss = (colour(drawn[k][0]) for k in ("floor", "rate", "loss"))
+    for a, b in [(floor, rate), (floor, loss), (rate, loss)]:
+        assert ciede2000(a, b) >= MIN_PAIR_DE
+    for line in (floor, rate):
+        assert ciede2000(line, colour(page_colour)) >= MIN_PAIR_DE
+
+
 def test_code_shown_follows_the_parameters(browser_page):
     open_playground(browser_page)
     browser_page.select_option(f"{EXPLORER} select[name=scheduler]", "StepLR")

@@ -278,7 +278,7 @@ fig, (ax_loss, ax_lr) = plt.subplots(
     2, 1, figsize=(8, 6), sharex=True, height_ratios=[2, 1]
 )
 styles = (
-    ("uninterrupted", full, {"linewidth": 5, "alpha": 0.35}),
+    ("uninterrupted", full, {"linewidth": 5, "alpha": 0.6}),
     ("resumed, full state", resumed["history"], {"linestyle": "--"}),
     ("resumed, weights only", weights_only["history"], {"linestyle": ":"}),
 )

@@ -165,12 +165,12 @@ order = [*cooled, "warmup + cosine", "WSD, none"]
 fig, ax = plt.subplots()
 for seed in range(SEEDS):  # one seed's runs, joined: they differ only by schedule
     runs = [results[name][seed].item() for name in order]
-    ax.plot(range(len(order)), runs, color="0.75", linewidth=0.7, zorder=1)
+    ax.plot(range(len(order)), runs, color="0.6", linewidth=0.8, zorder=1)
 for i, name in enumerate(order):
     runs = results[name]
     ax.scatter([i + 0.1] * SEEDS, runs, color="C1", s=14, zorder=3)
     ax.errorbar(i, runs.mean(), yerr=runs.std(), fmt="o", color="C0", capsize=6)
-ax.plot([], [], color="0.75", linewidth=0.7, label="one seed")
+ax.plot([], [], color="0.6", linewidth=0.8, label="one seed")
 ax.scatter([], [], color="C1", s=14, label="one run")
 ax.errorbar([], [], yerr=[], fmt="o", color="C0", capsize=6, label="mean ± std")
 ax.set_xticks(range(len(order)), [n.removeprefix("WSD, ") for n in order])
