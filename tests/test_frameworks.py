@@ -4,6 +4,7 @@ for step. If a library changes what a name means, the page is wrong and this fai
 And what the mixed-precision and several-processes pages say Accelerate's wrappers
 do, run with Accelerate's own AcceleratedOptimizer and AcceleratedScheduler."""
 
+import copy
 import dataclasses
 import importlib.metadata
 import importlib.util
@@ -361,6 +362,80 @@ def test_timm_plateau_scheduler_is_deprecated_torch_reduce_on_plateau_in_max_mod
     inner = scheduler.lr_scheduler
     assert type(inner) is torch.optim.lr_scheduler.ReduceLROnPlateau
     assert inner.mode == "max"  # a metric to maximise by default, unlike torch's
+
+
+# peft: what the fine-tuning page says of LoRA beyond its run -------------------
+
+
+def lora_net(**config):
+    """A pretrained-like body of two Linear layers and a new head, as on the
+    fine-tuning page, wrapped by peft with the page's LoraConfig."""
+    from peft import LoraConfig, get_peft_model
+
+    torch.manual_seed(0)
+    net = torch.nn.Module()
+    net.body = torch.nn.Sequential(
+        torch.nn.Linear(64, 64), torch.nn.ReLU(), torch.nn.Linear(64, 64)
+    )
+    net.head = torch.nn.Linear(64, 5)
+    net.forward = lambda x: net.head(net.body(x))
+    pretrained = copy.deepcopy(net)  # get_peft_model changes `net` in place
+    config = LoraConfig(
+        target_modules=["body.0", "body.2"], modules_to_save=["head"], **config
+    )
+    return pretrained, get_peft_model(net, config)
+
+
+def test_the_page_names_peft_defaults_r_8_and_lora_alpha_8():
+    from peft import LoraConfig
+
+    config = LoraConfig()
+    assert (config.r, config.lora_alpha, config.lora_dropout) == (8, 8, 0.0)
+    assert config.init_lora_weights is True and config.use_rslora is False
+    page = (ROOT / "docs" / "training" / "fine-tuning.md").read_text()
+    version = importlib.metadata.version("peft")
+    assert "<!-- checked-with: torch, peft, scikit-learn;" in page, version
+
+
+def test_peft_trains_only_the_adapters_and_a_copy_of_the_head():
+    _, model = lora_net()
+    trainable = sorted(n for n, p in model.named_parameters() if p.requires_grad)
+    assert trainable == [
+        "base_model.model.body.0.lora_A.default.weight",
+        "base_model.model.body.0.lora_B.default.weight",
+        "base_model.model.body.2.lora_A.default.weight",
+        "base_model.model.body.2.lora_B.default.weight",
+        "base_model.model.head.modules_to_save.default.bias",
+        "base_model.model.head.modules_to_save.default.weight",
+    ]
+    shapes = {n.split(".")[3:5][1]: p.shape for n, p in model.named_parameters()}
+    assert shapes["lora_A"] == (8, 64) and shapes["lora_B"] == (64, 8)  # rank 8
+
+
+def test_lora_starts_at_the_pretrained_model_because_b_starts_at_zero():
+    pretrained, model = lora_net()
+    for layer in (model.base_model.model.body[0], model.base_model.model.body[2]):
+        assert not layer.lora_B["default"].weight.any()
+        # A is drawn as nn.Linear draws its weights: |A| <= 1 / sqrt(fan_in)
+        a = layer.lora_A["default"].weight
+        assert a.abs().max() <= 1 / 64**0.5 and a.std() > 0.5 / 64**0.5 / 3**0.5
+    x = torch.randn(7, 64)
+    torch.testing.assert_close(model(x), pretrained(x), rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("rslora", [False, True])
+def test_lora_adds_lora_alpha_over_r_times_b_a_x(rslora):
+    """The update the page describes: W x + b + (lora_alpha / r) B A x, with
+    lora_alpha / sqrt(r) under use_rslora."""
+    _, model = lora_net(r=4, lora_alpha=32, use_rslora=rslora)
+    layer = model.base_model.model.body[0]
+    torch.nn.init.normal_(layer.lora_B["default"].weight)
+    scale = 32 / 4**0.5 if rslora else 32 / 4
+    assert layer.scaling["default"] == scale
+    x = torch.randn(7, 64)
+    a, b = layer.lora_A["default"].weight, layer.lora_B["default"].weight
+    expected = layer.base_layer(x) + scale * x @ a.T @ b.T
+    torch.testing.assert_close(layer(x), expected)
 
 
 # Mixed precision: who steps the scheduler after a skipped step -----------------
