@@ -169,6 +169,48 @@ def test_the_two_hugging_face_types_without_a_formula_are_what_the_page_says():
     assert optimizer.param_groups[0]["lr"] > 1e-3  # ... raises the rate
 
 
+def custom_scheduler_run() -> dict:
+    """The custom-scheduler page's snippet, run: its class and its rates."""
+    import runpy
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    path = ROOT / "snippets" / "training" / "custom-scheduler" / "inverse_sqrt.py"
+    with warnings.catch_warnings():  # plt.show() on Agg says it shows nothing
+        warnings.filterwarnings("ignore", message=".*non-interactive.*")
+        return runpy.run_path(str(path))
+
+
+def test_the_pages_inverse_sqrt_scheduler_is_hugging_faces_at_every_step():
+    """Alone, InverseSqrtLR(timescale) is get_inverse_sqrt_schedule with no warmup;
+    after the page's LinearLR warmup in SequentialLR, it is the same schedule with
+    num_warmup_steps=WARMUP, whose own warmup starts at 0 where LinearLR's does not."""
+    from transformers import get_inverse_sqrt_schedule
+
+    run = custom_scheduler_run()
+    lr, warmup = run["LR"], run["WARMUP"]
+    for timescale in (1, 7, warmup):
+        optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+        ours = run["InverseSqrtLR"](optimizer, timescale=timescale)
+        twin = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+        theirs = get_inverse_sqrt_schedule(twin, 0, timescale=timescale)
+        for step in range(500):
+            a, b = optimizer.param_groups[0]["lr"], twin.param_groups[0]["lr"]
+            assert math.isclose(a, b, rel_tol=1e-12), (timescale, step)
+            for stepped in (optimizer, twin, ours, theirs):
+                stepped.step()
+    rates, hugging_face = run["rates"], []
+    optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+    theirs = get_inverse_sqrt_schedule(optimizer, num_warmup_steps=warmup)
+    for _ in rates:  # stepped as the Trainer steps it
+        hugging_face.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        theirs.step()
+    assert_same_rates(rates[warmup:], hugging_face[warmup:], "after the warmup")
+    assert hugging_face[0] == 0 and rates[0] == lr * 0.01  # the warmups differ
+
+
 # Lightning ---------------------------------------------------------------------
 
 LIGHTNING_RUNS = {  # the snippet's run name: (lr_scheduler_config, Trainer, module)
