@@ -274,6 +274,10 @@ CONCEPTS = {
     ),
     "learning rate per layer": "schedulers/#different-rates-for-different-parameters",
     "ReduceLROnPlateau not reducing": "reference/reducelronplateau/#how-it-steps",
+    "custom scheduler": "training/custom-scheduler/",
+    "no weight decay bias": (
+        "training/param-groups/#no-weight-decay-on-biases-and-norms"
+    ),
 }
 
 

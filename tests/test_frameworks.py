@@ -170,6 +170,48 @@ def test_the_two_hugging_face_types_without_a_formula_are_what_the_page_says():
     assert optimizer.param_groups[0]["lr"] > 1e-3  # ... raises the rate
 
 
+def custom_scheduler_run() -> dict:
+    """The custom-scheduler page's snippet, run: its class and its rates."""
+    import runpy
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    path = ROOT / "snippets" / "training" / "custom-scheduler" / "inverse_sqrt.py"
+    with warnings.catch_warnings():  # plt.show() on Agg says it shows nothing
+        warnings.filterwarnings("ignore", message=".*non-interactive.*")
+        return runpy.run_path(str(path))
+
+
+def test_the_pages_inverse_sqrt_scheduler_is_hugging_faces_at_every_step():
+    """Alone, InverseSqrtLR(timescale) is get_inverse_sqrt_schedule with no warmup;
+    after the page's LinearLR warmup in SequentialLR, it is the same schedule with
+    num_warmup_steps=WARMUP, whose own warmup starts at 0 where LinearLR's does not."""
+    from transformers import get_inverse_sqrt_schedule
+
+    run = custom_scheduler_run()
+    lr, warmup = run["LR"], run["WARMUP"]
+    for timescale in (1, 7, warmup):
+        optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+        ours = run["InverseSqrtLR"](optimizer, timescale=timescale)
+        twin = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+        theirs = get_inverse_sqrt_schedule(twin, 0, timescale=timescale)
+        for step in range(500):
+            a, b = optimizer.param_groups[0]["lr"], twin.param_groups[0]["lr"]
+            assert math.isclose(a, b, rel_tol=1e-12), (timescale, step)
+            for stepped in (optimizer, twin, ours, theirs):
+                stepped.step()
+    rates, hugging_face = run["rates"], []
+    optimizer = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=lr)
+    theirs = get_inverse_sqrt_schedule(optimizer, num_warmup_steps=warmup)
+    for _ in rates:  # stepped as the Trainer steps it
+        hugging_face.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        theirs.step()
+    assert_same_rates(rates[warmup:], hugging_face[warmup:], "after the warmup")
+    assert hugging_face[0] == 0 and rates[0] == lr * 0.01  # the warmups differ
+
+
 # Lightning ---------------------------------------------------------------------
 
 LIGHTNING_RUNS = {  # the snippet's run name: (lr_scheduler_config, Trainer, module)
@@ -436,6 +478,96 @@ def test_lora_adds_lora_alpha_over_r_times_b_a_x(rslora):
     a, b = layer.lora_A["default"].weight, layer.lora_B["default"].weight
     expected = layer.base_layer(x) + scale * x @ a.T @ b.T
     torch.testing.assert_close(layer(x), expected)
+
+
+# Parameter groups: no weight decay on biases and norms ----------------------------
+
+
+def page_groups() -> tuple[torch.nn.Module, list[str], list[str]]:
+    """The param-groups page's model and its two groups, by parameter name."""
+    import runpy
+
+    path = ROOT / "snippets" / "training" / "param-groups" / "no_decay_groups.py"
+    run = runpy.run_path(str(path))
+    return run["model"], run["decay_names"], run["no_decay_names"]
+
+
+def timm_param_groups_weight_decay():
+    """timm.optim's grouping function, from its own file. The module imports
+    timm.models (which needs torchvision, not installed: see timm_scheduler) for
+    other functions only; a stand-in timm.models lets the file load."""
+    import types
+
+    spec = importlib.util.find_spec("timm")
+    path = os.path.join(spec.submodule_search_locations[0], "optim", "_param_groups.py")
+    stand_in = types.ModuleType("timm.models")
+    stand_in.group_parameters = None  # imported there, not used by this function
+    saved = sys.modules.get("timm.models")
+    sys.modules["timm.models"] = stand_in
+    try:
+        module_spec = importlib.util.spec_from_file_location("_timm_groups", path)
+        module = importlib.util.module_from_spec(module_spec)
+        module_spec.loader.exec_module(module)
+    finally:
+        if saved is None:
+            del sys.modules["timm.models"]
+        else:
+            sys.modules["timm.models"] = saved
+    return module.param_groups_weight_decay
+
+
+def names_of(model: torch.nn.Module, params) -> list[str]:
+    by_id = {id(p): name for name, p in model.named_parameters()}
+    return sorted(by_id[id(p)] for p in params)
+
+
+def test_timm_groups_the_pages_model_as_the_page_does():
+    """timm excludes every parameter with ndim <= 1 (and names ending in .bias),
+    plus a model's no_weight_decay() names; the page's TinyNet has none."""
+    model, decay, no_decay = page_groups()
+    groups = timm_param_groups_weight_decay()(model, weight_decay=0.1)
+    by_decay = {
+        group["weight_decay"]: names_of(model, group["params"]) for group in groups
+    }
+    assert by_decay == {0.1: sorted(decay), 0.0: sorted(no_decay)}
+    # a no_weight_decay_list entry moves a matrix out of the decay too
+    groups = timm_param_groups_weight_decay()(
+        model, weight_decay=0.1, no_weight_decay_list=["embed.*"]
+    )
+    by_decay = {
+        group["weight_decay"]: names_of(model, group["params"]) for group in groups
+    }
+    assert "embed.weight" in by_decay[0.0]
+
+
+def test_the_trainer_groups_the_pages_model_as_the_page_says():
+    """The Trainer's own create_optimizer on a stand-in: it excludes LayerNorm layers
+    by type and parameters by name (bias, layernorm, rmsnorm, norm), so the page's
+    BatchNorm, named bn, is decayed; everything else is grouped as on the page."""
+    from transformers import Trainer
+
+    model, decay, no_decay = page_groups()
+    trainer = SimpleNamespace(
+        model=model,
+        optimizer=None,
+        args=SimpleNamespace(weight_decay=0.1),
+        optimizer_cls_and_kwargs=(torch.optim.AdamW, {"lr": 1e-3}),
+        get_decay_parameter_names=lambda m: Trainer.get_decay_parameter_names(None, m),
+    )
+    optimizer = Trainer.create_optimizer(trainer)
+    theirs = {
+        g["weight_decay"]: names_of(model, g["params"]) for g in optimizer.param_groups
+    }
+    assert theirs[0.1] == sorted([*decay, "bn.weight"])
+    assert theirs[0.0] == sorted(set(no_decay) - {"bn.weight"})
+    # named norm (or *_norm, layernorm, rmsnorm), a BatchNorm's weight is excluded
+    renamed = torch.nn.Sequential()
+    renamed.add_module("dense", torch.nn.Linear(4, 4))
+    renamed.add_module("norm", torch.nn.BatchNorm1d(4))
+    assert Trainer.get_decay_parameter_names(None, renamed) == ["dense.weight"]
+    # and a 1-d parameter at the top level, say a learned temperature, is decayed
+    model.temperature = torch.nn.Parameter(torch.ones(1))
+    assert "temperature" in Trainer.get_decay_parameter_names(None, model)
 
 
 # Mixed precision: who steps the scheduler after a skipped step -----------------
