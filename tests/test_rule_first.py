@@ -27,8 +27,13 @@ TRAINING = sorted(
     for p in (DOCS / "training").glob("*.md")
     if p.name != "index.md"
 )
+RESEARCH = sorted(
+    f"research/{p.name}"
+    for p in (DOCS / "research").glob("*.md")
+    if p.name != "index.md"
+)
 REFERENCE = sorted(f"reference/{p.name}" for p in (DOCS / "reference").glob("*.md"))
-PAGES = LEARN + TRAINING + REFERENCE
+PAGES = LEARN + TRAINING + RESEARCH + REFERENCE
 
 BOX = '!!! tip "The rule"'
 MAX_CODE_LINES = 10
@@ -82,7 +87,7 @@ def box_parts(body: list[str]) -> tuple[str, list[list[str]]]:
 
 
 def test_the_pages_are_the_ones_the_anatomy_names():
-    assert len(TRAINING) >= 10 and len(REFERENCE) >= 18
+    assert len(TRAINING) >= 10 and len(REFERENCE) >= 18 and RESEARCH
     for page in PAGES:
         assert (DOCS / page).is_file(), page
 
