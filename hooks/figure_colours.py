@@ -146,7 +146,10 @@ def _series(ax):
         label = drawn.get_label()
         if isinstance(drawn, PathCollection):
             colours, style = drawn.get_facecolor(), ("points",)
+            if all(c[3] == 0 for c in colours):  # hollow points: their rims show
+                colours = drawn.get_edgecolor()
         elif isinstance(drawn, LineCollection):
+            # Dotted and dash-dot count as dashed: a stricter test, never a laxer one.
             dash = "solid" if drawn.get_linestyle()[0][1] is None else "dashed"
             colours, style = drawn.get_edgecolor(), ("line", dash, "")
         elif not _unlabelled(label):

@@ -74,7 +74,7 @@ CONVERT = {
 }
 # Packages whose version changes what a lab prints or draws, and the files that
 # draw its figures.
-OUTPUT_PACKAGES = ("torch", "scikit-learn", "matplotlib", "numpy")
+OUTPUT_PACKAGES = snippet_runner.RESULT_PACKAGES
 # The converter: the notebook made from the script, the kernel, its HTML.
 OUTPUT_PACKAGES += ("jupytext", "nbformat", "nbclient", "ipykernel")
 OUTPUT_PACKAGES += ("nbconvert", "mkdocs-jupyter", "pygments", "ipython")

@@ -24,7 +24,13 @@ from pathlib import Path
 
 import snippet_worker
 
-TIMEOUT_S = 30.0  # one snippet's run
+# One snippet's run. The heaviest take about 8 s of CPU here (fine-tuning imports
+# peft, and peft transformers); the test suite builds while two test processes run.
+TIMEOUT_S = 60.0
+# The installed packages a snippet's output depends on: what the snippets import
+# (peft imports transformers). An upgrade of any of them runs every snippet again.
+RESULT_PACKAGES = ("torch", "matplotlib", "numpy", "scikit-learn", "scipy")
+RESULT_PACKAGES += ("peft", "transformers", "tensorboard", "schedulefree")
 # Starting a worker imports matplotlib, and before the first snippet that names
 # torch it imports torch and torch._dynamo: seconds, and many more on a loaded
 # machine; that is no snippet's fault, so it has its own limit. (A worker whose
@@ -87,7 +93,7 @@ def kernels(capability: str | None = None) -> str:
 
 @functools.cache  # package metadata takes milliseconds to read: once a process
 def _libraries() -> tuple[str, ...]:
-    return version("torch"), version("matplotlib"), sys.version
+    return *(f"{name}=={version(name)}" for name in RESULT_PACKAGES), sys.version
 
 
 @functools.cache

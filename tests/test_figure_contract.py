@@ -253,6 +253,17 @@ def test_scatter_points_and_a_line_of_one_colour_are_told_apart():
     assert alike.startswith("axes 'Kinds': 'points' (points, #d55e00) and 'more")
 
 
+def test_hollow_scatter_points_are_judged_by_their_rims():
+    fig, ax = plt.subplots()
+    ax.plot([0, 10], [0, 1], color="C0", label="line")
+    ax.scatter([5], [0.2], facecolors="none", edgecolors="C1", label="hollow")
+    ax.set(title="Rims", xlabel="step", ylabel="loss")
+    assert problems(fig) == []  # not "hardly shows": its face is see-through
+    ax.scatter([6], [0.3], facecolors="none", edgecolors="#E0703A", label="also")
+    (alike,) = problems(fig)
+    assert alike.startswith("axes 'Rims': 'hollow' (points, #d55e00) and 'also'")
+
+
 def test_dark_mode_keeps_okabe_ito_and_lifts_a_dark_hue_to_3_to_1():
     for colour in ("#0072B2", "#D55E00", "#E69F00", "#56B4E9", "#009E73"):
         assert matplotlib.colors.to_hex(snippet_worker._dark(colour)) == colour.lower()

@@ -288,10 +288,16 @@ def lightning_fit(
 
     data = torch.utils.data.TensorDataset(torch.randn(2 * run["batches"], 2))
     model = Tiny()
+    fit_on_cpu(model, data, max_epochs=run["epochs"], logger=False, **trainer_args)
+    return model.rates
+
+
+def fit_on_cpu(model, data, **trainer_args) -> None:
+    """Fit `model` on `data` in batches of 2 with a quiet lightning.Trainer."""
+    import lightning
+
     trainer = lightning.Trainer(
         accelerator="cpu",
-        max_epochs=run["epochs"],
-        logger=False,
         enable_checkpointing=False,
         enable_progress_bar=False,
         enable_model_summary=False,
@@ -302,7 +308,6 @@ def lightning_fit(
         # Lightning 2.6 still builds torch's deprecated pytree LeafSpec
         warnings.filterwarnings("ignore", message=".*LeafSpec.* is deprecated")
         trainer.fit(model, torch.utils.data.DataLoader(data, batch_size=2))
-    return model.rates
 
 
 @pytest.mark.parametrize("name", list(LIGHTNING_RUNS))
@@ -977,20 +982,14 @@ def test_learning_rate_monitor_logs_the_rates_the_watching_page_logs(
             return {"optimizer": optimizer, "lr_scheduler": config}
 
     data = torch.utils.data.TensorDataset(torch.randn(2 * batches, 2))
-    trainer = lightning.Trainer(
-        accelerator="cpu",
+    fit_on_cpu(
+        Tiny(),
+        data,
         max_epochs=epochs,
         logger=CSVLogger(tmp_path, name="run", version=0),
         callbacks=[LearningRateMonitor(logging_interval="step")],
         log_every_n_steps=1,  # the default, 50, would log a step in fifty
-        enable_checkpointing=False,
-        enable_progress_bar=False,
-        enable_model_summary=False,
     )
-    with warnings.catch_warnings():  # beside the point here:
-        warnings.filterwarnings("ignore", message=".*does not have many workers")
-        warnings.filterwarnings("ignore", message=".*LeafSpec.* is deprecated")
-        trainer.fit(Tiny(), torch.utils.data.DataLoader(data, batch_size=2))
     with (tmp_path / "run" / "version_0" / "metrics.csv").open() as file:
         rows = [row for row in csv.DictReader(file) if row.get("lr-SGD/pg1")]
     assert [int(row["step"]) for row in rows] == list(range(epochs * batches))

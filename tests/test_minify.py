@@ -1,11 +1,10 @@
 """Code blocks keep their look with fewer elements (hooks/minify.py)."""
 
 import re
-from pathlib import Path
 
-import material
 import minify
 import pytest
+from figure_colours import MATERIAL
 from playwright.sync_api import expect
 from support import ROOT
 
@@ -47,11 +46,7 @@ def test_spans_outside_code_and_other_classes_are_left_alone():
 
 def material_colours() -> dict[str, str]:
     """Pygments class -> the custom property Material's CSS colours it with."""
-    css = next(
-        (Path(material.__file__).parent / "templates/assets/stylesheets").glob(
-            "main.*.min.css"
-        )
-    ).read_text()
+    css = next((MATERIAL / "stylesheets").glob("main.*.min.css")).read_text()
     colours = {}
     for selectors, body in re.findall(r"([^{}]*)\{([^{}]*)\}", css):
         if not (

@@ -187,6 +187,32 @@ def test_an_edit_runs_every_snippet_again_only_if_it_can_change_a_result(
         snippet_runner._runner_digest.cache_clear()
 
 
+def test_every_package_a_snippet_imports_is_in_its_cache_key():
+    """An upgrade of a package a snippet imports (peft, say) must run it again:
+    a cached run would print the old version's numbers beside a Checked-with box
+    that names the new one."""
+    import ast
+    import sys
+    from importlib.metadata import packages_distributions
+
+    distributions = packages_distributions()
+    imported = set()
+    for path in (Path(__file__).parents[1] / "snippets").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                imported.add(node.module.split(".")[0])
+    third_party = imported - set(sys.stdlib_module_names)
+    assert {"torch", "peft", "sklearn"} <= third_party  # the walk finds imports
+    missing = {
+        module: distributions[module]
+        for module in third_party
+        if not set(distributions[module]) & set(snippet_runner.RESULT_PACKAGES)
+    }
+    assert missing == {}
+
+
 def test_pruning_deletes_only_results_no_page_uses(tmp_path):
     used = write(tmp_path, "used.py", "print('used')\n")
     gone = write(tmp_path, "gone.py", "print('gone')\n")
