@@ -163,7 +163,8 @@ budget_spread = max(best_by_budget) / min(best_by_budget)
 # Stopped at 0.022, the sweep's best is its last rate, more than the tolerance
 # worse than the full sweep's. With more epochs, the best rate moves by at most a
 # factor of 4.7 (two grid steps) while the good range reaches down to smaller rates
-# and the best error falls.
+# and the best error falls; the shortest budget's best is above the longest's good
+# range.
 assert 0 < best < len(RATES) - 1
 assert final[0].mean() > best_error + 10 and final[-1].mean() > best_error + 10
 assert contiguous and len(good) >= 2 and good_factor >= 1.7
@@ -172,6 +173,7 @@ assert cliff_error > best_error + TOLERANCE and cliff_std > best_std
 assert narrow_best == NARROW - 1 and narrow_cost > TOLERANCE
 assert budget_spread <= 4.7
 assert low_by_budget[-1] < low_by_budget[0]
+assert best_by_budget[0] > good_high  # the shortest budget's best: too high
 assert error_by_budget[0] > error_by_budget[1] > error_by_budget[2]
 
 fig, ax = plt.subplots()
