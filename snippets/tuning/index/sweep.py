@@ -170,6 +170,7 @@ assert final[0].mean() > best_error + 10 and final[-1].mean() > best_error + 10
 assert contiguous and len(good) >= 2 and good_factor >= 1.7
 assert tie_gap < best_std  # the runner-up is within the best's spread over seeds
 assert cliff_error > best_error + TOLERANCE and cliff_std > best_std
+assert cliff == len(RATES) - 2  # and one more step is the last rate, which fails
 assert narrow_best == NARROW - 1 and narrow_cost > TOLERANCE
 assert budget_spread <= 4.7
 assert low_by_budget[-1] < low_by_budget[0]
