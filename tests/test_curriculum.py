@@ -9,6 +9,7 @@ would go stale on a CPU that prints other digits.
 from __future__ import annotations
 
 import inspect
+import posixpath
 import re
 import tokenize
 from pathlib import Path
@@ -95,9 +96,14 @@ def test_the_plateau_rule_quoted_on_the_convergence_page_is_torchs_source():
 
 
 def learn_path() -> list[str]:
-    """The Learn pages in the nav's order."""
+    """The Learn pages in the nav's order; a section among them (Tuning the rate)
+    stands on the path as its first page, its index."""
     nav = site_config()["nav"]
-    return next(section["Learn"] for section in nav if "Learn" in section)
+    learn = next(section["Learn"] for section in nav if "Learn" in section)
+    return [
+        next(iter(item.values()))[0] if isinstance(item, dict) else item
+        for item in learn
+    ]
 
 
 def test_the_home_page_lists_the_learn_path_in_the_navs_order():
@@ -114,4 +120,6 @@ def test_each_learn_page_links_onward_to_the_next_one_on_the_path(page):
     text = (DOCS / page).read_text()
     onward = re.split(r"^## (?:Where next|Next)\n", text, flags=re.M)[1]
     links = re.findall(r"\]\(([^)#]+)", onward.split("\n## ", 1)[0])
+    here = posixpath.dirname(page)  # a link from tuning/index.md is relative to it
+    links = [posixpath.normpath(posixpath.join(here, link)) for link in links]
     assert path[path.index(page) + 1] in links

@@ -935,6 +935,19 @@ def test_the_range_test_page_applies_lightnings_own_suggestion_rule():
     assert defaults["early_stop_threshold"] == 4.0
 
 
+def test_the_finder_page_applies_lightnings_own_suggestion_rule():
+    """tuning/finder.md reads Lightning's suggestion off its digits range tests."""
+    from lightning.pytorch.tuner.lr_finder import _LRFinder
+
+    path = ROOT / "snippets" / "tuning" / "finder" / "finder.py"
+    run = snippet_runner.run_snippet(path, ROOT).values
+    curves = zip(run["lightning_lrs"], run["lightning_losses"], strict=True)
+    for (lrs, losses), pick in zip(curves, run["lightning_picks"], strict=True):
+        finder = _LRFinder("exponential", lrs[0], lrs[-1], len(lrs))
+        finder.results = {"lr": lrs, "loss": losses}
+        assert finder.suggestion() == pick
+
+
 # Watching the rate: Lightning's LearningRateMonitor logs what the page's TensorBoard
 # snippets log (the rate each step trains with), and TensorBoard's sampling default.
 

@@ -27,13 +27,14 @@ TRAINING = sorted(
     for p in (DOCS / "training").glob("*.md")
     if p.name != "index.md"
 )
+TUNING = sorted(f"tuning/{p.name}" for p in (DOCS / "tuning").glob("*.md"))
 RESEARCH = sorted(
     f"research/{p.name}"
     for p in (DOCS / "research").glob("*.md")
     if p.name != "index.md"
 )
 REFERENCE = sorted(f"reference/{p.name}" for p in (DOCS / "reference").glob("*.md"))
-PAGES = LEARN + TRAINING + RESEARCH + REFERENCE
+PAGES = LEARN + TUNING + TRAINING + RESEARCH + REFERENCE
 
 BOX = '!!! tip "The rule"'
 MAX_CODE_LINES = 10
@@ -88,6 +89,7 @@ def box_parts(body: list[str]) -> tuple[str, list[list[str]]]:
 
 def test_the_pages_are_the_ones_the_anatomy_names():
     assert len(TRAINING) >= 10 and len(REFERENCE) >= 18 and RESEARCH
+    assert len(TUNING) >= 2
     for page in PAGES:
         assert (DOCS / page).is_file(), page
 
