@@ -31,7 +31,7 @@ for _step in range(40):
     optimizer.step()
     scheduler.step()
 print("steps 0-4:", " ".join(f"{rate:.2e}" for rate in rates[:5]))
-first_rate = rates[0]
+first_rate, peak_rate = rates[0], max(rates)
 
 # %% Checks: warmup factor times decay factor, at every step
 for step, rate in enumerate(rates):
@@ -39,3 +39,5 @@ for step, rate in enumerate(rates):
     decay = math.sqrt(WARMUP / (step + WARMUP))
     assert math.isclose(rate, LR * linear * decay, rel_tol=1e-12)
 assert math.isclose(first_rate, LR * 0.1)  # the warmup's start
+# The peak comes at the warmup's end, below the base rate: the decay ran under it.
+assert rates.index(peak_rate) == WARMUP and first_rate < peak_rate < LR

@@ -231,6 +231,9 @@ assert full_best / 3 < disc_body_best < 3 * full_best
 assert lora_best < 3 * full_best
 assert lora_["mean"] < full_["mean"]
 assert lora_["std"] > full_["std"]  # a wider spread across seeds at the best
+# Full fine-tuning's and the discriminative set-up's good ranges are wider than
+# either LoRA run's (whose tops are two grid rates on this grid).
+assert min(width[:2]) > max(width[2:])
 # A larger lora_alpha scales the update up: the curve moves to lower rates. At the
 # two smallest rates lora_alpha=32 is ahead; it breaks down (mean accuracy below
 # 0.5) at a lower rate than the default.

@@ -55,6 +55,9 @@ assert abs(decayed_end[0] / decay_alone[-1] - 1) < 0.1
 assert decay_alone[-1] < decayed_end[1] < 0.7 and decayed_end[0] < decayed_end[1]
 assert all(scale > 0.85 for scale in excluded_end)
 assert math.isclose(lr_wd_steps, -math.log(decay_alone[-1]), rel_tol=0.01)
+# A longer run at a smaller rate sums to as much: what the page compares it with.
+LONG_STEPS, LONG_LR, LONG_WD = 30_000, 3e-4, 0.1
+assert math.isclose(lr_wd_steps, LONG_LR * LONG_WD * LONG_STEPS)
 
 fig, axes = plt.subplots(2, 1, sharex=True, figsize=(7, 5.5))
 for i, ax in enumerate(axes):
