@@ -5,7 +5,9 @@ Every quiz file is checked in `on_files`, before any page renders: against
 quiz/schema.json, then for what a schema cannot say (an answer index within its
 options, ids unique in the file). Pages get plain HTML that is complete without
 JavaScript (answers in <details>) and the quiz as JSON in a data attribute for
-docs/javascripts/quiz.js, which replaces that HTML with the interactive quiz.
+docs/javascripts/quiz.js, which replaces that HTML with the interactive quiz. The
+review page holds every question as JSON only; without JavaScript it says so and
+links each page's quiz.
 
 A page's quiz is named after the page: docs/too-high.md has quiz/too-high.json, and
 docs/reference/steplr.md has quiz/reference/steplr.json.
@@ -311,18 +313,14 @@ def _drill_figure(figure: dict) -> str:
     )
 
 
-def _choice(item: dict, number: int, figure_inline: bool = True) -> str:
-    """A question; a drill's figure shown above it, or (in the review's list of
-    every question, which would load them all) a link to it."""
+def _choice(item: dict, number: int) -> str:
+    """A question; a drill's figure shown above it."""
     options = "".join(f"<li>{_t(option)}</li>" for option in item["options"])
     figure = ""
     # A figure resolved from its run (a quiz no page uses keeps the reference).
     drawn = isinstance(item.get("figure"), dict)
-    if drawn and figure_inline:
+    if drawn:
         figure = _drill_figure(item["figure"])
-    elif drawn:
-        link = f'<a href="{_e(item["figure"]["light"])}">the figure</a>'
-        figure = f'<p class="quiz-figure-link">This question reads {link}.</p>'
     right = item["answer"]
     answer = (
         f"<p><strong>{_letter(right)}. {_t(item['options'][right])}</strong></p>"
@@ -412,32 +410,31 @@ def review_deck(
 
 
 def render_review(deck: list[dict]) -> str:
-    """The review deck: every item listed for readers without JavaScript."""
-    groups: dict[str, list[str]] = {}
-    numbers: dict[str, int] = {}  # a page's choices are numbered from 1
+    """The review deck: its data for quiz.js and, for readers without JavaScript,
+    what the deck holds and a link to each page's quiz, which works without it. Not
+    every question again: the deck twice made the page too heavy."""
+    pages: dict[str, list[dict]] = {}  # page slug -> its cards, in deck order
     for card in deck:
-        title = _t(card["page"])
-        if card["url"] is not None:
-            title = f'<a href="{_e(card["url"])}">{title}</a>'
-        items = groups.setdefault(title, [])
-        if card["kind"] == "card":
-            items.append(_card(card))
-        elif card["kind"] == "choice":
-            numbers[title] = numbers.get(title, 0) + 1
-            items.append(_choice(card, numbers[title], figure_inline=False))
-        else:
-            items.append(_explain(card))
-    sections = "".join(
-        f'<section class="quiz-section"><h3>{title}</h3>{"".join(items)}</section>'
-        for title, items in groups.items()
-    )
+        pages.setdefault(card["key"].rpartition("/")[0], []).append(card)
+    links = []
+    for cards in pages.values():
+        title = _t(cards[0]["page"])
+        if cards[0]["url"] is not None:
+            title = f'<a href="{_e(cards[0]["url"])}">{title}</a>'
+        count = f"{len(cards)} question{'' if len(cards) == 1 else 's'}"
+        links.append(f"<li>{title} — {count}</li>")
     kinds = [sum(card["kind"] == kind for card in deck) for kind in DECK_KINDS.values()]
     return (
         f'<div class="quiz quiz-review" data-quiz="{REVIEW}" '
         f'{data_attribute({"cards": deck})} data-widget="quiz">'
-        f'<div class="quiz-static"><p>{len(deck)} questions from {len(groups)} '
+        f'<div class="quiz-static"><p>{len(deck)} questions from {len(pages)} '
         f"pages: {kinds[0]} flashcards, {kinds[1]} multiple-choice questions and "
-        f"{kinds[2]} explain prompts.</p>{sections}</div></div>"
+        f"{kinds[2]} explain prompts.</p>"
+        "<p><strong>The review needs JavaScript</strong>: it picks each day's "
+        "questions in your browser and keeps your boxes there (local storage). "
+        "Without JavaScript, each page's quiz works, with its answers under "
+        "<em>Answer</em>, <em>Hint</em> and <em>A good answer covers</em>:</p>"
+        f'<ul class="quiz-pages">{"".join(links)}</ul></div></div>'
     )
 
 

@@ -353,9 +353,27 @@ def test_review_deck_holds_every_question_in_nav_order_under_stable_keys():
         | choice
     )
     html = quiz.render_review(deck)
-    assert '<a href="../a/">Page &lt;A&gt;</a>' in html
     assert "6 questions from 2 pages: 2 flashcards, 2 multiple-choice" in html
+    assert '<li><a href="../b/">Page B</a> — 3 questions</li>' in html
+    assert '<li><a href="../a/">Page &lt;A&gt;</a> — 3 questions</li>' in html
     assert parse(html).items == {"cards": deck}
+
+
+def test_without_javascript_the_review_says_it_needs_it_and_lists_no_question():
+    """The deck is in the data only: listed again for readers without JavaScript it
+    made the page too heavy. They get what the deck holds and each page's quiz."""
+    one = {"flashcards": VALID["flashcards"], "choices": VALID["choices"]}
+    deck = quiz.review_deck({"b": VALID, "a": one}, {"a": ("A", "a/")}, ["a.md"])
+    page = parse(quiz.render_review(deck))
+    shown = " ".join(page.shown)
+    assert (
+        "5 questions from 2 pages: 2 flashcards, 2 multiple-choice questions" in shown
+    )
+    assert "needs JavaScript" in shown and "local storage" in shown
+    # In nav order; a quiz with no page is named by its file, with no link.
+    assert page.shown[-3:] == ["A", "— 2 questions", "b — 3 questions"]
+    assert not {"Q?", "Which?", "right", "Explain."} & set(page.shown)
+    assert "details" not in page.tags and page.tags.count("a") == 1
 
 
 def test_a_questions_figure_in_the_review_points_at_its_files_from_there():
@@ -566,16 +584,39 @@ def test_every_seed_item_is_in_a_quiz_of_the_site(kind):
 def test_every_built_page_shows_its_quiz_and_review_shows_every_card(built_site):
     quizzes = quiz.load_all(QUIZ_DIR)
     for slug in quizzes:
-        html = (built_site / slug.removesuffix("index") / "index.html").read_text()
-        assert f'<div class="quiz" data-quiz="{slug}" data-items=' in html
-        assert "quiz-slot" not in html
+        page = (built_site / slug.removesuffix("index") / "index.html").read_text()
+        assert f'<div class="quiz" data-quiz="{slug}" data-items=' in page
+        assert "quiz-slot" not in page
     review = (built_site / "review" / "index.html").read_text()
     total = sum(len(q.get(kind, [])) for q in quizzes.values() for kind in quiz.KINDS)
     cards = sum(len(q.get("flashcards", [])) for q in quizzes.values())
     assert (
         f"<p>{total} questions from {len(quizzes)} pages: {cards} flashcards" in review
     )
-    assert review.count('class="quiz-card"') == cards
+    found = re.search(r'data-quiz="review" data-items="([^"]*)"', review)
+    deck = json.loads(html.unescape(found.group(1)))["cards"]
+    assert sorted(card["key"] for card in deck) == sorted(
+        f"{slug}/{item['id']}"
+        for slug, data in quizzes.items()
+        for kind in quiz.KINDS
+        for item in data.get(kind, [])
+    )
+
+
+def test_the_review_without_javascript_links_every_quiz_page_once(built_site):
+    """Each page's quiz works without JavaScript; the review page, which needs it,
+    links each of them once, with its number of questions."""
+    quizzes = quiz.load_all(QUIZ_DIR)
+    review = (built_site / "review" / "index.html").read_text()
+    static = re.search(r'<div class="quiz-static">(.*?)</div></div>', review, re.S)
+    links = re.findall(
+        r'<li><a href="\.\./([^"]*)/">.*?</a> — (\d+) questions?</li>', static.group(1)
+    )
+    assert sorted(slug for slug, _ in links) == sorted(quizzes)
+    for slug, count in links:
+        data = quizzes[slug]
+        assert int(count) == sum(len(data.get(kind, [])) for kind in quiz.KINDS)
+    assert "<img" not in static.group(1) and "<details" not in static.group(1)
 
 
 def test_no_question_in_the_review_shows_raw_markdown(built_site):
@@ -699,11 +740,13 @@ def test_a_missing_or_broken_schema_is_a_clear_error(tmp_path, schema):
         quiz.load_all(tmp_path)
 
 
-def test_the_reviews_list_links_a_drills_figure_instead_of_loading_them_all():
+def test_the_review_without_javascript_loads_no_drill_figure():
+    """A drill's figure is in the deck's data, drawn when its card comes up."""
     figure = {"light": "a/d-1.svg", "dark": "a/d-1-dark.svg", "alt": "Curves A, B"}
     data = broken(lambda d: d["choices"][0].update(figure=figure | {"width": 9}))
     html = quiz.render_review(quiz.review_deck({"t": data}, {"t": ("T", "t/")}, []))
-    assert '<a href="a/d-1.svg">the figure</a>' in html and "<img" not in html
+    assert "<img" not in html and "d-1.svg&quot;" in html
+    assert parse(html).items["cards"][1]["figure"] == figure | {"width": 9}
 
 
 def test_a_quiz_no_page_uses_still_renders_in_the_review():
@@ -711,4 +754,5 @@ def test_a_quiz_no_page_uses_still_renders_in_the_review():
     no crash, as under `mkdocs serve` after a page's quiz marker is removed."""
     data = broken(lambda d: d["choices"][0].update(figure="page/drills.py 1"))
     html = quiz.render_review(quiz.review_deck({"t": data}, {"t": ("T", "t/")}, []))
-    assert "quiz-choice" in html and "<img" not in html
+    assert '<a href="t/">T</a> — 3 questions' in html and "<img" not in html
+    assert parse(html).items["cards"][1]["figure"] == "page/drills.py 1"

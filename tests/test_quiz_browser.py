@@ -707,6 +707,38 @@ def test_a_drill_shows_its_figure_above_the_question_in_the_reader_palette(
     assert figure["y"] + figure["height"] <= question["y"]
 
 
+def test_the_review_without_javascript_links_each_pages_quiz_which_works(
+    browser, site_url
+):
+    """The review needs JavaScript and says so; the pages it links show their quiz
+    with its answers, which need none. With JavaScript the list is replaced."""
+    context = browser.new_context(base_url=site_url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("review/")
+        root = page.locator('.quiz[data-quiz="review"]')
+        expect(root).to_contain_text(f"{len(DECK)} questions from ")
+        expect(root).to_contain_text("The review needs JavaScript")
+        pages = {key.rpartition("/")[0] for key in DECK}
+        links = root.locator(".quiz-pages a")
+        expect(links).to_have_count(len(pages))
+        expect(root.locator(".quiz-pages li").first).to_have_text(
+            re.compile(r".+ — \d+ questions$")
+        )
+        links.first.click()
+        quiz_there = page.locator(".quiz .quiz-static")
+        expect(quiz_there.locator(".quiz-question").first).to_be_visible()
+        expect(quiz_there.locator("summary", has_text="Answer").first).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_the_review_with_javascript_replaces_its_list(browser_page):
+    root = open_review(browser_page)
+    expect(root.locator(".quiz-static")).to_have_count(0)
+    expect(root.locator(".quiz-stage .quiz-card")).to_have_count(1)
+
+
 def test_a_reset_of_the_review_can_be_undone(browser_page):
     root = open_review(browser_page)
     for knew in (False, True):
