@@ -376,6 +376,8 @@ def _lay_for_phone(fig):
         for text in (ax.title, ax._left_title, ax._right_title, ax.xaxis.label):
             if text.get_text():
                 _wrap(text, line, renderer)
+        for text in ax.texts:  # a note placed in the plot: half the width at most
+            _wrap(text, line / 2, renderer)
     for legend in filter(None, legends):
         for text in legend.get_texts():
             _wrap(text, line, renderer)
@@ -398,13 +400,34 @@ def _lay_for_phone(fig):
 
     fit_height()
     box = _tight_box(fig)
+    crowded = [ax for ax in fig.axes if _split_tick_labels(ax, renderer)]
     covering = {id(legend): legend for legend, _ in _covering(fig) if legend.axes}
-    if not covering:
+    if not covering and not crowded:
         return box
     for legend in covering.values():  # no room beside the lines: under the axes
         _put_below(legend, renderer)
     fit_height()
     return _tight_box(fig)
+
+
+def _split_tick_labels(ax, renderer) -> bool:
+    """Named x ticks (categories) whose labels run into each other in the narrow
+    axes get a line per word; True if any did."""
+    from itertools import pairwise
+
+    from matplotlib.ticker import FixedLocator
+
+    labels = ax.get_xticklabels()
+    shown = [t for t in labels if t.get_visible() and t.get_text()]
+    spans = sorted((b.x0, b.x1) for b in (t.get_window_extent(renderer) for t in shown))
+    if not any(right > left for (_, right), (left, _) in pairwise(spans)):
+        return False
+    if not isinstance(ax.xaxis.get_major_locator(), FixedLocator):
+        return False  # numbers: the locator chooses fewer for a narrow axis
+    if not any(" " in t.get_text() for t in shown):
+        return False
+    ax.set_xticks(ax.get_xticks(), [t.get_text().replace(" ", "\n") for t in labels])
+    return True
 
 
 def _put_below(legend, renderer) -> None:

@@ -260,3 +260,31 @@ def test_long_titles_wrap_and_wide_legends_take_fewer_columns_on_a_phone():
     assert "\n" in phone.axes[0].get_title() and "\n" in phone._suptitle.get_text()
     assert len(phone.axes[0].get_legend()._legend_handle_box.get_children()) < 3
     plt.close(phone)
+
+
+def test_named_ticks_that_run_into_each_other_on_a_phone_get_a_line_per_word():
+    fig, ax = plt.subplots()
+    ax.plot(range(5), [1, 2, 3, 2, 1])
+    names = ["linear", "1-sqrt", "cosine", "warmup + cosine", "none"]
+    ax.set_xticks(range(5), names)
+    ax.set(title="Ticks", xlabel="schedule", ylabel="loss")
+    phone = copy.deepcopy(fig)
+    snippet_worker._lay_for_phone(phone)
+    labels = [t.get_text() for t in phone.axes[0].get_xticklabels()]
+    assert labels == [*names[:3], "warmup\n+\ncosine", "none"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == names  # wide: as drawn
+    plt.close(phone)
+
+
+def test_a_note_in_the_plot_wraps_so_the_axes_keeps_its_width_on_a_phone():
+    fig, ax = plt.subplots()
+    ax.plot([0, 100], [0, 1])
+    ax.annotate("a note that is far too long for a phone's narrow axes", (5, 0.5))
+    ax.set(title="Note", xlabel="step", ylabel="loss")
+    snippet_worker._tight_box(fig)  # drawn wide first, as render_figure does
+    phone = copy.deepcopy(fig)
+    snippet_worker._lay_for_phone(phone)
+    assert "\n" in phone.axes[0].texts[0].get_text()
+    width = phone.axes[0].get_position().width * snippet_worker.PHONE_IN
+    assert width > 2.5  # inches of plotting area, of the figure's 3.75
+    plt.close(phone)
