@@ -381,7 +381,7 @@ def _lay_for_phone(fig):
     for legend in filter(None, legends):
         for text in legend.get_texts():
             _wrap(text, line, renderer)
-        _fit_legend(legend, column, renderer)
+        _fit_legend(legend, line if legend.axes else column, renderer)  # its axes
     for legend in fig.legends:
         if legend._outside_loc is None and legend._bbox_to_anchor is None:
             # One under (or over) the panels, where the wide figure left room for
