@@ -4,9 +4,10 @@ part of a lab: the downloaded notebook and script draw with matplotlib's default
 
 It draws the labs as the snippet runner draws snippets: the site's figure style
 (figure.mplstyle), and each figure that `plt.show()` shows becomes a light and a
-dark SVG, with alt text from its title, axis labels and legend. Both go out as one
-HTML output, `<img>` tags with data URIs ending in `#only-light` / `#only-dark`;
-hooks/labs.py moves them into files beside the page.
+dark SVG, with alt text from its title, axis labels and legend, and the same two
+re-laid for a phone. All go out as one HTML output, two `<picture>`s with data URIs:
+`<img>`s ending in `#only-light` / `#only-dark`, their `<source>`s in
+`#phone-light` / `#phone-dark`; hooks/labs.py moves them into files beside the page.
 
 A cell that runs longer than LR_SITE_LAB_CELL_TIMEOUT_S seconds (120 by default)
 raises TimeoutError, which fails the build with the cell's traceback: a lab that
@@ -22,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import figure_html  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402 - after the path: the inline backend loads
 import snippet_worker  # noqa: E402
 from IPython import get_ipython  # noqa: E402
@@ -33,22 +35,30 @@ plt.style.use(snippet_worker.STYLE_FILE)
 plt.rcParams["svg.hashsalt"] = snippet_worker.SVG_SALT
 
 
-def _img(svg: str, alt: str, variant: str) -> str:
-    data = base64.b64encode(svg.encode()).decode()
-    return f'<img alt="{alt}" src="data:image/svg+xml;base64,{data}#only-{variant}">'
+def _data(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def _picture(figure: dict, alt: str, scheme: str) -> str:
+    """One palette's picture of a figure, its phone variant in a `<source>`, in a
+    link to itself (hooks/labs.py makes the link open the light file)."""
+    wide = f"{_data(figure[scheme])}#only-{scheme}"
+    phone = f"{_data(figure[f'phone_{scheme}'])}#phone-{scheme}"
+    return (
+        f'<a href="{wide}"><picture>'
+        f'<source media="{figure_html.PHONE_MEDIA}" srcset="{phone}">'
+        f'<img alt="{alt}" src="{wide}" class="off-glb"></picture></a>'
+    )
 
 
 def show(*_args, **_kwargs) -> None:
-    """Every open figure as a light and a dark image, then closed. A figure that
+    """Every open figure as a light and a dark picture, then closed. A figure that
     breaks the figure contract fails its cell, and so the build."""
     for number in plt.get_fignums():
         figure = snippet_worker.render_figure(plt.figure(number))
         alt = html.escape(figure["alt"], quote=True)
-        light, dark = (
-            _img(figure["light"], alt, "light"),
-            _img(figure["dark"], alt, "dark"),
-        )
-        display(HTML(light + "\n" + dark))
+        pictures = [_picture(figure, alt, scheme) for scheme in ("light", "dark")]
+        display(HTML("\n".join(pictures)))
     plt.close("all")
 
 

@@ -79,8 +79,13 @@ OUTPUT_PACKAGES = snippet_runner.RESULT_PACKAGES
 OUTPUT_PACKAGES += ("jupytext", "nbformat", "nbclient", "ipykernel")
 OUTPUT_PACKAGES += ("nbconvert", "mkdocs-jupyter", "pygments", "ipython")
 OUTPUT_PACKAGES += ("mistune", "bleach", "beautifulsoup4")  # nbconvert's HTML
-FIGURE_FILES = (KERNEL_SETUP, HOOKS / "snippet_worker.py", HOOKS / "figure.mplstyle")
-FIGURE_FILES += (HOOKS / "figure_colours.py",)  # its colour check
+FIGURE_FILES = (
+    KERNEL_SETUP,
+    HOOKS / "snippet_worker.py",
+    HOOKS / "figure.mplstyle",
+    HOOKS / "figure_colours.py",  # its colour check
+    HOOKS / "figure_html.py",
+)
 CACHE_DIR = Path(".cache") / "labs"  # under the project folder
 HEADING_RE = re.compile(r'<h([1-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 HEADING_LINK_RE = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>|<[^>]+>', re.S)
@@ -103,9 +108,13 @@ TEXT_OUTPUT_RE = re.compile(
     r"[^>]*>\s*<pre>(.*?)</pre>",
     re.S,
 )
-FIGURE_RE = re.compile(
-    r'<img alt="([^"]*)" src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)'
-    r'#only-(light|dark)"\s*/?>'
+FIGURE_RE = re.compile(  # attributes in alphabetical order, as the converter writes
+    r'<img alt="([^"]*)"( class="off-glb")? '
+    r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)#only-(light|dark)"\s*/?>'
+)
+PHONE_RE = re.compile(  # a figure's phone variant, in its <picture>
+    r'<source media="([^"]*)" srcset="data:image/svg\+xml;base64,([A-Za-z0-9+/=]+)'
+    r'#phone-(light|dark)"\s*/?>'
 )
 _figures: dict[str, str] = {}  # site path -> SVG text, for the current build
 
@@ -258,28 +267,40 @@ def extract_figures(
     page_html: str, stem: str, page_dir: str
 ) -> tuple[str, dict[str, str]]:
     """The page with each figure's data URI replaced by a file, `<stem>-<n>.svg` and
-    `<stem>-<n>-dark.svg` (numbered in page order), and those files' site paths and
-    SVG text; `page_dir` is the folder of the page's HTML. The link around each
-    `<img>` opens the light file, also from the dark one: opened alone, a dark
-    figure's light text stands on the browser's white."""
+    `<stem>-<n>-dark.svg` (numbered in page order), their phone variants (in a
+    `<picture>`'s `<source>`) `<stem>-<n>-phone.svg` and `-phone-dark.svg`, and
+    those files' site paths and SVG text; `page_dir` is the folder of the page's
+    HTML. The link around each picture opens the light file, also from the dark
+    one: opened alone, a dark figure's light text stands on the browser's white."""
     files: dict[str, str] = {}
     links: dict[str, str] = {}  # data URI -> the URL its link opens
-    number = 0
+    numbers = {"": 0, "phone-": 0}
 
-    def to_file(match: re.Match) -> str:
-        nonlocal number
-        alt, data, variant = match.groups()
-        number += variant == "light"  # each light one starts a figure
-        uri = f"{stem}-{number}" + ("-dark" if variant == "dark" else "") + ".svg"
+    def to_file(match: re.Match, phone: str) -> str:
+        if phone:
+            attribute, data, variant = match.groups()
+        else:
+            attribute, off, data, variant = match.groups()
+        numbers[phone] += variant == "light"  # each light one starts a figure
+        number = numbers[phone]
+        dark = "-dark" if variant == "dark" else ""
+        uri = f"{stem}-{number}" + ("-phone" if phone else "") + f"{dark}.svg"
         files[uri] = svg = base64.b64decode(data).decode()
         url = posixpath.relpath(uri, page_dir or ".")
-        light = posixpath.relpath(f"{stem}-{number}.svg", page_dir or ".")
-        links[f"data:image/svg+xml;base64,{data}#only-{variant}"] = light
         width, height = snippet_runner.svg_size(svg)
         size = f'width="{width}" height="{height}"'
-        return f'<img alt="{alt}" loading="lazy" {size} src="{url}#only-{variant}">'
+        if phone:
+            return f'<source media="{attribute}" srcset="{url}" {size}>'
+        light = posixpath.relpath(f"{stem}-{number}.svg", page_dir or ".")
+        links[f"data:image/svg+xml;base64,{data}#only-{variant}"] = light
+        off = off or ""
+        return (
+            f'<img alt="{attribute}" loading="lazy" {size} src="{url}#only-{variant}"'
+            f"{off}>"
+        )
 
-    page_html = FIGURE_RE.sub(to_file, page_html)
+    page_html = FIGURE_RE.sub(lambda m: to_file(m, ""), page_html)
+    page_html = PHONE_RE.sub(lambda m: to_file(m, "phone-"), page_html)
     for data_uri, url in links.items():  # what is left of it: the link's address
         page_html = page_html.replace(data_uri, url)
     return page_html, files

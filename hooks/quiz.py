@@ -28,6 +28,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import figure_html
 import markers
 import values
 from mkdocs.exceptions import PluginError
@@ -198,8 +199,9 @@ def bind_values(slug: str, quiz: dict) -> dict:
 
 def resolve_figures(slug: str, quiz: dict, figures: dict[str, list[dict]]) -> dict:
     """The quiz with each drill's `"figure": "page/x.py 2"` replaced by that figure
-    of the build's run (values.figures): its light and dark SVG (site paths), alt
-    text, width and height. QuizError names the file, the item and what is wrong."""
+    of the build's run (values.figures): its light and dark SVG and their phone
+    variants (site paths), alt text, and both sizes. QuizError names the file, the
+    item and what is wrong."""
     choices = []
     for number, item in enumerate(quiz.get("choices", [])):
         if "figure" in item:
@@ -282,7 +284,11 @@ def relative_figure(figure: dict, base: str) -> dict:
     """A drill figure with its SVG paths relative to the page at site URL `base`."""
     from mkdocs.utils import get_relative_url
 
-    return figure | {k: get_relative_url(figure[k], base) for k in ("light", "dark")}
+    return figure | {
+        k: get_relative_url(figure[k], base)
+        for k in figure_html.VARIANTS
+        if k in figure
+    }
 
 
 def relative_figures(data: dict, base: str) -> dict:
@@ -300,17 +306,12 @@ def relative_figures(data: dict, base: str) -> dict:
 
 
 def _drill_figure(figure: dict) -> str:
-    """A drill's figure, light and dark, as the page's figures are shown."""
-    size = f'width="{figure["width"]}" height="{figure["height"]}"'
-    return (
-        '<div class="quiz-figure">'
-        + "".join(
-            f'<img src="{_e(figure[scheme])}#only-{scheme}" alt="{_e(figure["alt"])}" '
-            f'{size} loading="lazy">'
-            for scheme in ("light", "dark")
-        )
-        + "</div>"
-    )
+    """A drill's figure, light and dark, wide and for a phone, as the page's
+    figures are shown (figure_html)."""
+    size = figure["width"], figure["height"]
+    phone_size = figure["phone_width"], figure["phone_height"]
+    picture = figure_html.picture(figure, figure["alt"], size, phone_size)
+    return f'<div class="quiz-figure">{picture}</div>'
 
 
 def _choice(item: dict, number: int) -> str:

@@ -50,6 +50,8 @@ class SnippetError(Exception):
 class Figure:
     light: str  # SVG text for Material's light palette
     dark: str  # the same figure recoloured for the dark palette
+    phone_light: str  # the figure re-laid for a phone's column (panels stacked)
+    phone_dark: str  # that one recoloured for the dark palette
     alt: str  # text alternative built from title, axis labels and legend
     title: str  # the figure's suptitle, "" if none
     axes: list[dict]  # per axes: title, xlabel, ylabel, yscale, legend (for tests)

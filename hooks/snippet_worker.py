@@ -1,9 +1,10 @@
 """The snippet worker: run as a script, it imports matplotlib once (torch once too,
 when asked, before the first snippet that names it), then reads one JSON request
 per line on stdin (a snippet's path and the folder to run it from) and answers
-one JSON line: what the snippet printed, its figures as light and dark SVG, and
-its module-level values; or its traceback. `snippet_runner.py` starts
-and feeds it. Labs draw their figures with its `render_figure` too.
+one JSON line: what the snippet printed, its figures as light and dark SVG (each
+also re-laid for a phone), and its module-level values; or its traceback.
+`snippet_runner.py` starts and feeds it. Labs draw their figures with its
+`render_figure` too.
 
 Every cached result is keyed on this file and the figure style: any edit here runs
 every snippet again, so the pool and the cache live in snippet_runner.py.
@@ -32,6 +33,16 @@ MIN_TEXT_PX = 10
 # 3:1 contrast on slate that WCAG asks of graphics (1.4.11). Okabe-Ito keeps its hues.
 DARK_MIN_L = 45
 DARK_TEXT_MIN_L = 57  # and a coloured text's: 4.5:1, as WCAG asks of text (1.4.3)
+# A phone's column is narrower: 358 px on a 390 px phone. There each figure is shown
+# in a variant of its own (the page's <picture> picks it by a media query), re-laid
+# for PHONE_PX: as wide as that, in inches at 96 px each, so it is shown at the size
+# it is drawn, and its panels stacked in one column. Its text is held to
+# MIN_TEXT_PX at PHONE_PX too; the site's 10 pt is 13 px there.
+PHONE_PX = 360
+PHONE_IN = PHONE_PX / 96
+# A stacked panel's plotting area: as tall as in the wide figure, within these
+# bounds (inches): a grid of small plots stays small, a single plot gets squarer.
+PANEL_MIN_IN, PANEL_MAX_IN = 1.35, 2.4
 
 
 def _dark(color, min_l: float = DARK_MIN_L):
@@ -127,10 +138,10 @@ def _visible_texts(fig) -> list:
     return list(texts.values())
 
 
-def _small_texts(fig, width_pt: float) -> list[str]:
+def _small_texts(fig, width_pt: float, shown_px: int = COLUMN_PX) -> list[str]:
     """Texts under MIN_TEXT_PX once the figure, `width_pt` points wide in its SVG,
-    is scaled to COLUMN_PX wide: a text's size in px is pt * COLUMN_PX / width_pt."""
-    scale = COLUMN_PX / width_pt
+    is scaled to `shown_px` wide: a text's size in px is pt * shown_px / width_pt."""
+    scale = shown_px / width_pt
     small: dict[float, list[str]] = {}
     for text in _visible_texts(fig):
         if text.get_fontsize() * scale < MIN_TEXT_PX:
@@ -138,7 +149,7 @@ def _small_texts(fig, width_pt: float) -> list[str]:
     return [
         f"{len(names)} text(s) of {size:g} pt, such as {', '.join(names[:3])}, are"
         f" {size * scale:.1f} px tall when the figure, {width_pt:.0f} pt wide, is"
-        f" shown {COLUMN_PX} px wide; the rule is pt * {COLUMN_PX} / width >="
+        f" shown {shown_px} px wide; the rule is pt * {shown_px} / width >="
         f" {MIN_TEXT_PX} px, so here at least {MIN_TEXT_PX / scale:.1f} pt"
         for size, names in sorted(small.items())
     ]
@@ -193,14 +204,14 @@ def _drawn(ax):
                 yield drawn, drawn.get_transform().transform(segment), True
 
 
-def _covered_data(fig) -> list[str]:
-    """Plotted data inside a legend's box, in display coordinates. Every legend is
-    checked against every axes: twin axes share one area."""
+def _covering(fig):
+    """(legend, message) for each plotted point or segment inside a legend's box, in
+    display coordinates. Every legend is checked against every axes: twin axes
+    share one area."""
     from matplotlib.transforms import Bbox
 
     renderer = fig.canvas.get_renderer()  # as the last draw (_tight_box) left it
     legends = [ax.get_legend() for ax in fig.axes] + fig.legends
-    problems = []
     for legend in filter(None, legends):
         for ax in fig.axes:
             for artist, xy, joined in _drawn(ax):
@@ -214,18 +225,21 @@ def _covered_data(fig) -> list[str]:
                     x, y = ax.transData.inverted().transform(point)
                     label = artist.get_label()
                     what = "an unlabelled line" if label[:1] == "_" else repr(label)
-                    problems.append(
-                        f"{_where(ax)}: the legend covers {what}"
-                        f" near x={x:.3g}, y={y:.3g}"
-                    )
-    return problems
+                    where = f"{_where(ax)}: the legend covers {what}"
+                    yield legend, f"{where} near x={x:.3g}, y={y:.3g}"
 
 
-def check_figure(fig, box=None) -> list[str]:
-    """What breaks the figure contract in `fig`, whose SVG is cropped to `box`, the
-    tight box just found (found here if not given)."""
+def _covered_data(fig) -> list[str]:
+    """Plotted data inside a legend's box: what the reader cannot see."""
+    return [message for _, message in _covering(fig)]
+
+
+def check_figure(fig, box=None, shown_px: int = COLUMN_PX) -> list[str]:
+    """What breaks the figure contract in `fig`, shown `shown_px` wide (COLUMN_PX,
+    or PHONE_PX for its phone variant), whose SVG is cropped to `box`, the tight box
+    just found (found here if not given)."""
     box = _tight_box(fig) if box is None else box
-    problems = _small_texts(fig, box.width * 72) + _covered_data(fig)  # SVG: 72 pt/in
+    problems = _small_texts(fig, box.width * 72, shown_px) + _covered_data(fig)
     return problems + colour_problems(fig, _dark)  # lines told apart, both palettes
 
 
@@ -267,14 +281,210 @@ def _svg(fig, box) -> str:
     return buf.getvalue()
 
 
+def _panels(fig) -> list[list]:
+    """The figure's panels in reading order (row by row, left to right), each the
+    axes in one cell of its grid: an axes and its twins. Axes outside a grid (a
+    colorbar's, an inset's) stay where they are."""
+    cells: dict[tuple, list] = {}
+    for ax in fig.axes:
+        if (spec := ax.get_subplotspec()) is None:
+            continue
+        top = spec.get_topmost_subplotspec()
+        rows, cols = top.rowspan, top.colspan
+        key = (rows.start, cols.start, rows.stop, cols.stop, id(top.get_gridspec()))
+        cells.setdefault(key, []).append(ax)
+    return [cells[key] for key in sorted(cells)]
+
+
+def _wrap(text, width_px: float, renderer) -> None:
+    """Break `text` at spaces so that no line is wider than `width_px`."""
+    words = text.get_text().replace("\n", " \n ").split(" ")
+    lines: list[str] = []
+    for word in filter(None, words):
+        if word == "\n" or not lines:
+            lines.append("" if word == "\n" else word)
+            continue
+        text.set_text(f"{lines[-1]} {word}" if lines[-1] else word)
+        if lines[-1] and text.get_window_extent(renderer).width > width_px:
+            lines.append(word)
+        else:
+            lines[-1] = text.get_text()
+    text.set_text("\n".join(lines))
+
+
+def _fit_legend(legend, width_px: float, renderer) -> None:
+    """Fewer columns in a legend wider than `width_px`, until it fits or has one."""
+    import numpy as np
+    from matplotlib.offsetbox import VPacker
+
+    box = legend._legend_handle_box  # columns of (handle, text) items
+    items = [item for column in box.get_children() for item in column.get_children()]
+    spacing = legend.labelspacing * legend._fontsize
+    for columns in range(len(box.get_children()) - 1, 0, -1):
+        if legend.get_window_extent(renderer).width <= width_px:
+            return
+        box._children = [
+            VPacker(pad=0, sep=spacing, align="baseline", children=list(part))
+            for part in np.array_split(np.array(items, dtype=object), columns)
+        ]
+        legend.stale = True
+
+
+def _share_labels(panels: list[list], old: dict) -> None:
+    """Tick labels for the stacked panels: each panel its own y tick labels (those
+    a shared y axis hid in a column to the left's favour), and a shared x axis
+    labelled only under the last panel that shares it. `old`: axes -> (row, column)
+    in the figure's grid before."""
+    order = {ax: n for n, panel in enumerate(panels) for ax in panel}
+    for ax, (_, column) in old.items():
+        shared_y = len(ax.get_shared_y_axes().get_siblings(ax)) > 1
+        if shared_y and column > 0:
+            ax.yaxis.set_tick_params(which="both", labelleft=True)
+        shared = [a for a in ax.get_shared_x_axes().get_siblings(ax) if a in order]
+        if len(shared) > 1 and order[ax] < max(order[a] for a in shared):
+            ax.xaxis.set_tick_params(which="both", labelbottom=False)
+            ax.set_xlabel("")
+
+
+# A figure legend's loc code (matplotlib's: upper right, left, center; lower ...) ->
+# the margin constrained layout keeps for it.
+FIGURE_LEGEND_SIDE = {1: "upper", 2: "upper", 9: "upper"}
+FIGURE_LEGEND_SIDE |= {3: "lower", 4: "lower", 8: "lower"}
+
+
+def _lay_for_phone(fig):
+    """Re-lay `fig`, as the wide draw left it, for a phone's column: PHONE_IN wide,
+    its panels stacked in one column, each plotting area about as tall as before;
+    titles, labels and legend entries too wide for the column broken into lines,
+    legends into fewer columns, and a legend that would cover data moved under
+    its axes. Constrained layout places it all. Returns its tight box."""
+    from matplotlib.gridspec import GridSpec
+
+    panels = _panels(fig)
+    wide_h = fig.get_size_inches()[1]
+    heights = [
+        min(max(panel[0].get_position().height * wide_h, PANEL_MIN_IN), PANEL_MAX_IN)
+        for panel in panels
+    ]
+    old = {}
+    for panel in panels:
+        spec = panel[0].get_subplotspec().get_topmost_subplotspec()
+        old.update({ax: (spec.rowspan.start, spec.colspan.start) for ax in panel})
+    grid = GridSpec(max(len(panels), 1), 1, figure=fig, height_ratios=heights or None)
+    for n, panel in enumerate(panels):
+        for ax in panel:
+            ax.set_subplotspec(grid[n])
+    _share_labels(panels, old)
+    # A first guess at the room titles, ticks and legends take; measured below.
+    height = sum(heights) + 1.2 * len(panels) if panels else wide_h
+    fig.set_size_inches(PHONE_IN, height)
+    renderer = fig.canvas.get_renderer()
+    line, column = (PHONE_IN - 0.9) * fig.dpi, (PHONE_IN - 0.2) * fig.dpi
+    if fig._suptitle is not None:
+        _wrap(fig._suptitle, column, renderer)
+    legends = [ax.get_legend() for ax in fig.axes] + fig.legends
+    for ax in fig.axes:
+        for text in (ax.title, ax._left_title, ax._right_title, ax.xaxis.label):
+            if text.get_text():
+                _wrap(text, line, renderer)
+        for text in ax.texts:  # a note placed in the plot: half the width at most
+            _wrap(text, line / 2, renderer)
+    for legend in filter(None, legends):
+        for text in legend.get_texts():
+            _wrap(text, line, renderer)
+        _fit_legend(legend, line if legend.axes else column, renderer)  # its axes
+    for legend in fig.legends:
+        if legend._outside_loc is None and legend._bbox_to_anchor is None:
+            # One under (or over) the panels, where the wide figure left room for
+            # it by hand: constrained layout makes that room.
+            legend._outside_loc = FIGURE_LEGEND_SIDE.get(legend._loc)
+    fig.set_layout_engine("constrained")
+
+    def fit_height() -> None:
+        # Laid out at the guessed height, what is not plotting area is titles,
+        # ticks and legends, whose size in inches stays: change the height by
+        # what the panels lack, and the next draw lays them out at their size.
+        fig.draw_without_rendering()
+        now = fig.get_size_inches()[1]
+        drawn = sum(panel[0].get_position().height * now for panel in panels)
+        fig.set_size_inches(PHONE_IN, now + sum(heights) - drawn)
+
+    fit_height()
+    box = _tight_box(fig)
+    crowded = [ax for ax in fig.axes if _split_tick_labels(ax, renderer)]
+    covering = {id(legend): legend for legend, _ in _covering(fig) if legend.axes}
+    if not covering and not crowded:
+        return box
+    for legend in covering.values():  # no room beside the lines: under the axes
+        _put_below(legend, renderer)
+    fit_height()
+    return _tight_box(fig)
+
+
+def _split_tick_labels(ax, renderer) -> bool:
+    """Named x ticks (categories) whose labels run into each other in the narrow
+    axes get a line per word; True if any did."""
+    from itertools import pairwise
+
+    from matplotlib.ticker import FixedLocator
+
+    labels = ax.get_xticklabels()
+    shown = [t for t in labels if t.get_visible() and t.get_text()]
+    spans = sorted((b.x0, b.x1) for b in (t.get_window_extent(renderer) for t in shown))
+    if not any(right > left for (_, right), (left, _) in pairwise(spans)):
+        return False
+    if not isinstance(ax.xaxis.get_major_locator(), FixedLocator):
+        return False  # numbers: the locator chooses fewer for a narrow axis
+    if not any(" " in t.get_text() for t in shown):
+        return False
+    ax.set_xticks(ax.get_xticks(), [t.get_text().replace(" ", "\n") for t in labels])
+    return True
+
+
+def _put_below(legend, renderer) -> None:
+    """Move an axes' legend under the axes, clear of its x tick labels and label."""
+    from matplotlib.transforms import ScaledTranslation
+
+    ax, fig = legend.axes, legend.figure
+    axis = ax.xaxis.get_tightbbox(renderer)  # None when the axis draws nothing
+    drop = (ax.bbox.y0 - (axis.y0 if axis else ax.bbox.y0)) / fig.dpi + 0.05
+    below = ax.transAxes + ScaledTranslation(0, -drop, fig.dpi_scale_trans)
+    legend.set_loc("upper center")
+    legend.set_bbox_to_anchor((0.5, 0), transform=below)
+
+
 class FigureContractError(Exception):
-    """A figure whose text is too small at column width, or whose legend covers
-    data; its message lists each problem."""
+    """A figure whose text is too small at column width (or at a phone's, in its
+    phone variant), or whose legend covers data; its message lists each problem."""
+
+
+def _phone_variant(fig) -> tuple[str, str]:
+    """`fig`, as its wide light SVG was drawn, re-laid for a phone: its light and
+    dark SVG. Drawn on a copy, so the wide figure goes on unchanged."""
+    import copy
+
+    import matplotlib.pyplot as plt
+
+    phone = copy.deepcopy(fig)
+    try:
+        box = _lay_for_phone(phone)
+        phone.set_layout_engine("none")
+        if problems := check_figure(phone, box, PHONE_PX):
+            raise FigureContractError(
+                f"in its phone variant ({PHONE_PX} px wide, panels stacked):\n  "
+                + "\n  ".join(problems)
+            )
+        light = _svg(phone, box)
+        _recolour_for_dark(phone)
+        return light, _svg(phone, box)
+    finally:
+        plt.close(phone)
 
 
 def render_figure(fig) -> dict:
     """A figure as the site shows it, for snippets and labs alike: its alt text and
-    description, and a light and a dark SVG. Raises FigureContractError."""
+    description, a light and a dark SVG, and the same for a phone's column
+    ("phone_light", "phone_dark"). Raises FigureContractError."""
     described = _describe(fig)
     _plain_log_ticks(fig)
     box = _tight_box(fig)
@@ -282,10 +492,19 @@ def render_figure(fig) -> dict:
     # does first (for a figure with a layout engine) would lay it out again.
     fig.set_layout_engine("none")
     if problems := check_figure(fig, box):
-        raise FigureContractError("\n  ".join(problems))
+        raise FigureContractError(
+            f"at the column's {COLUMN_PX} px:\n  " + "\n  ".join(problems)
+        )
     light = _svg(fig, box)
+    phone_light, phone_dark = _phone_variant(fig)
     _recolour_for_dark(fig)
-    return {"light": light, "dark": _svg(fig, box), **described}
+    return {
+        "light": light,
+        "dark": _svg(fig, box),
+        "phone_light": phone_light,
+        "phone_dark": phone_dark,
+        **described,
+    }
 
 
 def _plain(value, depth: int = 0):

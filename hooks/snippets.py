@@ -29,11 +29,11 @@ import difflib
 import html
 import json
 import logging
-import posixpath
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import figure_html
 import markers
 import snippet_runner
 import values
@@ -83,10 +83,21 @@ def resolve(rel: str, snippets_dir: Path) -> Path:
     return path
 
 
-def figure_uris(rel: str, number: int) -> tuple[str, str]:
-    """Site paths of a snippet's n-th figure, light and dark."""
+def figure_uris(rel: str, number: int) -> dict[str, str]:
+    """Site paths of a snippet's n-th figure: "light", "dark", and the phone's
+    variants of both, "phone_light" and "phone_dark"."""
     stem = f"{FIGURE_DIR}/{rel.removesuffix('.py')}-{number}"
-    return f"{stem}.svg", f"{stem}-dark.svg"
+    return {
+        "light": f"{stem}.svg",
+        "dark": f"{stem}-dark.svg",
+        "phone_light": f"{stem}-phone.svg",
+        "phone_dark": f"{stem}-phone-dark.svg",
+    }
+
+
+def figure_files(figure: snippet_runner.Figure) -> dict[str, str]:
+    """A figure's SVG texts by the keys of figure_uris."""
+    return {key: getattr(figure, key) for key in figure_html.VARIANTS}
 
 
 def _fence(text: str, info: str) -> str:
@@ -113,25 +124,28 @@ def split_folds(rel: str, code: str) -> tuple[str, list[tuple[str, str]]]:
 
 
 def render_figures(
-    rel: str, result: snippet_runner.Result, page_uri: str, numbers: list[int]
+    rel: str, result: snippet_runner.Result, page_url: str, numbers: list[int]
 ) -> str:
-    """Markdown for some of a snippet's figures (1-based), each a light and a dark
-    image."""
-    page_dir = posixpath.dirname(page_uri) or "."
-    images = []
+    """HTML for some of a snippet's figures (1-based), each a light and a dark
+    picture with a phone's variant in it (figure_html), its files' addresses
+    relative to the page's URL (`page_url`, as "reference/steplr/"): MkDocs does
+    not rewrite the links of raw HTML as it does a Markdown image's."""
+    from mkdocs.utils import get_relative_url
+
+    pictures = []
     for number in numbers:
         figure = result.figures[number - 1]
-        light, dark = (posixpath.relpath(u, page_dir) for u in figure_uris(rel, number))
-        width, height = snippet_runner.svg_size(figure.light)
-        attrs = f"{{ loading=lazy width={width} height={height} }}"
-        images.append(
-            f"![{_alt(figure.alt)}]({light}#only-light){attrs}\n"
-            f"![{_alt(figure.alt)}]({dark}#only-dark){attrs}"
-        )
+        urls = {
+            key: get_relative_url(uri, page_url)
+            for key, uri in figure_uris(rel, number).items()
+        }
+        size = snippet_runner.svg_size(figure.light)
+        phone_size = snippet_runner.svg_size(figure.phone_light)
+        pictures.append(figure_html.picture(urls, figure.alt, size, phone_size))
     return (
         '<div class="snippet-figures" markdown>\n\n'
-        + "\n\n".join(images)
-        + ("\n\n</div>")
+        + "\n\n".join(f"<p>{picture}</p>" for picture in pictures)
+        + "\n\n</div>"
     )
 
 
@@ -233,7 +247,7 @@ def render(
     rel: str,
     code: str,
     result: snippet_runner.Result,
-    page_uri: str,
+    page_url: str,
     figures=None,
     other: str | None = None,
 ) -> str:
@@ -242,7 +256,7 @@ def render(
     other snippet, highlighted), then its output."""
     if figures is None:
         figures = list(range(1, len(result.figures) + 1))
-    parts = [render_figures(rel, result, page_uri, figures)] if figures else []
+    parts = [render_figures(rel, result, page_url, figures)] if figures else []
     parts.append(render_code(rel, code, other))
     if result.output.strip():
         title = snippet_runner.output_title()
@@ -311,13 +325,15 @@ def on_files(files: Files, config) -> Files:
     for rel, result in _results.items():
         values.figures[rel] = []
         for number, figure in enumerate(result.figures, 1):
-            light, dark = figure_uris(rel, number)
-            files.append(File.generated(config, light, content=figure.light))
-            files.append(File.generated(config, dark, content=figure.dark))
+            uris = figure_uris(rel, number)
+            for key, svg in figure_files(figure).items():
+                files.append(File.generated(config, uris[key], content=svg))
             width, height = snippet_runner.svg_size(figure.light)
+            phone_width, phone_height = snippet_runner.svg_size(figure.phone_light)
             values.figures[rel].append(
-                {"light": light, "dark": dark, "alt": figure.alt}
-                | {"width": width, "height": height}
+                uris
+                | {"alt": figure.alt, "width": width, "height": height}
+                | {"phone_width": phone_width, "phone_height": phone_height}
             )
     snippets_dir = _project / "snippets"
     used_paths = [resolve(rel, snippets_dir) for rel in used]
@@ -355,7 +371,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
                 f"line {marker.line}: {marker.arg}: {rel} draws {count} figure(s)"
             )
         shown_apart.setdefault(rel, set()).update(numbers)
-        return render_figures(rel, _results[rel], page.file.src_uri, numbers)
+        return render_figures(rel, _results[rel], page.url, numbers)
 
     def render_marker(marker: markers.Marker) -> str:
         code = resolve(marker.arg, snippets_dir).read_text()
@@ -366,7 +382,7 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
         other = None
         if pair and pair[0] in {m.arg for m in page_markers if m.kind == "snippet"}:
             other = resolve(pair[0], snippets_dir).read_text()
-        return render(marker.arg, code, result, page.file.src_uri, figures, other)
+        return render(marker.arg, code, result, page.url, figures, other)
 
     folder = page.file.src_uri.removesuffix(".md")  # docs/x.md shows snippets/x/
     try:

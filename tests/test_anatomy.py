@@ -331,6 +331,51 @@ def test_a_figure_opens_full_size_from_the_keyboard(browser_page):
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize(
+    ("width", "scheme", "variant"),
+    [
+        (390, "light", "-1-phone.svg"),
+        (390, "dark", "-1-phone-dark.svg"),
+        (1280, "light", "-1.svg"),
+        (1280, "dark", "-1-dark.svg"),
+    ],
+)
+def test_a_reader_downloads_the_one_figure_drawn_for_their_screen_and_palette(
+    fresh_browser_page, width, scheme, variant
+):
+    """Four files a figure, one fetched: the other palette's picture is hidden and
+    its lazy image never loads, and a picture loads the source its media query
+    picks. On a phone that is the variant drawn 360 px wide, shown about as wide
+    as drawn (so its 10 pt text stays 13 px); its lightbox opens the wide one.
+    (The page's last figure: one near the top may start loading before Material
+    has read the reader's colour scheme on a first visit, in both palettes.)"""
+    page = fresh_browser_page
+    page.set_viewport_size({"width": width, "height": 900})
+    page.emulate_media(color_scheme=scheme)
+    folder = "/assets/snippets/training/frameworks/timm"
+    fetched = []
+    page.on("request", lambda r: folder in r.url and fetched.append(r.url))
+    page.goto("training/frameworks/", wait_until="load")
+    shown = page.locator(".snippet-figures img:visible").last
+    shown.scroll_into_view_if_needed()
+    loaded = "img => img.complete && img.naturalWidth"
+    page.wait_for_function(loaded, arg=shown.element_handle())
+    page.wait_for_timeout(300)  # time for a wrong fetch to show up
+    assert [url.rpartition("/")[2] for url in fetched] == [f"timm{variant}"]
+    assert shown.evaluate("img => img.currentSrc").split("#")[0].endswith(variant)
+    if width == 390:
+        drawn = shown.evaluate("img => img.naturalWidth")
+        assert drawn == pytest.approx(360, abs=25)
+        assert shown.bounding_box()["width"] == pytest.approx(358, abs=8)
+        shown.click()
+        enlarged = page.locator(".glightbox-container .gslide.current.loaded img")
+        enlarged.wait_for()
+        opened = enlarged.get_attribute("src").split("#")[0]
+        assert opened.endswith(f"timm-1{'-dark' if scheme == 'dark' else ''}.svg")
+        page.keyboard.press("Escape")
+
+
+@pytest.mark.browser
 def test_the_copy_button_copies_the_whole_file_folds_included(browser_page):
     browser_page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     browser_page.goto("too-low/", wait_until="load")

@@ -32,6 +32,13 @@ def test_every_image_on_every_page_exists_and_has_alt_text(built_site):
                 problems.append(f"{page.relative_to(built_site)}: missing {src}")
             if not re.search(r'\balt="[^"]+"', tag):
                 problems.append(f"{page.relative_to(built_site)}: no alt text on {src}")
+        # A <picture>'s phone variant, sized as its <img> is, so nothing moves.
+        for tag in re.findall(r"<source[^>]*>", page.read_text()):
+            src = re.search(r'\bsrcset="([^"]+)"', tag).group(1)
+            if not (page.parent / src).resolve().is_file():
+                problems.append(f"{page.relative_to(built_site)}: missing {src}")
+            if not re.search(r'\bwidth="\d+" height="\d+"', tag):
+                problems.append(f"{page.relative_to(built_site)}: unsized {src}")
     assert problems == []
 
 
@@ -49,16 +56,17 @@ def test_every_snippet_shows_its_code_and_all_its_figures(built_site):
         for rel in rels:
             assert f"snippets/{rel}" in html, f"{html_file}: code of {rel} missing"
             stem = rel.removesuffix(".py")
-            figure = rf"assets/snippets/{re.escape(stem)}-\d+\.svg"
-            shown = set(re.findall(figure, html))
+            figure = rf"assets/snippets/{re.escape(stem)}-\d+(?:-phone)?(?:-dark)?\.svg"
+            shown = {s[s.index("assets/") :] for s in re.findall(figure, html)}
             made = {
                 str(p.relative_to(built_site))
                 for p in (built_site / "assets" / "snippets").glob(f"{stem}-*.svg")
-                if not p.name.endswith("-dark.svg")
             }
-            assert {s[s.index("assets/") :] for s in shown} == made
+            assert shown == made  # each shown: light, dark and the phone's both
+            wide = {s for s in made if not s.endswith(("-dark.svg", "-phone.svg"))}
+            assert len(made) == 4 * len(wide)
             drawn = snippet_runner.cached_result(ROOT / "snippets" / rel, ROOT).figures
-            assert len(made) == len(drawn), f"{rel}: {len(drawn)} figures drawn"
+            assert len(wide) == len(drawn), f"{rel}: {len(drawn)} figures drawn"
 
 
 def test_a_second_build_gives_byte_identical_files(built_site, tmp_path):

@@ -1,5 +1,9 @@
 """The figure contract every snippet's figure is held to when it runs: text at least
-10 px tall at the column's 688 px, and no legend over plotted data."""
+10 px tall at the column's 688 px, and no legend over plotted data; and the same in
+its phone variant, re-laid 360 px wide with its panels stacked. The build runs it on
+every figure it makes, so it is the test that the phone's text size holds."""
+
+import copy
 
 import matplotlib
 
@@ -286,3 +290,128 @@ def test_a_figure_with_lines_alike_stops_the_snippet(tmp_path):
     message = str(err.value)
     assert message.startswith("snippets/demo.py failed:\nfigure 1 breaks the figure")
     assert "axes 'Alike': 'cosine' (solid line, #d55e00) and 'linear'" in message
+
+
+# ---------------------------------------------------------------- phone variant
+
+
+def svg_px(svg: str) -> tuple[int, int]:
+    return snippet_runner.svg_size(svg)
+
+
+def test_a_grid_is_redrawn_for_a_phone_with_its_panels_stacked():
+    fig, (left, right) = plt.subplots(1, 2, sharey=True, figsize=(9, 4))
+    for ax, title in [(left, "Left"), (right, "Right")]:
+        ax.plot([0, 10], [0, 1], label=title.lower())
+        ax.set(title=title, xlabel="step", ylabel="learning rate")
+    figure = snippet_worker.render_figure(fig)
+    wide, phone = svg_px(figure["light"]), svg_px(figure["phone_light"])
+    assert wide[0] > 700 and wide[0] > 1.8 * wide[1]  # side by side, as drawn
+    # Drawn for the phone's column, shown at the size it is drawn: the two panels
+    # one under the other, each with its own y tick labels (sharey hid the right's).
+    assert abs(phone[0] - snippet_worker.PHONE_PX) < 25 and phone[1] > 1.3 * phone[0]
+    assert figure["phone_dark"] != figure["phone_light"]  # recoloured
+    # Drawn on a copy: the wide figure keeps its size and its grid.
+    assert tuple(fig.get_size_inches()) == (9, 4)
+    assert right.get_subplotspec().colspan.start == 1
+
+
+def small_figure(labelsize: float) -> plt.Figure:
+    fig, ax = plt.subplots(figsize=(5, 3))  # narrow: its text is large at 688 px
+    ax.plot([0, 100], [0, 100], label="rate")
+    ax.set(title="Demo", xlabel="step", ylabel="learning rate")
+    ax.tick_params(labelsize=labelsize)
+    ax.legend(loc="upper left")
+    return fig
+
+
+def test_text_under_10_px_on_a_phone_fails_though_the_column_passes():
+    # 7 pt is 7 * 688 / ~370 pt = 13 px in the column, but the phone variant is
+    # drawn 270 pt wide for 360 px: 7 * 360 / 270 = 9.3 px.
+    fig = small_figure(7)
+    assert problems(fig) == []
+    with pytest.raises(snippet_worker.FigureContractError) as err:
+        snippet_worker.render_figure(fig)
+    message = str(err.value)
+    assert message.startswith("in its phone variant (360 px wide, panels stacked)")
+    assert "of 7 pt" in message and "shown 360 px wide" in message
+    assert "pt * 360 / width >= 10 px" in message
+    snippet_worker.render_figure(small_figure(8))  # 10.7 px: passes
+
+
+def test_a_snippet_whose_phone_variant_breaks_the_contract_names_it(tmp_path):
+    source = (
+        "import matplotlib.pyplot as plt\n"
+        "fig, ax = plt.subplots(figsize=(5, 3))\n"
+        "ax.plot([0, 100], [0, 100])\n"
+        "ax.set(title='Tiny', xlabel='step', ylabel='loss')\n"
+        "ax.tick_params(labelsize=7)\n"
+        "plt.show()\n"
+    )
+    with pytest.raises(snippet_runner.SnippetError) as err:
+        run(tmp_path, source)
+    assert str(err.value).startswith(
+        "snippets/demo.py failed:\nfigure 1 breaks the figure contract:\n"
+        "  in its phone variant (360 px wide, panels stacked):\n  "
+    )
+    assert "text(s) of 7 pt, such as '0', " in str(err.value)
+
+
+def test_a_legend_that_would_cover_data_on_a_phone_moves_under_the_axes():
+    # Clear of the line at 7 in wide; at 3.75 in, the same box covers its corner.
+    fig, ax = plt.subplots()
+    ax.plot([0, 100], [0, 0.5], label="a rate with a long name")
+    ax.plot([60, 100], [0.97, 0.97], label="another, named at length")
+    ax.set(title="Moves", xlabel="step", ylabel="learning rate")
+    ax.legend(loc="upper left")
+    assert problems(fig) == []
+    phone = copy.deepcopy(fig)
+    box = snippet_worker._lay_for_phone(phone)
+    assert snippet_worker.check_figure(phone, box, snippet_worker.PHONE_PX) == []
+    legend, axes = phone.axes[0].get_legend(), phone.axes[0]
+    renderer = phone.canvas.get_renderer()
+    assert legend.get_window_extent(renderer).y1 < axes.bbox.y0  # under the axes
+    plt.close(phone)
+
+
+def test_long_titles_wrap_and_wide_legends_take_fewer_columns_on_a_phone():
+    fig, ax = plt.subplots()
+    for n in range(3):
+        ax.plot([0, 1], [n, n + 1], label=f"schedule number {n}")
+    ax.set(title="A title far too long for a phone's column of 360 px", xlabel="x")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3)
+    fig.suptitle("And a suptitle that is longer still than the axes title above")
+    phone = copy.deepcopy(fig)
+    box = snippet_worker._lay_for_phone(phone)
+    assert box.width * 96 < snippet_worker.PHONE_PX + 25  # nothing sticks out
+    assert "\n" in phone.axes[0].get_title() and "\n" in phone._suptitle.get_text()
+    assert len(phone.axes[0].get_legend()._legend_handle_box.get_children()) < 3
+    plt.close(phone)
+
+
+def test_named_ticks_that_run_into_each_other_on_a_phone_get_a_line_per_word():
+    fig, ax = plt.subplots()
+    ax.plot(range(5), [1, 2, 3, 2, 1])
+    names = ["linear", "1-sqrt", "cosine", "warmup + cosine", "none"]
+    ax.set_xticks(range(5), names)
+    ax.set(title="Ticks", xlabel="schedule", ylabel="loss")
+    phone = copy.deepcopy(fig)
+    snippet_worker._lay_for_phone(phone)
+    labels = [t.get_text() for t in phone.axes[0].get_xticklabels()]
+    assert labels == [*names[:3], "warmup\n+\ncosine", "none"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == names  # wide: as drawn
+    plt.close(phone)
+
+
+def test_a_note_in_the_plot_wraps_so_the_axes_keeps_its_width_on_a_phone():
+    fig, ax = plt.subplots()
+    ax.plot([0, 100], [0, 1])
+    ax.annotate("a note that is far too long for a phone's narrow axes", (5, 0.5))
+    ax.set(title="Note", xlabel="step", ylabel="loss")
+    snippet_worker._tight_box(fig)  # drawn wide first, as render_figure does
+    phone = copy.deepcopy(fig)
+    snippet_worker._lay_for_phone(phone)
+    assert "\n" in phone.axes[0].texts[0].get_text()
+    width = phone.axes[0].get_position().width * snippet_worker.PHONE_IN
+    assert width > 2.5  # inches of plotting area, of the figure's 3.75
+    plt.close(phone)

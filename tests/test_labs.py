@@ -31,7 +31,7 @@ LABS = sorted((ROOT / "docs" / "labs").glob("*.py"))
 EXPECTED_LABS = {"find-lr", "schedules-compared", "plateaus-and-resuming"}
 FIGURE = re.compile(
     r'<img alt="([^"]*)" loading="lazy" width="\d+" height="\d+" '
-    r'src="([^"#]+)#only-(light|dark)">'
+    r'src="([^"#]+)#only-(light|dark)"(?: class="off-glb")?>'
 )
 TEXT_OUTPUT = re.compile(
     r'data-mime-type="text/plain"><div [^>]*class="highlight">(.*?)</div>', re.S
@@ -136,9 +136,10 @@ def local_assets(page_file: Path, site: Path) -> dict[Path, int]:
             continue
         assert site.resolve() in path.parents, path
         sizes[path] = path.stat().st_size
-        dark = path.with_name(path.stem + "-dark.svg")
-        if path.suffix == ".svg" and dark.is_file():
-            sizes[path] = max(sizes[path], dark.stat().st_size)
+        for other in ("-dark", "-phone", "-phone-dark"):  # one of the four loads
+            variant = path.with_name(path.stem + other + ".svg")
+            if path.suffix == ".svg" and variant.is_file():
+                sizes[path] = max(sizes[path], variant.stat().st_size)
         if path.suffix == ".css":
             for ref in re.findall(r"url\(['\"]?([^'\")]+)", path.read_text()):
                 add(path, ref)
@@ -203,9 +204,9 @@ def test_a_reader_sees_the_figures_of_their_colour_scheme(browser_page, scheme):
     assert len(shown) == 2 and all(re.search(f"{suffix}$", src) for src in shown)
     # Each shown figure's link (a tab stop, with its focus ring) is its size.
     sizes = browser_page.eval_on_selector_all(
-        ".jupyter-wrapper a > img",
+        ".jupyter-wrapper a > picture > img",
         "imgs => imgs.filter(i => i.checkVisibility()).map(i => "
-        "[i.parentElement.getBoundingClientRect().height, i.height])",
+        "[i.closest('a').getBoundingClientRect().height, i.height])",
     )
     assert len(sizes) == 2 and all(link >= img > 100 for link, img in sizes), sizes
 
@@ -325,25 +326,40 @@ def test_a_text_output_gets_the_title_of_a_snippet_output():
 
 
 def test_figures_move_to_numbered_files_beside_the_page():
-    def img(svg: str, variant: str) -> str:
-        """The figure as the page has it: in the link the lightbox plugin adds."""
-        data = base64.b64encode(svg.encode()).decode()
-        uri = f"data:image/svg+xml;base64,{data}#only-{variant}"
-        return f'<a href="{uri}"><img alt="A" src="{uri}"></a>'
+    def data(svg: str) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+    def picture(n: int, variant: str) -> str:
+        """The figure as lab_kernel.py writes it: a picture in a link to itself."""
+        uri = f"{data(svgs[n])}#only-{variant}"
+        phone = f"{data(phone_svgs[n])}#phone-{variant}"
+        return (
+            f'<a href="{uri}"><picture><source media="(max-width: 40em)" '
+            f'srcset="{phone}"><img alt="A" class="off-glb" src="{uri}"></picture></a>'
+        )
 
     svgs = {n: f'<svg width="{n * 72}pt" height="36pt">{n}</svg>' for n in (1, 2)}
-    page_html = "".join(img(svgs[n], v) for n in (1, 2) for v in ("light", "dark"))
+    phone_svgs = {
+        n: f'<svg width="270pt" height="{n * 72}pt">{n}</svg>' for n in (1, 2)
+    }
+    page_html = "".join(picture(n, v) for n in (1, 2) for v in ("light", "dark"))
     html, files = labs.extract_figures(page_html, "labs/x/x", "labs/x")
     assert files == {
         "labs/x/x-1.svg": svgs[1],
         "labs/x/x-1-dark.svg": svgs[1],
         "labs/x/x-2.svg": svgs[2],
         "labs/x/x-2-dark.svg": svgs[2],
+        "labs/x/x-1-phone.svg": phone_svgs[1],
+        "labs/x/x-1-phone-dark.svg": phone_svgs[1],
+        "labs/x/x-2-phone.svg": phone_svgs[2],
+        "labs/x/x-2-phone-dark.svg": phone_svgs[2],
     }
     # Sized in CSS pixels (96 to the inch, the SVG's 72 pt), so it keeps its room.
     sized = '<img alt="A" loading="lazy" width="{}" height="48" src="x-'
     assert html.count(sized.format(96)) == html.count(sized.format(192)) == 2
-    assert 'src="x-2-dark.svg#only-dark"' in html and "data:" not in html
+    assert 'src="x-2-dark.svg#only-dark" class="off-glb">' in html
+    assert 'srcset="x-2-phone-dark.svg" width="360" height="192">' in html
+    assert "data:" not in html
     # Either figure's link opens the light one, readable on the browser's white.
     assert re.findall(r'href="([^"]*)"', html) == ["x-1.svg"] * 2 + ["x-2.svg"] * 2
 

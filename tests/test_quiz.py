@@ -406,8 +406,10 @@ FIGURES = {
     "page/drills.py": [
         {"light": f"assets/snippets/page/drills-{n}.svg"}
         | {"dark": f"assets/snippets/page/drills-{n}-dark.svg"}
+        | {"phone_light": f"assets/snippets/page/drills-{n}-phone.svg"}
+        | {"phone_dark": f"assets/snippets/page/drills-{n}-phone-dark.svg"}
         | {"alt": f"Figure {n}. Loss against step; lines: A, B.", "width": 600}
-        | {"height": 380}
+        | {"height": 380, "phone_width": 360, "phone_height": 300}
         for n in (1, 2)
     ]
 }
@@ -421,12 +423,15 @@ def test_a_drill_gets_its_figure_from_the_run_and_shows_it_without_javascript():
     resolved = quiz.resolve_figures("page", drill("page/drills.py 2"), FIGURES)
     assert resolved["choices"][0]["figure"] == FIGURES["page/drills.py"][1]
     html = quiz.render_quiz("page", resolved, "too-high/")
-    light = '<img src="../assets/snippets/page/drills-2.svg#only-light" alt="Figure 2.'
+    light = 'src="../assets/snippets/page/drills-2.svg#only-light" alt="Figure 2.'
     assert light in html and "drills-2-dark.svg#only-dark" in html
     assert 'width="600" height="380"' in html
+    phone = 'srcset="../assets/snippets/page/drills-2-phone-dark.svg" width="360"'
+    assert '<source media="(max-width: 40em)" ' + phone in html
     assert html.index('class="quiz-figure"') < html.index("1. Which?")
     figure = parse(html).items["choices"][0]["figure"]
     assert figure["light"] == "../assets/snippets/page/drills-2.svg"
+    assert figure["phone_dark"] == "../assets/snippets/page/drills-2-phone-dark.svg"
     assert figure["alt"].startswith("Figure 2.") and figure["width"] == 600
 
 
@@ -473,8 +478,8 @@ def test_every_drill_on_the_built_site_shows_a_figure_named_by_letters(built_sit
                 continue
             figure = item["figure"]
             page = built_site / slug
-            for scheme in ("light", "dark"):
-                assert (page / figure[scheme]).resolve().is_file(), item["id"]
+            for variant in ("light", "dark", "phone_light", "phone_dark"):
+                assert (page / figure[variant]).resolve().is_file(), item["id"]
             legend = figure["alt"].partition("lines: ")[2].rstrip(".")
             assert set(legend.split(", ")) <= {"", "A", "B", "C", "D"}, item["id"]
 
@@ -493,8 +498,9 @@ def test_a_build_runs_a_snippet_only_a_drill_shows(quiz_project, tmp_path):
     build = mkdocs_build(quiz_project / "mkdocs.yml", tmp_path / "out")
     assert build.returncode == 0, build.stderr
     html = (tmp_path / "out" / "index.html").read_text()
-    assert '<img src="assets/snippets/index/drills-1.svg#only-light"' in html
+    assert 'src="assets/snippets/index/drills-1.svg#only-light"' in html
     assert (tmp_path / "out" / "assets/snippets/index/drills-1.svg").is_file()
+    assert (tmp_path / "out" / "assets/snippets/index/drills-1-phone.svg").is_file()
     write_quiz(quiz_project / "quiz", "index", drill("index/drills.py 2"))
     build = mkdocs_build(quiz_project / "mkdocs.yml", tmp_path / "out")
     assert build.returncode != 0

@@ -238,26 +238,42 @@ def test_resolve_refuses_missing_files_and_paths_outside_snippets(tmp_path):
 
 
 SVG = '<svg width="360pt" height="216pt"/>'  # sized as matplotlib sizes it, in pt
+PHONE_SVG = '<svg width="270pt" height="405pt"/>'  # its phone variant: stacked
+
+
+def figure(alt: str) -> snippet_runner.Figure:
+    return snippet_runner.Figure(SVG, SVG, PHONE_SVG, PHONE_SVG, alt, "", [])
 
 
 def test_render_shows_titled_code_output_and_both_figure_variants():
-    figure = snippet_runner.Figure(SVG, SVG, "Figure. [a] b", "", [])
-    result = snippet_runner.Result("hello\n", [figure], {})
-    markdown = snippets.render("page/demo.py", "print('hello')\n", result, "page.md")
+    result = snippet_runner.Result("hello\n", [figure("Figure. [a] <b>")], {})
+    markdown = snippets.render("page/demo.py", "print('hello')\n", result, "")
     assert "```python title=\"snippets/page/demo.py\"\nprint('hello')\n```" in markdown
     torch = version("torch")
     assert f'```text title="Output with torch {torch}"\nhello\n```' in markdown
-    light = "(assets/snippets/page/demo-1.svg#only-light)"
-    sized = "{ loading=lazy width=480 height=288 }"  # CSS px: it keeps its room
-    assert f"![Figure. \\[a\\] b]{light}{sized}" in markdown
-    assert "(assets/snippets/page/demo-1-dark.svg#only-dark)" in markdown
+    # Each palette a picture: the phone's variant by a media query, the wide one
+    # for the rest, each sized in CSS px (it keeps its room), one lightbox link.
+    for scheme, dark in [("light", ""), ("dark", "-dark")]:
+        link = f'<a class="glightbox" href="assets/snippets/page/demo-1{dark}.svg'
+        assert f'{link}#only-{scheme}" data-type="image"' in markdown
+        assert (
+            '<picture><source media="(max-width: 40em)" '
+            f'srcset="assets/snippets/page/demo-1-phone{dark}.svg" '
+            'width="360" height="540">'
+        ) in markdown
+        assert (
+            f'<img class="off-glb" src="assets/snippets/page/demo-1{dark}.svg'
+            f'#only-{scheme}" alt="Figure. [a] &lt;b&gt;" loading="lazy" '
+            'width="480" height="288"></picture></a>'
+        ) in markdown
+        assert f'data-gallery="{scheme}"' in markdown
 
 
 def test_render_links_figures_relative_to_nested_pages():
-    figure = snippet_runner.Figure(SVG, SVG, "alt", "", [])
-    result = snippet_runner.Result("", [figure], {})
-    markdown = snippets.render("x/demo.py", "", result, "reference/steplr.md")
-    assert "(../assets/snippets/x/demo-1.svg#only-light)" in markdown
+    result = snippet_runner.Result("", [figure("alt")], {})
+    markdown = snippets.render("x/demo.py", "", result, "reference/steplr/")
+    assert 'src="../../assets/snippets/x/demo-1.svg#only-light"' in markdown
+    assert 'srcset="../../assets/snippets/x/demo-1-phone-dark.svg"' in markdown
     assert "Output" not in markdown  # no empty output block
 
 

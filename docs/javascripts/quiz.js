@@ -82,14 +82,23 @@
     return parts.map((part, i) => (i % 2 ? h("code", { text: part }) : part)).filter((part) => part !== "");
   };
 
-  /* A curve-reading drill's figure ({light, dark, alt, width, height}, paths from
-     the page), light and dark like the page's figures; null if there is none. */
+  /* A curve-reading drill's figure ({light, dark, phone_light, phone_dark, alt,
+     width, height, phone_width, phone_height}, paths from the page), light and
+     dark, wide and for a phone, like the page's figures (hooks/figure_html.py);
+     null if there is none. */
+  const PHONE_MEDIA = "(max-width: 40em)";
   const drillFigure = (figure) => {
     const f = obj(figure);
     if (typeof f.light !== "string" || typeof f.dark !== "string") return null;
     const img = (scheme) =>
       h("img", { src: `${f[scheme]}#only-${scheme}`, alt: f.alt, width: f.width, height: f.height, loading: "lazy" });
-    return h("div", { class: "quiz-figure" }, img("light"), img("dark"));
+    const picture = (scheme) => {
+      const phone = f[`phone_${scheme}`];
+      if (typeof phone !== "string") return img(scheme);
+      const size = { width: f.phone_width, height: f.phone_height };
+      return h("picture", {}, h("source", { media: PHONE_MEDIA, srcset: phone, ...size }), img(scheme));
+    };
+    return h("div", { class: "quiz-figure" }, picture("light"), picture("dark"));
   };
 
   function flashcard(card, saved, persist) {

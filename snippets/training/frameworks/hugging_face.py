@@ -122,24 +122,21 @@ assert set(after["polynomial"]) == {lr_end}  # stays at lr_end
 assert set(after["constant"]) == {lr} == set(after["constant_with_warmup"])
 assert sorted(after["inverse_sqrt"], reverse=True) == after["inverse_sqrt"]  # on down
 
-fig, (ax1, ax2) = plt.subplots(
-    1, 2, sharey=True, figsize=(9, 4.2), layout="constrained"
-)
-steps = range(N)
-style = {"where": "post", "linewidth": 1.4}
-for name in ["linear", "cosine", "cosine_with_restarts", "polynomial"]:
-    ax1.step(steps, rates[schedule_types.index(name)], label=name, **style)
-for name in [
-    "constant_with_warmup",
-    "inverse_sqrt",
-    "cosine_with_min_lr",
-    "cosine_warmup_with_min_lr",
-    "warmup_stable_decay",
-]:
-    ax2.step(steps, rates[schedule_types.index(name)], label=name, **style)
-for ax, title in [(ax1, "decay to 0 (or lr_end)"), (ax2, "other shapes")]:
+panels = {  # three lines a panel: one a reader can tell apart
+    "decay to 0 (or lr_end)": ["linear", "cosine", "polynomial"],
+    "restarts and floors": [
+        "cosine_with_restarts",
+        "cosine_with_min_lr",
+        "cosine_warmup_with_min_lr",
+    ],
+    "no decay to 0": ["constant_with_warmup", "inverse_sqrt", "warmup_stable_decay"],
+}
+fig, axes = plt.subplots(len(panels), 1, figsize=(7, 9.6), layout="constrained")
+for ax, (title, names) in zip(axes, panels.items(), strict=True):
+    for name in names:
+        ax.step(range(N), rates[schedule_types.index(name)], where="post", label=name)
     ax.axvline(W, color="grey", linewidth=0.6, linestyle=":")
     ax.set(xlabel="optimizer step", ylabel="learning rate", title=title)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=3)
 fig.suptitle(f"Hugging Face schedules, {N} steps, warmup {W} (dotted line)")
 plt.show()

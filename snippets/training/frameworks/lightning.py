@@ -82,16 +82,16 @@ assert len(accumulate_1) == epochs * 3  # 5 batches: steps after batch 2, 4, 5
 assert [calls(r) for r in accumulate_2[:7]] == [0, 1, 2, 2, 3, 4, 4]
 assert plateau == [lr] * 3 * batches + [lr * 0.1] * batches  # cut after epoch 3
 
-fig, (ax1, ax2) = plt.subplots(
-    1, 2, sharey=True, figsize=(9, 4.2), layout="constrained"
-)
-style = {"where": "post", "linewidth": 1.4}
-for name in run_names[2:7]:
-    ax1.step(range(len(rate[name])), rate[name], label=name, **style)
-for name in [run_names[0], run_names[1], run_names[7]]:
-    ax2.step(range(len(rate[name])), rate[name], label=name, **style)
-for ax, title in [(ax1, '"interval": "step"'), (ax2, '"interval": "epoch"')]:
+panels = {  # at most three lines a panel
+    '"interval": "epoch"': [run_names[0], run_names[1], run_names[7]],
+    '"interval": "step"': run_names[2:5],
+    '"interval": "step", accumulating 2 batches': run_names[5:7],
+}
+fig, axes = plt.subplots(len(panels), 1, figsize=(7, 9.6), layout="constrained")
+for ax, (title, names) in zip(axes, panels.items(), strict=True):
+    for name in names:
+        ax.step(range(len(rate[name])), rate[name], where="post", label=name)
     ax.set(xlabel="optimizer step", ylabel="learning rate", title=title)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=2)
 fig.suptitle(f"Lightning's scheduler config, {epochs} epochs of {batches} batches")
 plt.show()

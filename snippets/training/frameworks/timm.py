@@ -144,26 +144,31 @@ assert overlapped_peak < lr  # without, the warmup eats the top of the cosine
 assert multistep_epochs == [lr, lr / 2, lr / 2, lr / 4, lr / 4, lr / 4]
 assert torch_multistep_epochs == [lr, lr, lr / 2, lr / 2, lr / 4, lr / 4]
 
-fig, (ax1, ax2) = plt.subplots(
-    1, 2, sharey=True, figsize=(9, 4.2), layout="constrained"
-)
-style = {"where": "post", "linewidth": 1.4}
-labels = [
+names = [  # (run, its label) in the order of scheduler_calls
     "cosine, t_in_epochs=True",
     "cosine, t_in_epochs=False",
     "cosine, warmup_prefix=True",
     "cosine, 2 cycles",
     "WSD",
+    "StepLRScheduler",
+    "MultiStepLRScheduler",
+    "PolyLRScheduler",
 ]
-for name, label in zip(scheduler_calls[:5], labels, strict=True):
-    ax1.step(range(updates), rate[name], label=label, **style)
-labels = ["StepLRScheduler", "MultiStepLRScheduler", "PolyLRScheduler"]
-for name, label in zip(scheduler_calls[5:], labels, strict=True):
-    ax2.step(range(updates), rate[name], label=label, **style)
-ax2.step(
-    range(updates), torch_multistep, label="torch MultiStepLR", linestyle="--", **style
-)
-for ax, title in [(ax1, "cosine and WSD"), (ax2, "per-epoch decays")]:
+lines = dict(zip(names, (rate[name] for name in scheduler_calls), strict=True))
+lines["torch MultiStepLR"] = torch_multistep
+panels = {  # at most three lines a panel
+    "cosine, per epoch or per update": names[:3],
+    "cosine with restarts, and WSD": names[3:5],
+    "MultiStep: timm's and torch's": ["MultiStepLRScheduler", "torch MultiStepLR"],
+    "per-epoch decays": ["StepLRScheduler", "PolyLRScheduler"],
+}
+fig, axes = plt.subplots(len(panels), 1, figsize=(7, 12.4), layout="constrained")
+for ax, (title, labels) in zip(axes, panels.items(), strict=True):
+    for label in labels:
+        dashed = "--" if label.startswith("torch") else "-"
+        ax.step(
+            range(updates), lines[label], where="post", linestyle=dashed, label=label
+        )
     for epoch in range(1, epochs):
         ax.axvline(
             epoch * updates_per_epoch, color="grey", linewidth=0.5, linestyle=":"
@@ -173,6 +178,6 @@ for ax, title in [(ax1, "cosine and WSD"), (ax2, "per-epoch decays")]:
         ylabel="learning rate",
         title=title,
     )
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.3), ncols=3)
 fig.suptitle("timm's schedulers, stepped as in timm's train.py")
 plt.show()
