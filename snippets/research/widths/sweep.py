@@ -126,31 +126,53 @@ assert mup_spread < 2, "μP: the seeds' median best rates within a factor of 2"
 assert (val.isfinite().sum((2, 3)) >= len(RATES) - 2).all()
 assert (mean_val[-1, 1] < mean_val[0, 1]).all(), "μP: wider is better at every rate"
 
-# The batched runs are Adam with per-layer parameter groups, as a reader writes it
+
+# %% μP as a model and Adam's parameter groups (the page's rule), checked
+class MLP(torch.nn.Module):  # μP for Adam (Tensor Programs V, Table 8)
+    def __init__(self, width):
+        super().__init__()
+        self.inp, self.hidden = (
+            torch.nn.Linear(64, width),
+            torch.nn.Linear(width, width),
+        )
+        self.out = torch.nn.Linear(width, 10)
+        with torch.no_grad():  # 1. output weights, later biases: drawn as at BASE
+            for p in (self.hidden.bias, self.out.weight, self.out.bias):
+                p *= (width / BASE) ** 0.5
+        self.mult = BASE / width  # 2. the output layer's input times BASE/width
+
+    def forward(self, x):
+        return self.out(torch.relu(self.hidden(torch.relu(self.inp(x)))) * self.mult)
+
+
+def adam(model, lr, width):  # 3. the hidden weights' rate times BASE/width
+    rest = [p for p in model.parameters() if p is not model.hidden.weight]
+    return torch.optim.Adam(
+        [{"params": [model.hidden.weight], "lr": lr * BASE / width}, {"params": rest}],
+        lr=lr,
+    )
+
+
+model = MLP(128)  # drawn as init() draws μP's: the same bounds
+for p, bound in ((model.hidden.weight, 128), (model.out.weight, BASE)):
+    assert 0.9 < p.abs().max() * bound**0.5 <= 1
 torch.manual_seed(1)
 params, lrs, mult = runs(32)
 r = params[0].shape[0] // 2 + 3  # a μP run, rate RATES[3]
-layers = [torch.nn.Linear(64, 32), torch.nn.Linear(32, 32), torch.nn.Linear(32, 10)]
-with torch.no_grad():
+model = MLP(32)
+layers = (model.inp, model.hidden, model.out)
+with torch.no_grad():  # run r's starting weights
     for i, layer in enumerate(layers):
         (
             layer.weight.copy_(params[2 * i][r].T),
             layer.bias.copy_(params[2 * i + 1][r, 0]),
         )
-rate = RATES[3].item()
-opt = torch.optim.Adam(
-    [
-        {"params": [layers[1].weight], "lr": rate * BASE / 32},  # μP: hidden weights
-        {"params": [p for p in (*layers[0].parameters(), layers[1].bias)], "lr": rate},
-        {"params": layers[2].parameters(), "lr": rate},
-    ]
-)
+opt = adam(model, RATES[3].item(), 32)
 train(params, lrs, mult, X[train_i], Y[train_i], X[val_i], Y[val_i], steps=5)
 batches = torch.Generator().manual_seed(0)
 for _ in range(5):
     i = torch.randint(N_TRAIN, (BATCH,), generator=batches)
-    h = torch.relu(layers[1](torch.relu(layers[0](X[train_i][i]))))
-    loss = F.cross_entropy(layers[2](h * BASE / 32), Y[train_i][i])  # μP: multiplier
+    loss = F.cross_entropy(model(X[train_i][i]), Y[train_i][i])
     opt.zero_grad(), loss.backward(), opt.step()
 for i, layer in enumerate(layers):
     torch.testing.assert_close(params[2 * i][r].detach().T, layer.weight.detach())
