@@ -24,7 +24,7 @@ def areas(lr, decay=LAMBDA):
     drop in the rate, eta[i-1] - eta[i], enters a momentum m that decays by
     `decay` per step, and S2 sums m (Tissue et al., arXiv:2408.11029)."""
     s1 = np.cumsum(lr)
-    drops = np.diff(lr, prepend=lr[0]) * -1  # eta[i-1] - eta[i], none at step 1
+    drops = -np.diff(lr, prepend=lr[0])  # eta[i-1] - eta[i], none at step 1
     m = np.zeros_like(lr)
     for i in range(len(lr)):
         m[i] = drops[i] + (decay * m[i - 1] if i else 0.0)
@@ -113,11 +113,10 @@ def errors(pred, y):
     return gap[FIRST:].mean(), gap[-COOL:].mean(), gap[-1]
 
 
+no_s2 = fit([mean[n] for n in FITTED], FITTED, with_s2=False)  # C = 0
 rivals = {  # what else one could have said about the WSD run before training it
     "the law": predicted,
-    "the law without S2": law(
-        fit([mean[n] for n in FITTED], FITTED, False), *areas(SCHEDULES["WSD"])
-    ),
+    "the law without S2": law(no_s2, *areas(SCHEDULES["WSD"])),
     "the law, lambda 0.999": law(
         fit([mean[n] for n in FITTED], FITTED, decay=0.999),
         *areas(SCHEDULES["WSD"], 0.999),
@@ -154,6 +153,10 @@ assert (seed_err[:, 2] < 0.2).all(), "seed by seed, the last step within 20%"
 assert cool_err < err["the constant run"][1], "the cooldown beats 'no change'"
 assert cool_err < err["the law without S2"][1], "S2 buys the cooldown's drop"
 assert last_err < err["the law without S2"][2]
+# The law without S2 can only put WSD above the constant run (less S1); it ended below.
+assert (rivals["the law without S2"] >= law(no_s2, *areas(SCHEDULES["constant"]))).all()
+wsd_end, constant_end = measured[-10:].mean(), mean["constant"][-10:].mean()
+assert wsd_end < constant_end, "the last 10 steps: WSD below the constant rate"
 assert err["the law, lambda 0.999"][2] > last_err, "0.999 is too long a memory here"
 
 # %% The figure
