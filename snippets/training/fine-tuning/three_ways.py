@@ -180,9 +180,9 @@ def summary(acc: torch.Tensor) -> dict:
 
 results = {name: summary(acc) for name, acc in accuracy.items()}
 print(f"{'':31}best lr  good range (within {TOLERANCE:.2f})  accuracy at best")
-for name, r in results.items():
-    good = f"{r['low']:.2g} to {r['high']:.2g} (x{r['width']:.3g})"
-    print(f"{name:31}{r['best']:7.2g}  {good:26}  {r['mean']:.3f} ± {r['std']:.3f}")
+for name, r in results.items():  # fixed widths: columns that hold on any CPU
+    good = f"{r['low']:.4f} to {r['high']:.4f} (x{r['width']:4.1f})"
+    print(f"{name:31}{r['best']:7.4f}  {good:26}  {r['mean']:.3f} ± {r['std']:.3f}")
 # For the page: one value per set-up, in the order of `accuracy`.
 best, low, high, width, mean_acc, seed_sd = (
     [r[key] for r in results.values()]

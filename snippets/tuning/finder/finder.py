@@ -295,6 +295,7 @@ ax2.invert_yaxis()
 ax2.set_xscale("log")
 ax2.set(
     xlabel="suggested learning rate (log scale); green: the sweep's good range",
+    ylabel="reading, start of the test",
     title=f"Each reading, {SEEDS} seeds, against the sweep",
 )
 plt.show()
