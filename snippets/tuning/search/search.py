@@ -211,6 +211,15 @@ assert grid_lead > -0.06  # in two dimensions the grid is about as good
 assert distinct_3d == {"grid": 3, "quasi-random": WIDE, "random": WIDE}
 assert success_3d["quasi-random"] > success_3d["grid"] + 0.03
 assert success_3d["grid"] < success["grid"][-1]
+# The step written out above is torch.optim.SGD's (momentum, no dampening).
+w, w_ours, buffer = torch.ones(3, requires_grad=True), torch.ones(3), torch.zeros(3)
+sgd = torch.optim.SGD([w], lr=0.3, momentum=0.9)
+for grad in torch.randn(4, 3):
+    w.grad = grad.clone()
+    sgd.step()
+    buffer.mul_(0.9).add_(grad)
+    w_ours.sub_(0.3 * buffer)
+torch.testing.assert_close(w.detach(), w_ours)
 
 COLORS = {"grid": "C1", "quasi-random": "C0", "random": "C2"}
 edges_lr = 10 ** np.append(LOG_LR - 0.125, LOG_LR[-1] + 0.125)
