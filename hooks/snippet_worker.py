@@ -289,11 +289,20 @@ def _panels(fig) -> list[list]:
     for ax in fig.axes:
         if (spec := ax.get_subplotspec()) is None:
             continue
-        top = spec.get_topmost_subplotspec()
-        rows, cols = top.rowspan, top.colspan
-        key = (rows.start, cols.start, rows.stop, cols.stop, id(top.get_gridspec()))
-        cells.setdefault(key, []).append(ax)
-    return [cells[key] for key in sorted(cells)]
+        if spec.get_topmost_subplotspec() is not spec or fig.subfigs:
+            # A grid inside a grid's cell would be stacked as one panel: say so,
+            # rather than draw its axes over each other on a phone.
+            raise FigureContractError(
+                "a nested grid (subgridspec or subfigures) has no phone layout;"
+                " draw the panels in one grid"
+            )
+        rows, cols = spec.rowspan, spec.colspan
+        grid = id(spec.get_gridspec())  # two grids' cells are two panels
+        cells.setdefault((rows.start, cols.start, rows.stop, cols.stop, grid), [])
+        cells[rows.start, cols.start, rows.stop, cols.stop, grid].append(ax)
+    # Ties (one place in two grids) in the order the axes were made, not by id.
+    order = list(cells)
+    return [cells[key] for key in sorted(cells, key=lambda k: (k[:4], order.index(k)))]
 
 
 def _wrap(text, width_px: float, renderer) -> None:
@@ -357,7 +366,11 @@ def _lay_for_phone(fig):
     its panels stacked in one column, each plotting area about as tall as before;
     titles, labels and legend entries too wide for the column broken into lines,
     legends into fewer columns, and a legend that would cover data moved under
-    its axes. Constrained layout places it all. Returns its tight box."""
+    its axes. Constrained layout places it all. Returns its tight box.
+
+    It reads matplotlib's private legend and suptitle attributes (no public way to
+    re-flow a legend's columns): matplotlib's version is in every snippet's cache
+    key, and a change there fails the figure tests, not a reader's page."""
     from matplotlib.gridspec import GridSpec
 
     panels = _panels(fig)

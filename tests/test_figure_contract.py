@@ -415,3 +415,16 @@ def test_a_note_in_the_plot_wraps_so_the_axes_keeps_its_width_on_a_phone():
     width = phone.axes[0].get_position().width * snippet_worker.PHONE_IN
     assert width > 2.5  # inches of plotting area, of the figure's 3.75
     plt.close(phone)
+
+
+def test_a_nested_grid_is_refused_rather_than_stacked_into_one_panel():
+    fig = plt.figure()
+    outer = fig.add_gridspec(1, 2)
+    inner = outer[0, 1].subgridspec(2, 1)
+    for number, spec in enumerate([outer[0, 0], inner[0], inner[1]]):
+        ax = fig.add_subplot(spec)
+        ax.plot([0, 1], [0, 1])
+        ax.set(title=f"Panel {number}", xlabel="step", ylabel="learning rate")
+    with pytest.raises(snippet_worker.FigureContractError, match="nested grid"):
+        snippet_worker.render_figure(fig)
+    plt.close(fig)

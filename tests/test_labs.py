@@ -209,6 +209,12 @@ def test_a_reader_sees_the_figures_of_their_colour_scheme(browser_page, scheme):
         "[i.closest('a').getBoundingClientRect().height, i.height])",
     )
     assert len(sizes) == 2 and all(link >= img > 100 for link, img in sizes), sizes
+    # The other palette's link is no tab stop: a link with nothing in it.
+    links = browser_page.eval_on_selector_all(
+        ".jupyter-wrapper a:has(> picture)",
+        "links => links.map(a => a.checkVisibility())",
+    )
+    assert sorted(links) == [False, False, True, True], links
 
 
 def test_lab_pages_load_nothing_from_another_host(built_site):
