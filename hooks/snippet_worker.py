@@ -92,8 +92,11 @@ def _recolour_for_dark(fig) -> None:
 
 def _describe(fig) -> dict:
     """Alt text, title and axes metadata: what a reader who cannot see it needs."""
-    axes = []
+    axes, colour_scales = [], []
     for ax in fig.axes:
+        if ax.get_label() == "<colorbar>":  # matplotlib's name for a colorbar's axes
+            colour_scales.append(ax.get_ylabel() or ax.get_xlabel())
+            continue
         legend = ax.get_legend()
         # Stacked plots with a shared x axis label only the bottom one.
         shared = [ax, *ax.get_shared_x_axes().get_siblings(ax)]
@@ -115,6 +118,7 @@ def _describe(fig) -> dict:
         if ax["legend"]:
             part += "; lines: " + ", ".join(ax["legend"])
         parts.append(part)
+    parts += [f"Colour scale: {label}" for label in colour_scales]
     return {"alt": "Figure. " + ". ".join(parts) + ".", "title": title, "axes": axes}
 
 

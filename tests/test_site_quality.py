@@ -168,16 +168,20 @@ def test_page_is_offline_error_free_and_accessible(browser_page, path):
 
 
 def test_our_js_and_css_and_every_page_stay_within_their_weight_budgets(built_site):
-    """Budgets: our own JS+CSS (minified, not compressed) under 68 KB, and no
+    """Budgets: our own JS+CSS (minified, not compressed) under 70 KB, and no
     page over 500 KB before compression (its HTML, our JS and CSS, and its figures).
     Issue 8 set 40 KB; issue 15 grew it to 64 KB for the playground's every
     scheduler (PyTorch's sixteen, their Python, compositions), its readouts and
     its trainer: about 59 KB, 22 KB gzipped, cached after the first page. Issue 39
     grew it to 68 KB for the review in days, with every kind of question and
-    progress export and import (about 5 KB more)."""
+    progress export and import (about 5 KB more). Issue 35 grew it to 70 KB for
+    light pages on a phone: code coloured when it is read (highlight.js, 0.8 KB,
+    which took the heaviest page from 4,068 elements to 1,254), figures' phone
+    variants and their links, names in tables that break only at `_` or `.`, and
+    the playground's colours told apart in both palettes."""
     own = own_assets(built_site)
     assert set(own) >= {"javascripts/quiz.js", "javascripts/lib/schedules.js"}
-    assert sum(own.values()) < 68 * 1024, own
+    assert sum(own.values()) < 70 * 1024, own
     heavy = [(total, page) for total, page, *_ in page_weights(built_site)]
     assert [row for row in heavy if row[0] > 500 * 1024] == []
 
