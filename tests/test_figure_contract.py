@@ -107,6 +107,15 @@ def test_data_the_axes_clips_away_is_not_covered():
     assert problems(fig) == []
 
 
+def contract_failure(tmp_path, source: str) -> str:
+    """The build's message for a snippet whose first figure breaks the contract."""
+    with pytest.raises(snippet_runner.SnippetError) as err:
+        run(tmp_path, source)
+    message = str(err.value)
+    assert message.startswith("snippets/demo.py failed:\nfigure 1 breaks the figure")
+    return message
+
+
 def test_a_figure_that_breaks_the_contract_stops_the_snippet(tmp_path):
     source = (
         "import matplotlib.pyplot as plt\n"
@@ -116,10 +125,7 @@ def test_a_figure_that_breaks_the_contract_stops_the_snippet(tmp_path):
         "ax.legend(loc='center')\n"
         "plt.show()\n"
     )
-    with pytest.raises(snippet_runner.SnippetError) as err:
-        run(tmp_path, source)
-    message = str(err.value)
-    assert message.startswith("snippets/demo.py failed:\nfigure 1 breaks the figure")
+    message = contract_failure(tmp_path, source)
     assert "axes 'Crossed': the legend covers 'loss' near" in message
 
 
@@ -285,10 +291,7 @@ def test_a_figure_with_lines_alike_stops_the_snippet(tmp_path):
         "ax.legend(loc='center left')\n"
         "plt.show()\n"
     )
-    with pytest.raises(snippet_runner.SnippetError) as err:
-        run(tmp_path, source)
-    message = str(err.value)
-    assert message.startswith("snippets/demo.py failed:\nfigure 1 breaks the figure")
+    message = contract_failure(tmp_path, source)
     assert "axes 'Alike': 'cosine' (solid line, #d55e00) and 'linear'" in message
 
 
