@@ -121,6 +121,11 @@ mup_spread = (
 assert (val[0, 0] == val[0, 1]).all(), "at the base width, μP is SP"
 assert sp_best == sorted(sp_best, reverse=True), "SP: the best rate falls with width"
 assert sp_shift >= 3, "SP: the widest's best rate is at least 3 times lower"
+# SP: the widest beats the narrowest at every rate up to its own best, and loses
+# at the narrowest's best rate: the curve moves left.
+sp_gap = mean_val[-1, 0] - mean_val[0, 0]  # widest minus narrowest, per rate
+i_narrow, i_wide = int(mean_val[0, 0].argmin()), int(mean_val[-1, 0].argmin())
+assert (sp_gap[: i_wide + 1] < 0).all() and sp_gap[i_narrow] > 0
 assert max(mup_best) / min(mup_best) < step * 1.01, "μP: within one grid step"
 assert mup_spread < 2, "μP: the seeds' median best rates within a factor of 2"
 assert (val.isfinite().sum((2, 3)) >= len(RATES) - 2).all()

@@ -147,13 +147,13 @@ got = clip_each_copy(check, torch.ones(SEEDS))
 assert torch.allclose(got[0], expected)
 for a, p in zip(alone, check[0]["params"], strict=True):
     assert torch.allclose(a.grad, p.grad[0], atol=1e-7)
-# What the page claims. Clipping at the 90th percentile clipped between 5 and 30%
+# What the page claims. Clipping at the 90th percentile clipped between 10 and 30%
 # of the steps, and at the best rate changed the error by less than the spread
 # over seeds; at the largest rate the runs failed without clipping and at p90.
 # The 10th percentile clipped over half of the steps (the Playbook's "extremely
 # aggressive") and made the largest rate train. No clipped run beat the best rate
 # without clipping by more than the spread over seeds.
-assert 0.05 < p90_share < 0.3 and p10_share > 0.5
+assert 0.1 < p90_share < 0.3 and p10_share > 0.5
 assert abs(p90_errors[0] - free_errors[0]) < best_free_std
 assert free_errors[-1] > 20 and p90_errors[-1] > 20 and p10_errors[-1] < 10
 assert best_free - best_clipped < best_free_std

@@ -90,6 +90,7 @@ with torch.no_grad():
     wrong = logits(groups, X_val.expand(n, -1, -1)).argmax(-1) != y_val
 error = 100 * wrong.float().mean(-1).view(len(SCHEDULES), len(PEAKS), SEEDS)
 TOLERANCE = 1.0  # points of validation error
+n_peaks = len(PEAKS)
 best, best_peak, best_std, flat = {}, {}, {}, {}
 for i, name in enumerate(SCHEDULES):
     mean = error[i].mean(dim=1)
@@ -130,15 +131,16 @@ assert zero_lower < 0.8 * zero.numel() and floor_lower < 0.8 * zero.numel()
 assert abs(zero_flat - floor_flat) <= 1
 # Decay moves the best peak up; above no decay's best peak both decays end lower
 # than no decay, at its smallest peak higher. To 0 and to 10% stay within a point
-# of each other at every peak but the largest, and part there by less than the sum
-# of their spreads over seeds.
+# of each other at every peak but the largest, and part there by a point or more,
+# but by less than the sum of their spreads over seeds.
 means, stds = error.mean(dim=2), error.std(dim=2)
 top = PEAKS.index(const_peak)
 assert const_peak < min(floor_peak, zero_peak)
 assert (means[1:, top + 1 :] < means[0, top + 1 :]).all()
 assert (means[1:, 0] > means[0, 0]).all()
 assert ((means[2, :-1] - means[1, :-1]).abs() < TOLERANCE).all()
-assert (means[2, -1] - means[1, -1]).abs() < stds[1:, -1].sum()
+top_gap = (means[2, -1] - means[1, -1]).abs().item()  # at the largest peak
+assert TOLERANCE <= top_gap < stds[1:, -1].sum()
 fig, ax = plt.subplots()
 for i, (name, color) in enumerate(zip(SCHEDULES, ["C1", "C2", "C0"], strict=True)):
     mean, std = error[i].mean(dim=1), error[i].std(dim=1)

@@ -264,6 +264,13 @@ for i in (7, 4):
     assert best_error + TOLERANCE < found[f"err_{i}"][2] < 2 * best_error
     assert high[3] < good_low / 30
 assert inside_7[0] == inside_7[2] == inside_7[3] == 0
+# Steep from STARTS[1] straddles the good range's top: some seeds in, some above.
+assert 0 < inside_4[0] < SEEDS
+# From STARTS[1] the smoothed loss falls lower than from STARTS[0], in every seed.
+assert all(
+    min(curves[STARTS[1], s][1]) < min(curves[STARTS[0], s][1]) for s in range(SEEDS)
+)
+tests = len(STARTS) * SEEDS  # range tests: one per start and seed
 for r, loss in curves.values():  # every curve bottoms out above the good range
     assert r[min(range(len(loss)), key=loss.__getitem__)] > good_high
 

@@ -13,6 +13,7 @@ RATES = [10 ** (k / 3) for k in range(-7, 1)]  # 0.0046 ... 1, three per decade
 SEEDS, BATCH = 5, 50
 BUDGETS = [1, 4, 12]  # epochs of 20 steps; the headline is the longest
 TOLERANCE = 1.0  # "as good as the best": within 1 point of validation error
+n_rates = len(RATES)
 
 
 def train(optimizer: torch.optim.Optimizer) -> dict[int, torch.Tensor]:

@@ -104,6 +104,10 @@ at_unstable = mean[:, u].tolist()  # its error for each warmup
 at_unstable_std = std[:, u].tolist()
 needed = next(w for i, w in enumerate(WARMUPS) if mean[i, u] < 2 * mean[0, u - 1])
 needed_share = needed / STEPS
+needed_post_share = needed / (STEPS - needed)  # of the steps after it
+rescued_ratio = unstable / PEAKS[0]  # the rate warmup rescued, in the best
+top_ratio = PEAKS[2] / unstable  # the largest peak, in unstable rates
+length_factor = WARMUPS[2] // WARMUPS[1]  # between the warmup lengths
 no_warmup_best = mean[0].min().item()
 no_warmup_std = std[0, int(mean[0].argmin())].item()
 warmup_best = mean[1:].min().item()
@@ -131,6 +135,8 @@ assert error[1, u].min() < 10 < FAILED < error[1, u].max()  # 5 steps: some seed
 assert max(at_unstable[2:]) < no_warmup_best + 2 and needed == 20
 assert min(top_errors) > no_warmup_best + 10
 assert abs(gain) < max(no_warmup_std, warmup_best_std)
+assert 2 < top_ratio < 10 and 2 < rescued_ratio < 10 and needed_post_share > 0.1
+assert WARMUPS[1:] == [WARMUPS[1] * length_factor**i for i in range(3)]
 
 fig, ax = plt.subplots()
 for j, (peak, color) in enumerate(zip(PEAKS, ["C0", "C2", "C1"], strict=True)):
