@@ -328,13 +328,13 @@ def _panels(fig) -> list[list]:
 
 
 def _wrap(text, width_px: float, renderer) -> None:
-    """Break `text` at spaces (and, in a word too long for a line, after an opening
-    parenthesis) so that no line is wider than `width_px`."""
+    """Break `text` at spaces (and after a name's opening parenthesis, as in
+    "LinearLR(") so that no line is wider than `width_px`."""
     import re
 
     pieces: list[tuple[str, str]] = []  # (what joins it to the one before, piece)
     for word in filter(None, text.get_text().replace("\n", " \n ").split(" ")):
-        parts = [word] if word == "\n" else re.split(r"(?<=\()(?=.)", word)
+        parts = [word] if word == "\n" else re.split(r"(?<=\w\()(?=.)", word)
         pieces += [(" " if n == 0 else "", part) for n, part in enumerate(parts)]
     lines: list[str] = []
     for glue, piece in pieces:

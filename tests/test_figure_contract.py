@@ -471,3 +471,12 @@ def test_a_phone_variant_wider_than_its_column_fails():
     [problem] = snippet_worker.check_figure(fig, box, snippet_worker.PHONE_PX)
     assert "wider than the" in problem and "shown shrunk" in problem
     assert snippet_worker.check_figure(fig, box) == []  # the column takes it
+
+
+def test_a_long_name_breaks_after_its_parenthesis_not_before_a_note_in_one():
+    fig, ax = plt.subplots()
+    title = ax.set_title("CosineAnnealingWarmRestarts(T_0=4, T_mult=2) and (warmup)")
+    snippet_worker._wrap(title, 200, fig.canvas.get_renderer())
+    lines = title.get_text().split("\n")
+    assert lines[0] == "CosineAnnealingWarmRestarts("
+    assert not any(line.endswith(" (") for line in lines)
