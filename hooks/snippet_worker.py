@@ -244,7 +244,25 @@ def check_figure(fig, box=None, shown_px: int = COLUMN_PX) -> list[str]:
     just found (found here if not given)."""
     box = _tight_box(fig) if box is None else box
     problems = _small_texts(fig, box.width * 72, shown_px) + _covered_data(fig)
+    problems += _too_wide(fig, box, shown_px)
     return problems + colour_problems(fig, _dark)  # lines told apart, both palettes
+
+
+def _too_wide(fig, box, shown_px: int) -> list[str]:
+    """A phone variant whose SVG is wider than PHONE_IN (and savefig's padding):
+    the browser shrinks it into the column, its text with it."""
+    import matplotlib.pyplot as plt
+
+    if shown_px != PHONE_PX:
+        return []
+    width = box.width * 96  # the SVG's width in CSS px
+    room = (PHONE_IN + 2 * plt.rcParams["savefig.pad_inches"]) * 96 + 1
+    if width <= room:
+        return []
+    return [
+        f"the phone variant is {width:.0f} px wide, wider than the {room:.0f} px its"
+        f" column has: shown shrunk to {room / width:.0%}, its text with it"
+    ]
 
 
 def _plain_log_ticks(fig) -> None:
@@ -310,16 +328,22 @@ def _panels(fig) -> list[list]:
 
 
 def _wrap(text, width_px: float, renderer) -> None:
-    """Break `text` at spaces so that no line is wider than `width_px`."""
-    words = text.get_text().replace("\n", " \n ").split(" ")
+    """Break `text` at spaces (and after a name's opening parenthesis, as in
+    "LinearLR(") so that no line is wider than `width_px`."""
+    import re
+
+    pieces: list[tuple[str, str]] = []  # (what joins it to the one before, piece)
+    for word in filter(None, text.get_text().replace("\n", " \n ").split(" ")):
+        parts = [word] if word == "\n" else re.split(r"(?<=\w\()(?=.)", word)
+        pieces += [(" " if n == 0 else "", part) for n, part in enumerate(parts)]
     lines: list[str] = []
-    for word in filter(None, words):
-        if word == "\n" or not lines:
-            lines.append("" if word == "\n" else word)
+    for glue, piece in pieces:
+        if piece == "\n" or not lines:
+            lines.append("" if piece == "\n" else piece)
             continue
-        text.set_text(f"{lines[-1]} {word}" if lines[-1] else word)
+        text.set_text(f"{lines[-1]}{glue}{piece}" if lines[-1] else piece)
         if lines[-1] and text.get_window_extent(renderer).width > width_px:
-            lines.append(word)
+            lines.append(piece)
         else:
             lines[-1] = text.get_text()
     text.set_text("\n".join(lines))
@@ -427,45 +451,187 @@ def _lay_for_phone(fig):
         fig.set_size_inches(PHONE_IN, now + sum(heights) - drawn)
 
     fit_height()
+    if _rewrap_overhanging(fig, renderer):
+        fit_height()
     box = _tight_box(fig)
-    crowded = [ax for ax in fig.axes if _split_tick_labels(ax, renderer)]
+    crowded = [ax for ax in fig.axes if _unclutter_ticks(ax, renderer)]
+    if crowded:
+        fit_height()
+        box = _tight_box(fig)
     covering = {id(legend): legend for legend, _ in _covering(fig) if legend.axes}
-    if not covering and not crowded:
+    astray = {id(legend): legend for legend in _astray_legends(fig, renderer)}
+    if not covering and not astray and not crowded:
         return box
-    for legend in covering.values():  # no room beside the lines: under the axes
+    for legend in (covering | astray).values():  # no room beside the lines: under
         _put_below(legend, renderer)
     fit_height()
     return _tight_box(fig)
 
 
-def _split_tick_labels(ax, renderer) -> bool:
-    """Named x ticks (categories) whose labels run into each other in the narrow
-    axes get a line per word; True if any did."""
+def _rewrap_overhanging(fig, renderer) -> bool:
+    """Titles and x labels that stick out of the figure, centred over a narrow
+    axes (long y tick labels take the rest), broken again to the axes' width;
+    True if any was."""
+    changed = False
+    for ax in fig.axes:
+        for text in (ax.title, ax._left_title, ax._right_title, ax.xaxis.label):
+            if not text.get_text() or not text.get_visible():
+                continue
+            box = text.get_window_extent(renderer)
+            if box.x0 < fig.bbox.x0 - 1 or box.x1 > fig.bbox.x1 + 1:
+                _wrap(text, ax.bbox.width, renderer)
+                changed = True
+    return changed
+
+
+def _astray_legends(fig, renderer) -> list:
+    """Axes legends that cover their axes' tick labels or x label, or stick out of
+    the axes sideways: a snippet placed them for the wide figure."""
+    astray = []
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is None or not legend.get_visible():
+            continue
+        box = legend.get_window_extent(renderer)
+        out = box.x0 < ax.bbox.x0 - 1 or box.x1 > ax.bbox.x1 + 1
+        axes_boxes = [a.get_tightbbox(renderer) for a in (ax.xaxis, ax.yaxis)]
+        covers = any(
+            b is not None and box.overlaps(b) and _outside(b, ax.bbox)
+            for b in axes_boxes
+        )
+        if out or covers:
+            astray.append(legend)
+    return astray
+
+
+def _outside(box, inner) -> bool:
+    """`box` reaches outside `inner` (an axis' ticks and label, beyond the axes)."""
+    return box.x0 < inner.x0 - 1 or box.y0 < inner.y0 - 1 or box.y1 > inner.y1 + 1
+
+
+def _spans(texts, renderer, along: str) -> list[tuple[float, float]]:
+    boxes = [t.get_window_extent(renderer) for t in texts]
+    return [(b.x0, b.x1) if along == "x" else (b.y0, b.y1) for b in boxes]
+
+
+def _clash(spans, gap: float) -> bool:
+    """Any two of the (start, end) spans closer than `gap` or overlapping."""
     from itertools import pairwise
 
+    spans = sorted(spans)
+    return any(end + gap > start for (_, end), (start, _) in pairwise(spans))
+
+
+def _shown_labels(axis, renderer, minor: bool = False) -> list:
+    """(location, label, span along the axis or None) of each tick in view."""
+    along = "x" if axis.axis_name == "x" else "y"
+    locs = axis.get_minorticklocs() if minor else axis.get_majorticklocs()
+    ticks = (axis.get_minor_ticks if minor else axis.get_major_ticks)(len(locs))
+    low, high = sorted(axis.get_view_interval())
+    slack = 1e-9 * (high - low)
+    shown = []
+    for loc, tick in zip(locs, ticks, strict=True):
+        if not low - slack <= loc <= high + slack:
+            continue
+        label = tick.label1 if tick.label1.get_visible() else tick.label2
+        drawn = label.get_visible() and label.get_text()
+        span = _spans([label], renderer, along)[0] if drawn else None
+        shown.append((loc, label.get_text(), span))
+    return shown
+
+
+def _number(label: str) -> bool:
+    try:
+        float(label.replace("\N{MINUS SIGN}", "-").replace("$", ""))
+    except ValueError:
+        return False
+    return True
+
+
+def _thin_tick_labels(axis, renderer) -> bool:
+    """Numbered ticks whose labels run into each other keep every other label
+    (every third, ...) until they do not; a log axis' minor labels keep those
+    clear of the rest. True if any label went."""
+    from matplotlib.ticker import ScalarFormatter
+
+    gap = renderer.points_to_pixels(3)
+    major = _shown_labels(axis, renderer)
+    minor = _shown_labels(axis, renderer, minor=True)
+    changed = False
+    formatter = axis.get_major_formatter()
+    offset = isinstance(formatter, ScalarFormatter) and formatter.get_offset()
+    labelled = [n for n, (_, text, span) in enumerate(major) if span and text]
+    if not offset and _clash([major[n][2] for n in labelled], gap):
+        for step in range(2, len(labelled) + 1):
+            keep = set(labelled[::step])
+            if not _clash([major[n][2] for n in keep], gap):
+                break
+        texts = [text if n in keep else "" for n, (_, text, _) in enumerate(major)]
+        axis.set_ticks([loc for loc, _, _ in major], texts)
+        pairs = zip(major, texts, strict=True)
+        major = [(loc, t, s if t else None) for (loc, _, s), t in pairs]
+        changed = True
+    kept = [span for _, text, span in major if span and text]
+    texts = []
+    for _, text, span in minor:
+        if span and text and not _clash([*kept, span], gap):
+            kept.append(span)
+            texts.append(text)
+        else:
+            texts.append("")
+    pairs = zip(minor, texts, strict=True)
+    if any(text and not kept_text for (_, text, _), kept_text in pairs):
+        axis.set_ticks([loc for loc, _, _ in minor], texts, minor=True)
+        changed = True
+    return changed
+
+
+def _unclutter_ticks(ax, renderer) -> bool:
+    """Tick labels that run into each other in the narrow axes: named x ticks
+    (categories) get a line per word, upright, or else stand on end; numbers are
+    thinned. True if any changed."""
     from matplotlib.ticker import FixedLocator
 
-    labels = ax.get_xticklabels()
-    shown = [t for t in labels if t.get_visible() and t.get_text()]
-    spans = sorted((b.x0, b.x1) for b in (t.get_window_extent(renderer) for t in shown))
-    if not any(right > left for (_, right), (left, _) in pairwise(spans)):
-        return False
-    if not isinstance(ax.xaxis.get_major_locator(), FixedLocator):
-        return False  # numbers: the locator chooses fewer for a narrow axis
-    if not any(" " in t.get_text() for t in shown):
-        return False
-    ax.set_xticks(ax.get_xticks(), [t.get_text().replace(" ", "\n") for t in labels])
-    return True
+    gap = renderer.points_to_pixels(3)
+    changed = False
+    labels = [t for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
+    named = not all(_number(t.get_text()) for t in labels)
+    fixed = isinstance(ax.xaxis.get_major_locator(), FixedLocator)
+    if named and fixed and _clash(_spans(labels, renderer, "x"), gap):
+        ticks, texts = ax.get_xticks(), [t.get_text() for t in ax.get_xticklabels()]
+        words = [t.replace(" ", "\n") for t in texts]
+        for broken in (words, [t.replace("-", "-\n") for t in words]):
+            ax.set_xticks(ticks, broken, rotation=0, ha="center")
+            ax.figure.draw_without_rendering()
+            labels = [t for t in ax.get_xticklabels() if t.get_text()]
+            if not _clash(_spans(labels, renderer, "x"), gap):
+                break
+        else:  # a word wider than its room: the labels stand on end
+            ax.set_xticks(ticks, texts, rotation=90, ha="center")
+        changed = True
+    elif not named:
+        changed = _thin_tick_labels(ax.xaxis, renderer)
+    return _thin_numbers(ax.yaxis, renderer) or changed
+
+
+def _thin_numbers(axis, renderer) -> bool:
+    """_thin_tick_labels for an axis whose labels are all numbers."""
+    texts = [t.get_text() for t in axis.get_ticklabels(which="both") if t.get_text()]
+    return all(map(_number, texts)) and _thin_tick_labels(axis, renderer)
 
 
 def _put_below(legend, renderer) -> None:
     """Move an axes' legend under the axes, clear of its x tick labels and label."""
-    from matplotlib.transforms import ScaledTranslation
+    from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
     ax, fig = legend.axes, legend.figure
     axis = ax.xaxis.get_tightbbox(renderer)  # None when the axis draws nothing
     drop = (ax.bbox.y0 - (axis.y0 if axis else ax.bbox.y0)) / fig.dpi + 0.05
     below = ax.transAxes + ScaledTranslation(0, -drop, fig.dpi_scale_trans)
+    if legend.get_window_extent(renderer).width > ax.bbox.width:
+        # Wider than its axes (long y tick labels push the axes right): centred
+        # in the figure, so that it does not stick out of it.
+        below = blended_transform_factory(fig.transFigure, below)
     legend.set_loc("upper center")
     legend.set_bbox_to_anchor((0.5, 0), transform=below)
 
@@ -504,6 +670,10 @@ def render_figure(fig) -> dict:
     ("phone_light", "phone_dark"). Raises FigureContractError."""
     described = _describe(fig)
     _plain_log_ticks(fig)
+    fig.draw_without_rendering()
+    for ax in fig.axes:  # numbers that run into each other: fewer of them
+        for axis in (ax.xaxis, ax.yaxis):
+            _thin_numbers(axis, fig.canvas.get_renderer())
     box = _tight_box(fig)
     # Laid out by the draw that found the box: without this, the draw each savefig
     # does first (for a figure with a layout engine) would lay it out again.

@@ -431,3 +431,55 @@ def test_a_nested_grid_is_refused_rather_than_stacked_into_one_panel():
     with pytest.raises(snippet_worker.FigureContractError, match="nested grid"):
         snippet_worker.render_figure(fig)
     plt.close(fig)
+
+
+def test_numbered_ticks_that_run_into_each_other_on_a_phone_are_thinned():
+    fig, ax = plt.subplots()
+    rates = [2.0**-n for n in range(8)]
+    ax.plot(rates, range(8))
+    ax.set_xscale("log")
+    ax.set_xticks(rates, [f"{r:g}" for r in rates])
+    ax.set(title="Rates", xlabel="learning rate", ylabel="loss")
+    phone = copy.deepcopy(fig)
+    snippet_worker._lay_for_phone(phone)
+    renderer = phone.canvas.get_renderer()
+    shown = [t for t in phone.axes[0].get_xticklabels() if t.get_text()]
+    assert 2 <= len(shown) < 8  # every other one, or fewer
+    gap = renderer.points_to_pixels(3)
+    assert not snippet_worker._clash(snippet_worker._spans(shown, renderer, "x"), gap)
+    assert len([t for t in ax.get_xticklabels() if t.get_text()]) == 8  # wide
+    plt.close(phone)
+
+
+def test_a_legend_placed_under_the_axes_by_hand_clears_the_x_label_on_a_phone():
+    fig, ax = plt.subplots()
+    for n in range(3):
+        ax.plot([0, 100], [n, n + 1], label=f"line {n}")
+    ax.set(title="Under", xlabel="step", ylabel="loss")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15))  # room at 7 x 4 in
+    phone = copy.deepcopy(fig)
+    snippet_worker._lay_for_phone(phone)
+    renderer = phone.canvas.get_renderer()
+    axes = phone.axes[0]
+    legend = axes.get_legend().get_window_extent(renderer)
+    assert legend.y1 < axes.xaxis.label.get_window_extent(renderer).y0
+    plt.close(phone)
+
+
+def test_a_phone_variant_wider_than_its_column_fails():
+    fig, ax = plt.subplots(figsize=(5.5, 3))  # drawn wider than a phone's 3.75 in
+    ax.plot([0, 100], [0, 1])
+    ax.set(title="Wide", xlabel="step", ylabel="loss")
+    box = snippet_worker._tight_box(fig)
+    [problem] = snippet_worker.check_figure(fig, box, snippet_worker.PHONE_PX)
+    assert "wider than the" in problem and "shown shrunk" in problem
+    assert snippet_worker.check_figure(fig, box) == []  # the column takes it
+
+
+def test_a_long_name_breaks_after_its_parenthesis_not_before_a_note_in_one():
+    fig, ax = plt.subplots()
+    title = ax.set_title("CosineAnnealingWarmRestarts(T_0=4, T_mult=2) and (warmup)")
+    snippet_worker._wrap(title, 200, fig.canvas.get_renderer())
+    lines = title.get_text().split("\n")
+    assert lines[0] == "CosineAnnealingWarmRestarts("
+    assert not any(line.endswith(" (") for line in lines)
