@@ -244,17 +244,16 @@ def check_figure(fig, box=None, shown_px: int = COLUMN_PX) -> list[str]:
     just found (found here if not given)."""
     box = _tight_box(fig) if box is None else box
     problems = _small_texts(fig, box.width * 72, shown_px) + _covered_data(fig)
-    problems += _too_wide(fig, box, shown_px)
+    if shown_px == PHONE_PX:  # its colours and styles are the wide figure's, checked
+        return problems + _too_wide(box)
     return problems + colour_problems(fig, _dark)  # lines told apart, both palettes
 
 
-def _too_wide(fig, box, shown_px: int) -> list[str]:
+def _too_wide(box) -> list[str]:
     """A phone variant whose SVG is wider than PHONE_IN (and savefig's padding):
     the browser shrinks it into the column, its text with it."""
     import matplotlib.pyplot as plt
 
-    if shown_px != PHONE_PX:
-        return []
     width = box.width * 96  # the SVG's width in CSS px
     room = (PHONE_IN + 2 * plt.rcParams["savefig.pad_inches"]) * 96 + 1
     if width <= room:
