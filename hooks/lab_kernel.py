@@ -1,13 +1,15 @@
 """Run by the kernel that executes a lab during the site build, before the lab's
-first cell, in a namespace of its own (hooks/labs.py's KERNEL_SETUP_LINE). It is not
-part of a lab: the downloaded notebook and script draw with matplotlib's defaults.
+first cell, in a namespace of its own (hooks/lab_run.py's KERNEL_SETUP_LINE). It is
+not part of a lab: the downloaded notebook and script draw with matplotlib's
+defaults.
 
 It draws the labs as the snippet runner draws snippets: the site's figure style
 (figure.mplstyle), and each figure that `plt.show()` shows becomes a light and a
 dark SVG, with alt text from its title, axis labels and legend, and the same two
 re-laid for a phone. All go out as one HTML output, two `<picture>`s with data URIs:
 `<img>`s ending in `#only-light` / `#only-dark`, their `<source>`s in
-`#phone-light` / `#phone-dark`; hooks/labs.py moves them into files beside the page.
+`#phone-light` / `#phone-dark`; hooks/lab_html.py moves them into files beside the
+page.
 
 A cell that runs longer than LR_SITE_LAB_CELL_TIMEOUT_S seconds (120 by default)
 raises TimeoutError, which fails the build with the cell's traceback: a lab that
@@ -41,7 +43,7 @@ def _data(svg: str) -> str:
 
 def _picture(figure: dict, alt: str, scheme: str) -> str:
     """One palette's picture of a figure, its phone variant in a `<source>`, in a
-    link to itself (hooks/labs.py makes the link open the light file)."""
+    link to itself (hooks/lab_html.py makes the link open the light file)."""
     wide = f"{_data(figure[scheme])}#only-{scheme}"
     phone = f"{_data(figure[f'phone_{scheme}'])}#phone-{scheme}"
     return (

@@ -22,6 +22,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import jupytext
+import lab_html
+import lab_run
 import labs
 import nbformat
 import pytest
@@ -264,17 +266,20 @@ def test_the_notebook_is_the_same_bytes_every_time():
 
 def test_cell_ids_in_the_page_do_not_change_from_build_to_build():
     page = '<div id="cell-id=8e47b45f">a</div><div id="cell-id=39804e81">b</div>'
-    assert labs.number_cells(page) == '<div id="cell-1">a</div><div id="cell-2">b</div>'
+    assert (
+        lab_html.number_cells(page)
+        == '<div id="cell-1">a</div><div id="cell-2">b</div>'
+    )
 
 
 def test_a_script_from_another_host_fails_instead_of_reaching_the_reader():
     cdn = '<script src="https://cdn.example.org/x.js"></script>'
     with pytest.raises(ValueError, match="another host"):
-        labs.notebook_body(f"{labs.WRAPPER}<p>text</p>{cdn}")
+        lab_html.notebook_body(f"{lab_html.WRAPPER}<p>text</p>{cdn}")
     header = "<style>.jp-Cell{}</style><!-- Load mathjax --><script src='//x.org/m.js'>"
     header += "</script>"
-    assert labs.notebook_body(f"{header}{labs.WRAPPER}<p>a</p>") == (
-        f"{labs.WRAPPER}<p>a</p>"
+    assert lab_html.notebook_body(f"{header}{lab_html.WRAPPER}<p>a</p>") == (
+        f"{lab_html.WRAPPER}<p>a</p>"
     )
 
 
@@ -296,26 +301,28 @@ def test_a_cell_tagged_checks_is_folded_without_its_tag_toolbar():
         f"{toolbar}assert</div></div>"
     )
     prose = '<div class="jp-Cell jp-MarkdownCell" id="c"><h2>Take away</h2></div>'
-    page = f"{lesson}{checks}{prose}{labs.NOTEBOOK_END}"
+    page = f"{lesson}{checks}{prose}{lab_html.NOTEBOOK_END}"
     folded = checks.replace(toolbar, "")
-    assert labs.fold_check_cells(page) == (
-        f'{lesson}<details class="fold"><summary>{labs.CHECKS_SUMMARY}</summary>'
-        f"{folded}</details>{prose}{labs.NOTEBOOK_END}"
+    assert lab_html.fold_check_cells(page) == (
+        f'{lesson}<details class="fold"><summary>{lab_html.CHECKS_SUMMARY}</summary>'
+        f"{folded}</details>{prose}{lab_html.NOTEBOOK_END}"
     )
 
 
 def test_a_notebook_whose_end_is_not_found_is_an_error_not_a_check_left_open():
     with pytest.raises(ValueError, match="jp-Notebook"):
-        labs.fold_check_cells('<div class="jp-Cell jp-CodeCell celltag_checks">x</div>')
+        lab_html.fold_check_cells(
+            '<div class="jp-Cell jp-CodeCell celltag_checks">x</div>'
+        )
 
 
 def test_the_notebooks_own_page_end_does_not_close_the_sites_page():
     notebook = (
-        f"{labs.WRAPPER}<p>a</p></div> <!-- jupyter-wrapper -->\n</body></html>\n\n"
+        f"{lab_html.WRAPPER}<p>a</p></div> <!-- jupyter-wrapper -->\n</body></html>\n\n"
     )
     assert (
-        labs.notebook_body(notebook)
-        == f"{labs.WRAPPER}<p>a</p></div> <!-- jupyter-wrapper -->\n"
+        lab_html.notebook_body(notebook)
+        == f"{lab_html.WRAPPER}<p>a</p></div> <!-- jupyter-wrapper -->\n"
     )
 
 
@@ -324,7 +331,7 @@ def test_a_text_output_gets_the_title_of_a_snippet_output():
         '<div class="jp-RenderedText jp-OutputArea-output" '
         'data-mime-type="text/plain" tabindex="0">\n<pre>loss 0.5\n</pre>\n</div>'
     )
-    assert labs.label_outputs(output, "Output with torch 9") == (
+    assert lab_html.label_outputs(output, "Output with torch 9") == (
         '<div class="jp-RenderedText jp-OutputArea-output" data-mime-type="text/plain">'
         '<div class="highlight"><span class="filename">Output with torch 9</span>'
         "<pre><span></span><code>loss 0.5\n</code></pre></div>\n</div>"
@@ -349,7 +356,7 @@ def test_figures_move_to_numbered_files_beside_the_page():
         n: f'<svg width="270pt" height="{n * 72}pt">{n}</svg>' for n in (1, 2)
     }
     page_html = "".join(picture(n, v) for n in (1, 2) for v in ("light", "dark"))
-    html, files = labs.extract_figures(page_html, "labs/x/x", "labs/x")
+    html, files = lab_html.extract_figures(page_html, "labs/x/x", "labs/x")
     assert files == {
         "labs/x/x-1.svg": svgs[1],
         "labs/x/x-1-dark.svg": svgs[1],
@@ -371,10 +378,10 @@ def test_figures_move_to_numbered_files_beside_the_page():
 
 
 def test_the_build_kernel_runs_the_figure_setup_first(tmp_path):
-    folder = labs.write_kernelspec(tmp_path)
-    spec = json.loads((folder / "kernels" / labs.KERNEL / "kernel.json").read_text())
-    assert f"--IPKernelApp.exec_lines={labs.KERNEL_SETUP_LINE}" in spec["argv"]
-    assert labs.KERNEL_SETUP.is_file()
+    folder = lab_run.write_kernelspec(tmp_path)
+    spec = json.loads((folder / "kernels" / lab_run.KERNEL / "kernel.json").read_text())
+    assert f"--IPKernelApp.exec_lines={lab_run.KERNEL_SETUP_LINE}" in spec["argv"]
+    assert lab_run.KERNEL_SETUP.is_file()
 
 
 def test_the_figure_setup_leaves_no_name_for_a_lab_to_lean_on():
@@ -382,7 +389,7 @@ def test_the_figure_setup_leaves_no_name_for_a_lab_to_lean_on():
     would for a reader running the downloaded notebook."""
     check = "print(sorted(n for n in globals() if not n.startswith('__')))"
     run = subprocess.run(
-        [sys.executable, "-c", f"{labs.KERNEL_SETUP_LINE}\n{check}"],
+        [sys.executable, "-c", f"{lab_run.KERNEL_SETUP_LINE}\n{check}"],
         capture_output=True,
         text=True,
         env={**os.environ, "MPLBACKEND": "Agg"},
@@ -422,7 +429,7 @@ def test_a_labs_headings_are_its_table_of_contents_nested_by_level():
         '<h1 id="lab">Lab<a class="anchor-link" href="#lab">¶</a></h1>'
         '<h2 id="a">A <code>x</code></h2><h3 id="a1">A.1</h3><h2 id="b">B</h2>'
     )
-    toc = labs.page_toc(page_html)
+    toc = lab_html.page_toc(page_html)
     assert [(t["id"], t["name"]) for t in toc] == [("lab", "Lab")]
     assert [(t["id"], t["name"]) for t in toc[0]["children"]] == [
         ("a", "A x"),
@@ -485,7 +492,7 @@ def test_a_lab_with_a_failing_cell_fails_the_build(tmp_path, monkeypatch, cell, 
     """A lab whose second cell raises, or runs past the build's limit for a cell:
     the build must fail and name the error."""
     monkeypatch.setenv("LR_SITE_LAB_CELL_TIMEOUT_S", "2")
-    assert labs.CONVERT["allow_errors"] is False
+    assert lab_run.CONVERT["allow_errors"] is False
     lab = f'# %% [markdown]\n# # Broken\n\n# %%\nprint("ok")\n\n# %%\n{cell}\n'
     build = mkdocs_build(lab_project(tmp_path, lab), tmp_path / "site")
     assert build.returncode != 0, "a failing cell must fail the build"
