@@ -16,10 +16,10 @@ from pathlib import Path
 
 import markers
 import pytest
+import quiz_data
+import quiz_html
 from jsonschema import Draft202012Validator
 from support import ROOT, mkdocs_build, write_config
-
-import quiz
 
 QUIZ_DIR = ROOT / "quiz"
 # The "Recall & Review" page the quizzes grew from, kept here so a clone has it.
@@ -77,7 +77,7 @@ def test_the_schema_is_a_valid_draft_2020_12_schema():
 
 def test_the_sample_quiz_used_below_is_valid(tmp_path):
     write_quiz(tmp_path, "page", VALID)
-    assert quiz.load_all(tmp_path) == {"page": VALID}
+    assert quiz_data.load_all(tmp_path) == {"page": VALID}
 
 
 def test_a_quiz_that_passed_is_not_checked_again_until_it_changes(
@@ -88,38 +88,38 @@ def test_a_quiz_that_passed_is_not_checked_again_until_it_changes(
     shutil.copy(QUIZ_DIR / "schema.json", tmp_path / "schema.json")
     write_quiz(tmp_path, "page", VALID)
     checked = []
-    real_load_quiz = quiz.load_quiz
+    real_load_quiz = quiz_data.load_quiz
 
     def load_quiz(path, *args):
         checked.append(path.stem)
         return real_load_quiz(path, *args)
 
-    monkeypatch.setattr(quiz, "load_quiz", load_quiz)
+    monkeypatch.setattr(quiz_data, "load_quiz", load_quiz)
     passed = markers.BuildCache("quizzes.json")
     for _ in range(2):
-        assert quiz.load_all(tmp_path, passed) == {"page": VALID}
+        assert quiz_data.load_all(tmp_path, passed) == {"page": VALID}
     assert checked == ["page"]
     write_quiz(tmp_path, "page", broken(lambda d: d["flashcards"].pop()))
     for _ in range(2):  # a file that failed fails again: it was never marked passed
-        with pytest.raises(quiz.QuizError):
-            quiz.load_all(tmp_path, passed)
+        with pytest.raises(quiz_data.QuizError):
+            quiz_data.load_all(tmp_path, passed)
     assert checked == ["page"] * 3
     write_quiz(tmp_path, "page", VALID)  # passed before, under the same rules
-    quiz.load_all(tmp_path, passed)
+    quiz_data.load_all(tmp_path, passed)
     assert checked == ["page"] * 3
     (tmp_path / "schema.json").write_text("{}")  # other rules: check it again
-    quiz.load_all(tmp_path, passed)
+    quiz_data.load_all(tmp_path, passed)
     assert checked == ["page"] * 4
 
 
 def test_every_quiz_file_of_the_site_is_valid():
-    quizzes = quiz.load_all(QUIZ_DIR)  # raises QuizError on any problem
+    quizzes = quiz_data.load_all(QUIZ_DIR)  # raises QuizError on any problem
     assert quizzes, "no quiz files found"
 
 
 def test_a_wrong_options_feedback_does_not_give_the_answer_away():
     """After a wrong pick the reader sees only that option's line, and may try again."""
-    for slug, data in quiz.load_all(QUIZ_DIR).items():
+    for slug, data in quiz_data.load_all(QUIZ_DIR).items():
         for item in data.get("choices", []):
             right = item["options"][item["answer"]]
             for n, line in enumerate(item["feedback"]):
@@ -183,8 +183,8 @@ def test_bad_quiz_data_names_the_file_the_json_path_and_the_problem(tmp_path, ca
     data, expected = BAD_DATA[case]
     write_quiz(tmp_path / "quiz", "too-high", VALID)  # a good file beside it
     write_quiz(tmp_path / "quiz", "bad", data)
-    with pytest.raises(quiz.QuizError) as caught:
-        quiz.load_all(tmp_path / "quiz")
+    with pytest.raises(quiz_data.QuizError) as caught:
+        quiz_data.load_all(tmp_path / "quiz")
     assert f"quiz/bad.json: {expected}" in str(caught.value)
     assert "too-high" not in str(caught.value)
 
@@ -195,8 +195,8 @@ def test_every_problem_in_a_file_is_reported_at_once(tmp_path):
         data["explain"][0]["id"] = "pick"
 
     write_quiz(tmp_path, "page", broken(two_problems))
-    with pytest.raises(quiz.QuizError) as caught:
-        quiz.load_all(tmp_path)
+    with pytest.raises(quiz_data.QuizError) as caught:
+        quiz_data.load_all(tmp_path)
     message = str(caught.value)
     assert "quiz/page.json: $.choices[0].answer: 9 is out of range" in message
     assert "quiz/page.json: $.explain[0].id: duplicate id 'pick'" in message
@@ -204,8 +204,8 @@ def test_every_problem_in_a_file_is_reported_at_once(tmp_path):
 
 def test_a_quiz_with_no_items_says_which_keys_it_needs(tmp_path):
     write_quiz(tmp_path, "page", {"$schema": "./schema.json"})
-    with pytest.raises(quiz.QuizError) as caught:
-        quiz.load_all(tmp_path)
+    with pytest.raises(quiz_data.QuizError) as caught:
+        quiz_data.load_all(tmp_path)
     assert str(caught.value).endswith(
         "quiz/page.json: $: needs at least one of 'flashcards', 'choices', 'explain'"
     )
@@ -213,21 +213,21 @@ def test_a_quiz_with_no_items_says_which_keys_it_needs(tmp_path):
 
 def test_a_quiz_file_named_like_the_review_deck_is_refused(tmp_path):
     write_quiz(tmp_path, "review", VALID)
-    with pytest.raises(quiz.QuizError, match=r"quiz/review\.json: bad file name"):
-        quiz.load_all(tmp_path)
+    with pytest.raises(quiz_data.QuizError, match=r"quiz/review\.json: bad file name"):
+        quiz_data.load_all(tmp_path)
 
 
 def test_nested_pages_have_their_quiz_in_a_folder(tmp_path):
     write_quiz(tmp_path, "unused", VALID).unlink()
     (tmp_path / "reference").mkdir()
     (tmp_path / "reference" / "steplr.json").write_text(json.dumps(VALID))
-    assert list(quiz.load_all(tmp_path)) == ["reference/steplr"]
+    assert list(quiz_data.load_all(tmp_path)) == ["reference/steplr"]
 
 
 def test_a_marker_naming_a_missing_quiz_is_an_error_with_page_and_line():
     pages = {"too-high.md": "# Too high\n\n<!-- quiz: too-hihg -->\n"}
-    with pytest.raises(quiz.QuizError) as caught:
-        quiz.quiz_uses(pages, {"too-high": VALID})
+    with pytest.raises(quiz_data.QuizError) as caught:
+        quiz_data.quiz_uses(pages, {"too-high": VALID})
     assert str(caught.value) == (
         "too-high.md: line 3: quiz 'too-hihg' does not exist "
         "(expected quiz/too-hihg.json)"
@@ -239,7 +239,10 @@ def test_quiz_uses_maps_each_quiz_to_its_page_and_ignores_fenced_markers():
         "a.md": "<!-- quiz: a -->\n```\n<!-- quiz: missing -->\n```\n",
         "review.md": "<!-- quiz: review -->\n",
     }
-    assert quiz.quiz_uses(pages, {"a": VALID}) == {"a": "a.md", "review": "review.md"}
+    assert quiz_data.quiz_uses(pages, {"a": VALID}) == {
+        "a": "a.md",
+        "review": "review.md",
+    }
 
 
 # ---------------------------------------------------------------- the HTML
@@ -280,7 +283,7 @@ def parse(fragment: str) -> _Text:
 
 def test_without_javascript_answers_explanations_and_concepts_are_in_details():
     data = broken(lambda d: d["choices"][0].update(answer=2, feedback=list("abcd")))
-    page = parse(quiz.render_quiz("page", data))
+    page = parse(quiz_html.render_quiz("page", data))
     assert "Q?" in " ".join(page.shown) and "A." in page.hidden
     assert "Which?" in " ".join(page.shown)
     options = page.shown[page.shown.index("1. Which?") + 1 :][:4]
@@ -292,7 +295,7 @@ def test_without_javascript_answers_explanations_and_concepts_are_in_details():
 
 
 def test_the_data_for_the_script_is_the_quiz_itself_in_an_attribute():
-    page = parse(quiz.render_quiz("page", VALID))
+    page = parse(quiz_html.render_quiz("page", VALID))
     assert page.items == VALID
 
 
@@ -313,7 +316,7 @@ def test_quiz_text_is_escaped_in_the_html_and_in_the_script_data():
         data["explain"][0]["concepts"][3] = XSS
 
     data = broken(everywhere)
-    html = quiz.render_quiz("page", data)
+    html = quiz_html.render_quiz("page", data)
     page = parse(html)
     assert "img" not in page.tags and "b" not in page.tags
     assert "<script" not in html  # instant navigation would run it as JavaScript
@@ -326,7 +329,7 @@ def test_quiz_text_is_escaped_in_the_html_and_in_the_script_data():
 def test_review_deck_holds_every_question_in_nav_order_under_stable_keys():
     quizzes = {"b": VALID, "a": broken(lambda d: d["flashcards"][0].update(id="x"))}
     pages = {"b": ("Page B", "../b/"), "a": ("Page <A>", "../a/")}
-    deck = quiz.review_deck(quizzes, pages, ["index.md", "b.md", "a.md"])
+    deck = quiz_html.review_deck(quizzes, pages, ["index.md", "b.md", "a.md"])
     # The key is the page and the item's id: rewording an item keeps its progress.
     assert [card["key"] for card in deck] == [
         *("b/card", "b/pick", "b/why"),
@@ -352,7 +355,7 @@ def test_review_deck_holds_every_question_in_nav_order_under_stable_keys():
         }
         | choice
     )
-    html = quiz.render_review(deck)
+    html = quiz_html.render_review(deck)
     assert "6 questions from 2 pages: 2 flashcards, 2 multiple-choice" in html
     assert '<li><a href="../b/">Page B</a> — 3 questions</li>' in html
     assert '<li><a href="../a/">Page &lt;A&gt;</a> — 3 questions</li>' in html
@@ -363,8 +366,8 @@ def test_without_javascript_the_review_says_it_needs_it_and_lists_no_question():
     """The deck is in the data only: listed again for readers without JavaScript it
     made the page too heavy. They get what the deck holds and each page's quiz."""
     one = {"flashcards": VALID["flashcards"], "choices": VALID["choices"]}
-    deck = quiz.review_deck({"b": VALID, "a": one}, {"a": ("A", "a/")}, ["a.md"])
-    page = parse(quiz.render_review(deck))
+    deck = quiz_html.review_deck({"b": VALID, "a": one}, {"a": ("A", "a/")}, ["a.md"])
+    page = parse(quiz_html.render_review(deck))
     shown = " ".join(page.shown)
     assert (
         "5 questions from 2 pages: 2 flashcards, 2 multiple-choice questions" in shown
@@ -380,7 +383,7 @@ def test_a_questions_figure_in_the_review_points_at_its_files_from_there():
     site_paths = {"light": "assets/t/d-1.svg", "dark": "assets/t/d-1-dark.svg"}
     figure = site_paths | {"alt": "A curve", "width": 688, "height": 400}
     data = broken(lambda d: d["choices"][0].update(figure=figure))
-    deck = quiz.review_deck({"t": data}, {"t": ("T", "../t/")}, [], "review/")
+    deck = quiz_html.review_deck({"t": data}, {"t": ("T", "../t/")}, [], "review/")
     assert deck[1]["figure"] == figure | {
         "light": "../assets/t/d-1.svg",
         "dark": "../assets/t/d-1-dark.svg",
@@ -393,10 +396,12 @@ def test_inline_code_in_quiz_text_is_code_in_the_html_and_never_markup():
             question="Why `step()` after `<b>x</b>`?", answer="A lone ` stays."
         )
     )
-    html = quiz.render_quiz("page", data)
+    html = quiz_html.render_quiz("page", data)
     assert "Why <code>step()</code> after <code>&lt;b&gt;x&lt;/b&gt;</code>?" in html
     assert "A lone ` stays." in html
-    page = quiz.render_review(quiz.review_deck({"p": data}, {"p": ("`a` b", "p/")}, []))
+    page = quiz_html.render_review(
+        quiz_html.review_deck({"p": data}, {"p": ("`a` b", "p/")}, [])
+    )
     assert '<a href="p/"><code>a</code> b</a>' in page
 
 
@@ -420,9 +425,9 @@ def drill(ref: str) -> dict:
 
 
 def test_a_drill_gets_its_figure_from_the_run_and_shows_it_without_javascript():
-    resolved = quiz.resolve_figures("page", drill("page/drills.py 2"), FIGURES)
+    resolved = quiz_data.resolve_figures("page", drill("page/drills.py 2"), FIGURES)
     assert resolved["choices"][0]["figure"] == FIGURES["page/drills.py"][1]
-    html = quiz.render_quiz("page", resolved, "too-high/")
+    html = quiz_html.render_quiz("page", resolved, "too-high/")
     light = 'src="../assets/snippets/page/drills-2.svg#only-light" alt="Figure 2.'
     assert light in html and "drills-2-dark.svg#only-dark" in html
     assert 'width="600" height="380"' in html
@@ -443,8 +448,8 @@ def test_a_drill_gets_its_figure_from_the_run_and_shows_it_without_javascript():
     ],
 )
 def test_a_drill_naming_no_figure_names_the_quiz_file_and_the_item(ref, problem):
-    with pytest.raises(quiz.QuizError) as caught:
-        quiz.resolve_figures("too-high", drill(ref), FIGURES)
+    with pytest.raises(quiz_data.QuizError) as caught:
+        quiz_data.resolve_figures("too-high", drill(ref), FIGURES)
     assert str(caught.value) == (
         f"quiz/too-high.json: $.choices[0] (id 'pick'): figure {ref!r}: {problem}"
     )
@@ -452,17 +457,17 @@ def test_a_drill_naming_no_figure_names_the_quiz_file_and_the_item(ref, problem)
 
 def test_a_drill_figure_is_a_snippet_path_and_a_figure_number(tmp_path):
     write_quiz(tmp_path, "page", drill("page/drills.py"))
-    with pytest.raises(quiz.QuizError, match=r"\$\.choices\[0\]\.figure: "):
-        quiz.load_all(tmp_path)
+    with pytest.raises(quiz_data.QuizError, match=r"\$\.choices\[0\]\.figure: "):
+        quiz_data.load_all(tmp_path)
     write_quiz(tmp_path, "page", drill("page/drills.py 1"))
-    assert quiz.load_all(tmp_path)
+    assert quiz_data.load_all(tmp_path)
 
 
 def test_every_drill_of_the_site_names_a_snippet_and_hides_the_answer():
     """A drill's snippet exists, and the figure names its curves by letter only: its
     alt text (title, axes, legend) is checked on the built page below."""
     drills = 0
-    for slug, data in quiz.load_all(QUIZ_DIR).items():
+    for slug, data in quiz_data.load_all(QUIZ_DIR).items():
         for item in data.get("choices", []):
             if "figure" in item:
                 drills += 1
@@ -472,7 +477,7 @@ def test_every_drill_of_the_site_names_a_snippet_and_hides_the_answer():
 
 
 def test_every_drill_on_the_built_site_shows_a_figure_named_by_letters(built_site):
-    for slug in quiz.load_all(QUIZ_DIR):
+    for slug in quiz_data.load_all(QUIZ_DIR):
         for item in quiz_as_built(built_site, slug).get("choices", []):
             if "figure" not in item:
                 continue
@@ -524,9 +529,9 @@ def site_markers() -> list[tuple[str, markers.Marker]]:
 
 
 def test_every_quiz_marker_names_its_own_pages_quiz():
-    quizzes = quiz.load_all(QUIZ_DIR)
+    quizzes = quiz_data.load_all(QUIZ_DIR)
     for page, marker in site_markers():
-        if marker.arg == quiz.REVIEW:
+        if marker.arg == quiz_data.REVIEW:
             continue
         assert marker.arg in quizzes, f"{page}: no quiz/{marker.arg}.json"
         assert marker.arg == page.removesuffix(".md"), f"{page} shows another's quiz"
@@ -534,12 +539,12 @@ def test_every_quiz_marker_names_its_own_pages_quiz():
 
 def test_every_quiz_file_is_shown_on_a_page_and_the_review_page_exists():
     used = {marker.arg for _, marker in site_markers()}
-    assert set(quiz.load_all(QUIZ_DIR)) <= used
-    assert quiz.REVIEW in used
+    assert set(quiz_data.load_all(QUIZ_DIR)) <= used
+    assert quiz_data.REVIEW in used
 
 
 def test_every_page_with_a_quiz_has_all_three_kinds():
-    for slug, data in quiz.load_all(QUIZ_DIR).items():
+    for slug, data in quiz_data.load_all(QUIZ_DIR).items():
         assert len(data.get("flashcards", [])) >= 2, slug
         assert len(data.get("choices", [])) >= 3, slug
         assert len(data.get("explain", [])) >= 1, slug
@@ -574,7 +579,7 @@ def test_the_seed_parses_into_five_cards_five_questions_and_two_prompts():
 
 @pytest.mark.parametrize("kind", ["flashcards", "choices", "explain"])
 def test_every_seed_item_is_in_a_quiz_of_the_site(kind):
-    quizzes = quiz.load_all(QUIZ_DIR)
+    quizzes = quiz_data.load_all(QUIZ_DIR)
     shown = {marker.arg for _, marker in site_markers()}
     for seed in seed_items()[kind]:
         homes = [
@@ -588,13 +593,15 @@ def test_every_seed_item_is_in_a_quiz_of_the_site(kind):
 
 
 def test_every_built_page_shows_its_quiz_and_review_shows_every_card(built_site):
-    quizzes = quiz.load_all(QUIZ_DIR)
+    quizzes = quiz_data.load_all(QUIZ_DIR)
     for slug in quizzes:
         page = (built_site / slug.removesuffix("index") / "index.html").read_text()
         assert f'<div class="quiz" data-quiz="{slug}" data-items=' in page
         assert "quiz-slot" not in page
     review = (built_site / "review" / "index.html").read_text()
-    total = sum(len(q.get(kind, [])) for q in quizzes.values() for kind in quiz.KINDS)
+    total = sum(
+        len(q.get(kind, [])) for q in quizzes.values() for kind in quiz_data.KINDS
+    )
     cards = sum(len(q.get("flashcards", [])) for q in quizzes.values())
     assert (
         f"<p>{total} questions from {len(quizzes)} pages: {cards} flashcards" in review
@@ -604,7 +611,7 @@ def test_every_built_page_shows_its_quiz_and_review_shows_every_card(built_site)
     assert sorted(card["key"] for card in deck) == sorted(
         f"{slug}/{item['id']}"
         for slug, data in quizzes.items()
-        for kind in quiz.KINDS
+        for kind in quiz_data.KINDS
         for item in data.get(kind, [])
     )
 
@@ -612,7 +619,7 @@ def test_every_built_page_shows_its_quiz_and_review_shows_every_card(built_site)
 def test_the_review_without_javascript_links_every_quiz_page_once(built_site):
     """Each page's quiz works without JavaScript; the review page, which needs it,
     links each of them once, with its number of questions."""
-    quizzes = quiz.load_all(QUIZ_DIR)
+    quizzes = quiz_data.load_all(QUIZ_DIR)
     review = (built_site / "review" / "index.html").read_text()
     static = re.search(r'<div class="quiz-static">(.*?)</div></div>', review, re.S)
     links = re.findall(
@@ -623,7 +630,7 @@ def test_the_review_without_javascript_links_every_quiz_page_once(built_site):
     assert sorted(linked) == sorted(quizzes)
     for slug, (_, count) in zip(linked, links, strict=True):
         data = quizzes[slug]
-        assert int(count) == sum(len(data.get(kind, [])) for kind in quiz.KINDS)
+        assert int(count) == sum(len(data.get(kind, [])) for kind in quiz_data.KINDS)
     assert "<img" not in static.group(1) and "<details" not in static.group(1)
 
 
@@ -670,7 +677,7 @@ def test_the_longest_option_is_not_a_tell_for_the_right_one(built_site):
     1.5 times the median length of its question's wrong options. Lengths as the
     reader sees them: read from the built pages, bound values rendered."""
     questions, longest, too_long = 0, [], []
-    for slug in quiz.load_all(QUIZ_DIR):
+    for slug in quiz_data.load_all(QUIZ_DIR):
         for item in quiz_as_built(built_site, slug).get("choices", []):
             questions += 1
             lengths = [len(option) for option in item["options"]]
@@ -744,15 +751,17 @@ def test_a_strict_build_fails_on_a_quiz_no_page_shows(quiz_project, tmp_path):
 def test_a_missing_or_broken_schema_is_a_clear_error(tmp_path, schema):
     if schema is not None:
         (tmp_path / "schema.json").write_text(schema)
-    with pytest.raises(quiz.QuizError, match=r"^quiz/schema.json: "):
-        quiz.load_all(tmp_path)
+    with pytest.raises(quiz_data.QuizError, match=r"^quiz/schema.json: "):
+        quiz_data.load_all(tmp_path)
 
 
 def test_the_review_without_javascript_loads_no_drill_figure():
     """A drill's figure is in the deck's data, drawn when its card comes up."""
     figure = {"light": "a/d-1.svg", "dark": "a/d-1-dark.svg", "alt": "Curves A, B"}
     data = broken(lambda d: d["choices"][0].update(figure=figure | {"width": 9}))
-    html = quiz.render_review(quiz.review_deck({"t": data}, {"t": ("T", "t/")}, []))
+    html = quiz_html.render_review(
+        quiz_html.review_deck({"t": data}, {"t": ("T", "t/")}, [])
+    )
     assert "<img" not in html and "d-1.svg&quot;" in html
     assert parse(html).items["cards"][1]["figure"] == figure | {"width": 9}
 
@@ -761,6 +770,8 @@ def test_a_quiz_no_page_uses_still_renders_in_the_review():
     """Its drill keeps the reference (only a page's quiz is resolved): no figure,
     no crash, as under `mkdocs serve` after a page's quiz marker is removed."""
     data = broken(lambda d: d["choices"][0].update(figure="page/drills.py 1"))
-    html = quiz.render_review(quiz.review_deck({"t": data}, {"t": ("T", "t/")}, []))
+    html = quiz_html.render_review(
+        quiz_html.review_deck({"t": data}, {"t": ("T", "t/")}, [])
+    )
     assert '<a href="t/">T</a> — 3 questions' in html and "<img" not in html
     assert parse(html).items["cards"][1]["figure"] == "page/drills.py 1"

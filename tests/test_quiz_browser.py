@@ -10,10 +10,10 @@ import json
 import re
 
 import pytest
+import quiz_data
+import quiz_html
 from playwright.sync_api import Page, expect
 from support import ROOT
-
-import quiz
 
 pytestmark = pytest.mark.browser
 
@@ -355,7 +355,9 @@ def test_quiz_text_holding_html_is_shown_as_text(fresh_browser_page):
     evil["choices"][0]["explanation"] = XSS
     evil["explain"][0].update(prompt=XSS, hint=XSS)
     evil["explain"][0]["concepts"][0] = XSS
-    evil_data = quiz.data_attribute({k: evil[k] for k in quiz.KINDS if k in evil})
+    evil_data = quiz_html.data_attribute(
+        {k: evil[k] for k in quiz_data.KINDS if k in evil}
+    )
     dialogs, images = [], []
     fresh_browser_page.on(
         "dialog", lambda dialog: (dialogs.append(dialog), dialog.dismiss())
@@ -407,8 +409,8 @@ def deck_as_built(built_site):
 
 def deck_size() -> int:
     """Every flashcard, multiple-choice question and explain prompt of the site."""
-    quizzes = quiz.load_all(ROOT / "quiz").values()
-    return sum(len(q.get(kind, [])) for q in quizzes for kind in quiz.KINDS)
+    quizzes = quiz_data.load_all(ROOT / "quiz").values()
+    return sum(len(q.get(kind, [])) for q in quizzes for kind in quiz_data.KINDS)
 
 
 def box_counts(root) -> list[int]:
@@ -655,7 +657,7 @@ def test_a_questions_figure_shows_in_the_palettes_colours(browser_page):
     svg = "../assets/snippets/learning-rate/three_rates-1"
     figure = {"light": f"{svg}.svg", "dark": f"{svg}-dark.svg", "alt": "Three rates"}
     deck = [item | ({"figure": figure} if k == key else {}) for k, item in DECK.items()]
-    swapped_data = quiz.data_attribute({"cards": deck})
+    swapped_data = quiz_html.data_attribute({"cards": deck})
 
     def swap_the_data(route):
         page = route.fetch().text()
