@@ -48,6 +48,7 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
+import figures
 import markers
 import snippet_runner
 from mkdocs.exceptions import PluginError
@@ -81,9 +82,7 @@ OUTPUT_PACKAGES += ("nbconvert", "mkdocs-jupyter", "pygments", "ipython")
 OUTPUT_PACKAGES += ("mistune", "bleach", "beautifulsoup4")  # nbconvert's HTML
 FIGURE_FILES = (
     KERNEL_SETUP,
-    HOOKS / "snippet_worker.py",
-    HOOKS / "figure.mplstyle",
-    HOOKS / "figure_colours.py",  # its colour check
+    *figures.FIGURE_CODE,  # the figures' style, drawing and contract
     HOOKS / "figure_html.py",
 )
 CACHE_DIR = Path(".cache") / "labs"  # under the project folder
