@@ -1,7 +1,7 @@
 """The figure contract's colour rule: in each axes, a reader tells every data line
 (and scatter, bars, or a filled area with a legend entry) from every other, and
 sees each one against the page, in BOTH palettes: the light SVG on Material's white
-page and the dark SVG (snippet_worker._dark) on Material's slate page.
+page and the dark SVG (figure_dark.dark) on Material's slate page.
 
 Two artists are told apart by their style (a line style, a marker, or one drawn as
 a line and the other as points, bars or an area) or else by colour: a CIEDE2000

@@ -26,15 +26,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import figure_html  # noqa: E402
+import figures  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402 - after the path: the inline backend loads
-import snippet_worker  # noqa: E402
 from IPython import get_ipython  # noqa: E402
 from IPython.display import HTML, display  # noqa: E402
 
 CELL_TIMEOUT_S = int(os.environ.get("LR_SITE_LAB_CELL_TIMEOUT_S", "120"))
 
-plt.style.use(snippet_worker.STYLE_FILE)
-plt.rcParams["svg.hashsalt"] = snippet_worker.SVG_SALT
+plt.style.use(figures.STYLE_FILE)
+plt.rcParams["svg.hashsalt"] = figures.SVG_SALT
 
 
 def _data(svg: str) -> str:
@@ -57,7 +57,7 @@ def show(*_args, **_kwargs) -> None:
     """Every open figure as a light and a dark picture, then closed. A figure that
     breaks the figure contract fails its cell, and so the build."""
     for number in plt.get_fignums():
-        figure = snippet_worker.render_figure(plt.figure(number))
+        figure = figures.render_figure(plt.figure(number))
         alt = html.escape(figure["alt"], quote=True)
         pictures = [_picture(figure, alt, scheme) for scheme in ("light", "dark")]
         display(HTML("\n".join(pictures)))

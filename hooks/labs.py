@@ -40,6 +40,7 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
+import figures
 import lab_html
 import lab_run
 import markers
@@ -61,9 +62,7 @@ OUTPUT_PACKAGES += ("nbconvert", "mkdocs-jupyter", "pygments", "ipython")
 OUTPUT_PACKAGES += ("mistune", "bleach", "beautifulsoup4")  # nbconvert's HTML
 FIGURE_FILES = (
     lab_run.KERNEL_SETUP,
-    HOOKS / "snippet_worker.py",
-    HOOKS / "figure.mplstyle",
-    HOOKS / "figure_colours.py",  # its colour check
+    *figures.FIGURE_CODE,  # the figures' style, drawing and contract
     HOOKS / "figure_html.py",
 )
 CACHE_DIR = Path(".cache") / "labs"  # under the project folder

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
+import figures
 import snippet_worker
 
 # One snippet's run. The heaviest take about 8 s of CPU here (fine-tuning imports
@@ -100,15 +101,14 @@ def _libraries() -> tuple[str, ...]:
 
 @functools.cache
 def _runner_digest() -> bytes:
-    """What runs and draws every snippet: the libraries, and the worker with its
-    figure style and colour check. This file (pool, cache) changes no result, so
-    it is left out."""
+    """What runs and draws every snippet: the libraries, the worker, and the files
+    that draw its figures (figures.FIGURE_CODE). This file (pool, cache) changes
+    no result, so it is left out."""
     digest = hashlib.sha256()
     for part in (
         *(library.encode() for library in _libraries()),
         Path(snippet_worker.__file__).read_bytes(),
-        Path(snippet_worker.__file__).with_name("figure_colours.py").read_bytes(),
-        snippet_worker.STYLE_FILE.read_bytes(),
+        *(path.read_bytes() for path in figures.FIGURE_CODE),
     ):
         digest.update(hashlib.sha256(part).digest())
     return digest.digest()

@@ -100,7 +100,7 @@ import json, runpy, sys, time
 import matplotlib; matplotlib.use("Agg")
 import matplotlib.pyplot as plt, torch
 sys.path.insert(0, "hooks")
-from snippet_worker import STYLE_FILE, render_figure
+from figures import STYLE_FILE, render_figure
 torch.set_num_threads(1)  # as the snippet worker runs them
 times = {}
 def figures():

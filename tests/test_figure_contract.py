@@ -10,22 +10,26 @@ import matplotlib
 matplotlib.use("Agg")
 
 import figure_colours
+import figure_contract
+import figure_dark
+import figure_phone
+import figure_ticks
+import figures
 import matplotlib.pyplot as plt
 import pytest
 import snippet_runner
-import snippet_worker
 from test_snippet_runner import run
 
 
 @pytest.fixture(autouse=True)
 def site_style():
-    with plt.style.context(snippet_worker.STYLE_FILE):
+    with plt.style.context(figures.STYLE_FILE):
         yield
     plt.close("all")
 
 
 def problems(fig) -> list[str]:
-    return snippet_worker.check_figure(fig)
+    return figure_contract.check_figure(fig)
 
 
 def line_and_legend(loc: str, figsize=(7, 4), **plot) -> plt.Figure:
@@ -139,7 +143,7 @@ def test_a_log_axis_under_two_decades_gets_plain_tick_labels():
     ax.plot([0, 1], [0.4, 2.5])
     ax.set_yscale("log")
     assert any("times" in label for label in tick_labels(ax))  # 2x10^0, matplotlib's
-    snippet_worker._plain_log_ticks(fig)
+    figure_ticks.plain_log_ticks(fig)
     assert {"0.6", "1", "2"} <= set(tick_labels(ax))
 
 
@@ -148,7 +152,7 @@ def test_a_log_axis_over_many_decades_keeps_its_powers_of_ten():
     ax.plot([0, 1], [1e-6, 1])
     ax.set_yscale("log")
     before = tick_labels(ax)
-    snippet_worker._plain_log_ticks(fig)
+    figure_ticks.plain_log_ticks(fig)
     assert tick_labels(ax) == before
 
 
@@ -158,14 +162,14 @@ def test_tick_labels_a_snippet_set_itself_stay():
     ax.set_yscale("log")
     ax.set_yticks([0.05, 0.1, 0.8], labels=["a", "b", "c"])
     ax.minorticks_off()
-    snippet_worker._plain_log_ticks(fig)
+    figure_ticks.plain_log_ticks(fig)
     assert tick_labels(ax) == ["a", "b", "c"]
 
 
 def test_dark_mode_lightens_a_grey_line_and_its_markers_alike(site_style):
     fig, ax = plt.subplots()
     (line,) = ax.plot([0, 1], [0, 1], "s-", color="0.3")
-    snippet_worker._recolour_for_dark(fig)
+    figure_dark.recolour_for_dark(fig)
     drawn = [line.get_color(), line.get_markerfacecolor(), line.get_markeredgecolor()]
     (grey,) = {matplotlib.colors.to_hex(c) for c in drawn}  # one colour for all
     assert matplotlib.colors.to_rgb(grey)[0] > 0.6  # 0.3 flipped: light on slate
@@ -224,7 +228,7 @@ def test_okabe_ito_pairs_the_issue_named_pass_in_both_palettes(first, second):
     # Orange-yellow, blue-sky blue, blue-bluish green: apart after _dark too.
     fig = two_lines(first, second)
     assert problems(fig) == []
-    for pair in figure_colours.pairs(fig, snippet_worker._dark):
+    for pair in figure_colours.pairs(fig, figure_dark.dark):
         if pair["b"] is not None:
             assert pair["dark"] >= figure_colours.MIN_PAIR_DE
             assert pair["dark"] == pytest.approx(pair["light"], abs=0.05)
@@ -276,9 +280,9 @@ def test_hollow_scatter_points_are_judged_by_their_rims():
 
 def test_dark_mode_keeps_okabe_ito_and_lifts_a_dark_hue_to_3_to_1():
     for colour in ("#0072B2", "#D55E00", "#E69F00", "#56B4E9", "#009E73"):
-        assert matplotlib.colors.to_hex(snippet_worker._dark(colour)) == colour.lower()
-    navy = snippet_worker._dark("#000080")
-    assert figure_colours.lab(navy[:3])[0] >= snippet_worker.DARK_MIN_L
+        assert matplotlib.colors.to_hex(figure_dark.dark(colour)) == colour.lower()
+    navy = figure_dark.dark("#000080")
+    assert figure_colours.lab(navy[:3])[0] >= figure_dark.DARK_MIN_L
 
 
 def test_a_figure_with_lines_alike_stops_the_snippet(tmp_path):
@@ -307,12 +311,12 @@ def test_a_grid_is_redrawn_for_a_phone_with_its_panels_stacked():
     for ax, title in [(left, "Left"), (right, "Right")]:
         ax.plot([0, 10], [0, 1], label=title.lower())
         ax.set(title=title, xlabel="step", ylabel="learning rate")
-    figure = snippet_worker.render_figure(fig)
+    figure = figures.render_figure(fig)
     wide, phone = svg_px(figure["light"]), svg_px(figure["phone_light"])
     assert wide[0] > 700 and wide[0] > 1.8 * wide[1]  # side by side, as drawn
     # Drawn for the phone's column, shown at the size it is drawn: the two panels
     # one under the other, each with its own y tick labels (sharey hid the right's).
-    assert abs(phone[0] - snippet_worker.PHONE_PX) < 25 and phone[1] > 1.3 * phone[0]
+    assert abs(phone[0] - figure_contract.PHONE_PX) < 25 and phone[1] > 1.3 * phone[0]
     assert figure["phone_dark"] != figure["phone_light"]  # recoloured
     # Drawn on a copy: the wide figure keeps its size and its grid.
     assert tuple(fig.get_size_inches()) == (9, 4)
@@ -333,13 +337,13 @@ def test_text_under_10_px_on_a_phone_fails_though_the_column_passes():
     # drawn 270 pt wide for 360 px: 7 * 360 / 270 = 9.3 px.
     fig = small_figure(7)
     assert problems(fig) == []
-    with pytest.raises(snippet_worker.FigureContractError) as err:
-        snippet_worker.render_figure(fig)
+    with pytest.raises(figure_contract.FigureContractError) as err:
+        figures.render_figure(fig)
     message = str(err.value)
     assert message.startswith("in its phone variant (360 px wide, panels stacked)")
     assert "of 7 pt" in message and "shown 360 px wide" in message
     assert "pt * 360 / width >= 10 px" in message
-    snippet_worker.render_figure(small_figure(8))  # 10.7 px: passes
+    figures.render_figure(small_figure(8))  # 10.7 px: passes
 
 
 def test_a_snippet_whose_phone_variant_breaks_the_contract_names_it(tmp_path):
@@ -369,8 +373,8 @@ def test_a_legend_that_would_cover_data_on_a_phone_moves_under_the_axes():
     ax.legend(loc="upper left")
     assert problems(fig) == []
     phone = copy.deepcopy(fig)
-    box = snippet_worker._lay_for_phone(phone)
-    assert snippet_worker.check_figure(phone, box, snippet_worker.PHONE_PX) == []
+    box = figure_phone.lay_for_phone(phone)
+    assert figure_contract.check_figure(phone, box, figure_contract.PHONE_PX) == []
     legend, axes = phone.axes[0].get_legend(), phone.axes[0]
     renderer = phone.canvas.get_renderer()
     assert legend.get_window_extent(renderer).y1 < axes.bbox.y0  # under the axes
@@ -385,8 +389,8 @@ def test_long_titles_wrap_and_wide_legends_take_fewer_columns_on_a_phone():
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=3)
     fig.suptitle("And a suptitle that is longer still than the axes title above")
     phone = copy.deepcopy(fig)
-    box = snippet_worker._lay_for_phone(phone)
-    assert box.width * 96 < snippet_worker.PHONE_PX + 25  # nothing sticks out
+    box = figure_phone.lay_for_phone(phone)
+    assert box.width * 96 < figure_contract.PHONE_PX + 25  # nothing sticks out
     assert "\n" in phone.axes[0].get_title() and "\n" in phone._suptitle.get_text()
     assert len(phone.axes[0].get_legend()._legend_handle_box.get_children()) < 3
     plt.close(phone)
@@ -399,7 +403,7 @@ def test_named_ticks_that_run_into_each_other_on_a_phone_get_a_line_per_word():
     ax.set_xticks(range(5), names)
     ax.set(title="Ticks", xlabel="schedule", ylabel="loss")
     phone = copy.deepcopy(fig)
-    snippet_worker._lay_for_phone(phone)
+    figure_phone.lay_for_phone(phone)
     labels = [t.get_text() for t in phone.axes[0].get_xticklabels()]
     assert labels == [*names[:3], "warmup\n+\ncosine", "none"]
     assert [t.get_text() for t in ax.get_xticklabels()] == names  # wide: as drawn
@@ -411,11 +415,11 @@ def test_a_note_in_the_plot_wraps_so_the_axes_keeps_its_width_on_a_phone():
     ax.plot([0, 100], [0, 1])
     ax.annotate("a note that is far too long for a phone's narrow axes", (5, 0.5))
     ax.set(title="Note", xlabel="step", ylabel="loss")
-    snippet_worker._tight_box(fig)  # drawn wide first, as render_figure does
+    figure_contract.tight_box(fig)  # drawn wide first, as render_figure does
     phone = copy.deepcopy(fig)
-    snippet_worker._lay_for_phone(phone)
+    figure_phone.lay_for_phone(phone)
     assert "\n" in phone.axes[0].texts[0].get_text()
-    width = phone.axes[0].get_position().width * snippet_worker.PHONE_IN
+    width = phone.axes[0].get_position().width * figure_contract.PHONE_IN
     assert width > 2.5  # inches of plotting area, of the figure's 3.75
     plt.close(phone)
 
@@ -428,8 +432,8 @@ def test_a_nested_grid_is_refused_rather_than_stacked_into_one_panel():
         ax = fig.add_subplot(spec)
         ax.plot([0, 1], [0, 1])
         ax.set(title=f"Panel {number}", xlabel="step", ylabel="learning rate")
-    with pytest.raises(snippet_worker.FigureContractError, match="nested grid"):
-        snippet_worker.render_figure(fig)
+    with pytest.raises(figure_contract.FigureContractError, match="nested grid"):
+        figures.render_figure(fig)
     plt.close(fig)
 
 
@@ -441,12 +445,12 @@ def test_numbered_ticks_that_run_into_each_other_on_a_phone_are_thinned():
     ax.set_xticks(rates, [f"{r:g}" for r in rates])
     ax.set(title="Rates", xlabel="learning rate", ylabel="loss")
     phone = copy.deepcopy(fig)
-    snippet_worker._lay_for_phone(phone)
+    figure_phone.lay_for_phone(phone)
     renderer = phone.canvas.get_renderer()
     shown = [t for t in phone.axes[0].get_xticklabels() if t.get_text()]
     assert 2 <= len(shown) < 8  # every other one, or fewer
     gap = renderer.points_to_pixels(3)
-    assert not snippet_worker._clash(snippet_worker._spans(shown, renderer, "x"), gap)
+    assert not figure_ticks._clash(figure_ticks._spans(shown, renderer, "x"), gap)
     assert len([t for t in ax.get_xticklabels() if t.get_text()]) == 8  # wide
     plt.close(phone)
 
@@ -458,7 +462,7 @@ def test_a_legend_placed_under_the_axes_by_hand_clears_the_x_label_on_a_phone():
     ax.set(title="Under", xlabel="step", ylabel="loss")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15))  # room at 7 x 4 in
     phone = copy.deepcopy(fig)
-    snippet_worker._lay_for_phone(phone)
+    figure_phone.lay_for_phone(phone)
     renderer = phone.canvas.get_renderer()
     axes = phone.axes[0]
     legend = axes.get_legend().get_window_extent(renderer)
@@ -470,16 +474,16 @@ def test_a_phone_variant_wider_than_its_column_fails():
     fig, ax = plt.subplots(figsize=(5.5, 3))  # drawn wider than a phone's 3.75 in
     ax.plot([0, 100], [0, 1])
     ax.set(title="Wide", xlabel="step", ylabel="loss")
-    box = snippet_worker._tight_box(fig)
-    [problem] = snippet_worker.check_figure(fig, box, snippet_worker.PHONE_PX)
+    box = figure_contract.tight_box(fig)
+    [problem] = figure_contract.check_figure(fig, box, figure_contract.PHONE_PX)
     assert "wider than the" in problem and "shown shrunk" in problem
-    assert snippet_worker.check_figure(fig, box) == []  # the column takes it
+    assert figure_contract.check_figure(fig, box) == []  # the column takes it
 
 
 def test_a_long_name_breaks_after_its_parenthesis_not_before_a_note_in_one():
     fig, ax = plt.subplots()
     title = ax.set_title("CosineAnnealingWarmRestarts(T_0=4, T_mult=2) and (warmup)")
-    snippet_worker._wrap(title, 200, fig.canvas.get_renderer())
+    figure_phone._wrap(title, 200, fig.canvas.get_renderer())
     lines = title.get_text().split("\n")
     assert lines[0] == "CosineAnnealingWarmRestarts("
     assert not any(line.endswith(" (") for line in lines)

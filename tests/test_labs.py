@@ -90,7 +90,7 @@ def test_every_lab_figure_has_a_dark_variant_in_the_site_style(built_site, lab):
             assert svg.startswith("<?xml") and "<svg" in svg
         # figure.mplstyle: its fonts, its ink for text and the first colour of its
         # palette; the dark variant draws the text lighter and keeps the blue,
-        # which shows on slate (3:1) as it is (snippet_worker._dark).
+        # which shows on slate (3:1) as it is (figure_dark.dark).
         assert "'DejaVu Sans', 'Helvetica', 'Arial'" in light_svg
         assert set(TEXT_FILL.findall(light_svg)) == {INK}
         assert INK not in TEXT_FILL.findall(dark_svg)

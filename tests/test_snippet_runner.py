@@ -4,9 +4,9 @@ import json
 from importlib.metadata import version
 from pathlib import Path
 
+import figures
 import pytest
 import snippet_runner
-import snippet_worker
 from markers import MarkerError
 
 import snippets
@@ -164,7 +164,7 @@ def test_the_cache_key_changes_with_the_source(tmp_path):
     ("edited", "runs_again"),
     [
         ("snippet_worker.py", True),
-        ("figure.mplstyle", True),
+        *((path.name, True) for path in figures.FIGURE_CODE),  # the style too
         ("snippet_runner.py", False),
     ],
 )
@@ -297,18 +297,19 @@ def test_a_rebuild_reads_an_edited_figure_style_and_restarts_the_workers(
     """`mkdocs serve` loads the hooks once; each build must see such an edit."""
     path = tmp_path / "a.py"
     path.write_text("print(1)\n")
-    before, original = snippet_runner.cache_key(path), snippet_worker.STYLE_FILE
+    before, original = snippet_runner.cache_key(path), figures.FIGURE_CODE
     style = tmp_path / "figure.mplstyle"
-    style.write_text(original.read_text() + "lines.linewidth: 3\n")
+    style.write_text(figures.STYLE_FILE.read_text() + "lines.linewidth: 3\n")
+    edited = tuple(style if p == figures.STYLE_FILE else p for p in original)
     restarts = []
     monkeypatch.setattr(snippet_runner, "close_pools", lambda: restarts.append(1))
-    monkeypatch.setattr(snippet_worker, "STYLE_FILE", style)
+    monkeypatch.setattr(figures, "FIGURE_CODE", edited)
     try:
         snippet_runner.reload_worker_if_edited()
         assert snippet_runner.cache_key(path) != before and restarts == [1]
         snippet_runner.reload_worker_if_edited()  # nothing changed since
         assert restarts == [1]
     finally:  # the real style again, for the other tests in this process
-        monkeypatch.setattr(snippet_worker, "STYLE_FILE", original)
+        monkeypatch.setattr(figures, "FIGURE_CODE", original)
         snippet_runner.reload_worker_if_edited()
     assert snippet_runner.cache_key(path) == before and restarts == [1, 1]
