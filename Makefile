@@ -35,7 +35,7 @@ $(INSTALLED): requirements.lock pyproject.toml
 	touch $@
 
 serve: $(INSTALLED)  ## the site on http://127.0.0.1:8000, rebuilt on every edit
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
 build: $(INSTALLED)  ## a static build into site/; a failed build leaves site/ as it was
 	rm -rf site.partial

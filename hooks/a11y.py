@@ -1,4 +1,4 @@
-"""MkDocs hook: give Material's two unnamed ARIA widgets an accessible name.
+"""Give Material's two unnamed ARIA widgets an accessible name.
 
 axe-core reports them as serious (aria-dialog-name, aria-progressbar-name). The
 exact markup is matched, so a Material upgrade that changes it fails the build here
@@ -23,7 +23,3 @@ def name_widgets(page_html: str) -> str:
             raise PluginError(f"hooks/a11y.py: Material no longer writes {tag!r}")
         page_html = page_html.replace(tag, f'{tag[:-1]} aria-label="{label}">')
     return page_html
-
-
-def on_post_page(output: str, page, config) -> str:
-    return name_widgets(output)

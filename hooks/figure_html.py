@@ -17,6 +17,7 @@ zoom into or to read with the phone turned.
 from __future__ import annotations
 
 import html
+import posixpath
 
 # Up to here the column is under 600 px, and the wide figure's 10 px text would
 # shrink under 9 px: the phone variant reads better. (The column on a 390 px
@@ -24,6 +25,14 @@ import html
 PHONE_MEDIA = "(max-width: 40em)"
 SCHEMES = ("light", "dark")
 VARIANTS = ("light", "dark", "phone_light", "phone_dark")  # a figure's four files
+
+
+def relative_to_page(uris: dict[str, str], page_url: str) -> dict[str, str]:
+    """A figure's files' site paths (by VARIANTS key) as addresses from the page
+    at `page_url` ("too-high/", "" for the home page): MkDocs does not rewrite the
+    links of raw HTML as it does a Markdown image's."""
+    folder = posixpath.dirname(page_url) or "."
+    return {key: posixpath.relpath(uri, folder) for key, uri in uris.items()}
 
 
 def picture(

@@ -19,7 +19,7 @@ import threading
 import time
 from pathlib import Path
 
-import markers
+import cache
 from mkdocs.exceptions import PluginError
 
 log = logging.getLogger("mkdocs.hooks.labs")
@@ -109,7 +109,7 @@ def convert_lab(source: str, entry: str) -> None:
     """In the lab's own process: execute and convert it, then write the HTML."""
     from mkdocs_jupyter.convert import nb2html
 
-    markers.write_atomically(Path(entry), nb2html(source, **CONVERT))
+    cache.write_atomically(Path(entry), nb2html(source, **CONVERT))
 
 
 if __name__ == "__main__":

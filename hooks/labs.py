@@ -1,10 +1,10 @@
-"""MkDocs hook for the labs: `docs/labs/<name>.py`, jupytext percent-format files
+"""The labs: `docs/labs/<name>.py`, jupytext percent-format files
 that mkdocs-jupyter's converter executes and renders as pages, in the site's style.
 
 - Each lab is a page of its own, rendered by mkdocs-jupyter's converter
   (`mkdocs_jupyter.convert.nb2html`), which executes it. The converter is not
   loaded as a plugin: importing it (nbconvert) costs a fifth of a warm build, so
-  only the process that runs a lab imports it. `on_files` starts one such process
+  only the process that runs a lab imports it. `Labs.add_pages` starts one such process
   (`python hooks/lab_run.py`) for each lab whose page is not cached, before the
   snippets run, so labs and snippets share the cores; the page waits for it.
 - The kernel is `lr-site-labs` (a kernelspec written under `.cache/jupyter/`), which
@@ -15,10 +15,10 @@ that mkdocs-jupyter's converter executes and renders as pages, in the site's sty
   converter's settings, the versions of Python and of the packages that shape a
   lab's output and the files that draw its figures, so upgrading torch or
   changing the figure style runs the labs again. Entries no lab uses are deleted.
-- `on_files` adds a notebook generated from each lab, `<name>.ipynb` (nbformat 4, no
+- `add_pages` adds a notebook generated from each lab, `<name>.ipynb` (nbformat 4, no
   outputs), and a copy of `<name>.py`, beside the page. Nothing generated is
   committed.
-- `on_page_content` keeps the notebook itself and drops nbconvert's page header:
+- `page_html` keeps the notebook itself and drops nbconvert's page header:
   its 590 kB of JupyterLab styles, its copy-button script and the scripts that load
   MathJax and Mermaid from a CDN (the site makes no request to another host; any
   other script that names another host fails the build). Code cells become the
@@ -31,23 +31,20 @@ that mkdocs-jupyter's converter executes and renders as pages, in the site's sty
 from __future__ import annotations
 
 import fnmatch
-import functools
-import hashlib
 import json
 import os
 import posixpath
 import sys
-from importlib.metadata import version
 from pathlib import Path
 
+import cache
 import figures
 import lab_html
 import lab_run
-import markers
 import snippet_runner
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 HOOKS = Path(__file__).resolve().parent
@@ -66,7 +63,6 @@ FIGURE_FILES = (
     HOOKS / "figure_html.py",
 )
 CACHE_DIR = Path(".cache") / "labs"  # under the project folder
-_figures: dict[str, str] = {}  # site path -> SVG text, for the current build
 
 
 def is_lab(src_uri: str) -> bool:
@@ -96,21 +92,13 @@ def to_notebook(source: str) -> str:
     return nbformat.writes(notebook, version=4) + "\n"
 
 
-@functools.cache  # once a build: reading package metadata takes milliseconds
-def _renderer_digest() -> bytes:
-    digest = hashlib.sha256(json.dumps(lab_run.CONVERT, sort_keys=True).encode())
-    digest.update(sys.version.encode())
-    for name in OUTPUT_PACKAGES:
-        digest.update(f"{name}{version(name)}\n".encode())
-    for path in FIGURE_FILES:
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.digest()
-
-
 def lab_key(source: bytes) -> str:
     """What can change a lab's page: its source, the converter and its settings,
     the versions of Python and of OUTPUT_PACKAGES, and the FIGURE_FILES."""
-    return hashlib.sha256(_renderer_digest() + source).hexdigest()
+    settings = json.dumps(lab_run.CONVERT, sort_keys=True)
+    return cache.key(
+        settings, sys.version, *FIGURE_FILES, source, packages=OUTPUT_PACKAGES
+    )
 
 
 class LabPage(File):
@@ -120,135 +108,122 @@ class LabPage(File):
         return True
 
 
-_runs: dict[str, lab_run.LabRun | Path] = {}  # lab -> its run, or its cached page
+class NotebookPage(Page):
+    """A lab's page: its executed notebook (its run waited for), not Markdown."""
+
+    def __init__(self, run: lab_run.LabRun | Path, file: File, config) -> None:
+        self.run = run  # the lab's run, or its page cached
+        super().__init__(None, file, config)
+
+    def render(self, config, files) -> None:
+        if isinstance(self.run, lab_run.LabRun):
+            page_html = self.run.html(self.file.src_uri)
+        else:
+            page_html = self.run.read_text(encoding="utf-8")
+        tokens = lab_html.page_toc(page_html)
+        self.content, self.toc = page_html, get_toc(tokens)
+        if tokens and tokens[0]["level"] == 1:
+            self.title = tokens[0]["name"]
 
 
-# ---------------------------------------------------------------- MkDocs events
+class Labs:
+    """A build's labs: each started when the build has its files, waited for when
+    its page renders, stopped when the build ends however it ends."""
 
+    def __init__(self, project: Path) -> None:
+        self.project = project
+        self.runs: list[lab_run.LabRun] = []
+        self.figures: dict[str, str] = {}  # site path -> SVG text
 
-def on_config(config):
-    _renderer_digest.cache_clear()  # `serve` loads hooks once: see edited files
-    project = markers.project_root(config)
-    kernels = lab_run.write_kernelspec(project / ".cache" / "jupyter")
-    paths = [str(kernels), *os.environ.get("JUPYTER_PATH", "").split(os.pathsep)]
-    os.environ["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(filter(None, paths)))
-    return config
+    def set_up_kernel(self) -> None:
+        """The build's kernel, found by Jupyter through JUPYTER_PATH."""
+        kernels = lab_run.write_kernelspec(self.project / ".cache" / "jupyter")
+        paths = [str(kernels), *os.environ.get("JUPYTER_PATH", "").split(os.pathsep)]
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(dict.fromkeys(filter(None, paths)))
 
-
-def on_pre_build(config) -> None:
-    _figures.clear()
-
-
-@event_priority(50)  # before the snippets' on_files, which waits for them all
-def on_files(files: Files, config) -> Files:
-    """Each lab becomes a page, started now if it is not cached, with its notebook
-    and its script beside it; cache entries no lab uses are deleted."""
-    _runs.clear()
-    cache = markers.project_root(config) / CACHE_DIR
-    cache.mkdir(parents=True, exist_ok=True)
-    pages, downloads, used = [], [], set()
-    for file in files:
-        excluded = not file.inclusion.is_in_serve()  # in exclude_docs: never shown
-        if file.abs_src_path is None or not is_lab(file.src_uri) or excluded:
-            pages.append(file)
-            continue
-        if not config.use_directory_urls:  # the page and its .py would share a path
-            raise PluginError("the labs need use_directory_urls: true in mkdocs.yml")
-        source = Path(file.abs_src_path).read_bytes()
-        key = lab_key(source)
-        used.add(key)
-        entry = cache / f"{key}.html"
-        lab_path = Path(file.abs_src_path)
-        _runs[file.src_uri] = (
-            entry if entry.is_file() else lab_run.LabRun(lab_path, entry)
-        )
-        notebook = cache / f"{key}.ipynb"
-        if not notebook.is_file():
-            try:
-                markers.write_atomically(notebook, to_notebook(source.decode()))
-            except Exception as err:
+    def add_pages(self, files: Files, config) -> Files:
+        """Each lab becomes a page, started now if it is not cached, with its
+        notebook and its script beside it; cache entries no lab uses are deleted."""
+        cached = self.project / CACHE_DIR
+        cached.mkdir(parents=True, exist_ok=True)
+        pages, downloads, used = [], [], set()
+        for file in files:
+            excluded = not file.inclusion.is_in_serve()  # in exclude_docs: not shown
+            if file.abs_src_path is None or not is_lab(file.src_uri) or excluded:
+                pages.append(file)
+                continue
+            if not config.use_directory_urls:  # the page and its .py: one path
                 raise PluginError(
-                    f"{file.src_uri}: cannot make a notebook: {err}"
-                ) from err
-        page = LabPage(
-            file.src_path, file.src_dir, file.dest_dir, file.use_directory_urls
-        )
-        page.inclusion = file.inclusion
-        pages.append(page)
-        name = posixpath.basename(file.src_uri).removesuffix(".py")
-        folder = download_dir(file.src_uri)
-        notebook_text = notebook.read_text(encoding="utf-8")
-        for suffix, content in ((".ipynb", notebook_text), (".py", source)):
-            uri = f"{folder}/{name}{suffix}"
-            downloads.append(File.generated(config, uri, content=content))
-    for stale in cache.iterdir():  # pages and notebooks: a run's own files stay
-        if stale.suffix in (".html", ".ipynb") and stale.stem not in used:
-            stale.unlink(missing_ok=True)
-    return Files(pages + downloads)  # the pages in their order: nav, sitemap
+                    "the labs need use_directory_urls: true in mkdocs.yml"
+                )
+            lab_path = Path(file.abs_src_path)
+            source = lab_path.read_bytes()
+            key = lab_key(source)
+            used.add(key)
+            entry = cached / f"{key}.html"
+            run = entry if entry.is_file() else lab_run.LabRun(lab_path, entry)
+            if isinstance(run, lab_run.LabRun):
+                self.runs.append(run)
+            notebook = cached / f"{key}.ipynb"
+            if not notebook.is_file():
+                try:
+                    cache.write_atomically(notebook, to_notebook(source.decode()))
+                except Exception as err:
+                    raise PluginError(
+                        f"{file.src_uri}: cannot make a notebook: {err}"
+                    ) from err
+            page = LabPage(
+                file.src_path, file.src_dir, file.dest_dir, file.use_directory_urls
+            )
+            page.inclusion = file.inclusion
+            NotebookPage(run, page, config)  # the file's page: not Markdown
+            pages.append(page)
+            name = posixpath.basename(file.src_uri).removesuffix(".py")
+            folder = download_dir(file.src_uri)
+            notebook_text = notebook.read_text(encoding="utf-8")
+            for suffix, content in ((".ipynb", notebook_text), (".py", source)):
+                uri = f"{folder}/{name}{suffix}"
+                downloads.append(File.generated(config, uri, content=content))
+        for stale in cached.iterdir():  # pages and notebooks: a run's own files stay
+            if stale.suffix in (".html", ".ipynb") and stale.stem not in used:
+                stale.unlink(missing_ok=True)
+        return Files(pages + downloads)  # the pages in their order: nav, sitemap
 
-
-def on_pre_page(page, config, files):
-    if page.file.src_uri in _runs:
-        page.render = functools.partial(render_lab, page)  # not as Markdown
-    return page
-
-
-def render_lab(page, config, files) -> None:
-    """The lab's executed page (its run waited for), table of contents and title."""
-    run = _runs[page.file.src_uri]
-    if isinstance(run, lab_run.LabRun):
-        page_html = run.html(page.file.src_uri)
-    else:
-        page_html = run.read_text(encoding="utf-8")
-    tokens = lab_html.page_toc(page_html)
-    page.content, page.toc = page_html, get_toc(tokens)
-    if tokens and tokens[0]["level"] == 1:
-        page.title = tokens[0]["name"]
-
-
-def on_build_error(error) -> None:
-    _stop_runs()
-
-
-def _stop_runs() -> None:
-    """Every run this build started and no page waited for, stopped: all told
-    first, so they end together."""
-    runs = [run for run in _runs.values() if isinstance(run, lab_run.LabRun)]
-    for run in runs:
-        run.end_input()
-    for run in runs:
-        run.stop()
-
-
-def on_page_content(html_text: str, page, config, files) -> str:
-    if not is_lab(page.file.src_uri):
-        return html_text
-    name = posixpath.basename(page.file.src_uri).removesuffix(".py")
-    try:
+    def page_html(self, html_text: str, page) -> str:
+        """A lab page's converted notebook in the site's style; its figures kept
+        to be written beside it. ValueError if the notebook is not as expected."""
+        name = posixpath.basename(page.file.src_uri).removesuffix(".py")
         html_text = lab_html.fold_check_cells(lab_html.notebook_body(html_text))
-    except ValueError as err:
-        raise PluginError(f"{page.file.src_uri}: {err}") from None
-    html_text = lab_html.site_code_blocks(lab_html.number_cells(html_text))
-    # Not every cell a tab stop: Material makes a code block one where it
-    # scrolls, as on the other pages, and a figure's link is one.
-    html_text = lab_html.NOTEBOOK_TAB_STOP_RE.sub(r"\1", html_text)
-    # A heading's link as Material writes the others.
-    heading_link = 'class="headerlink" title="Permanent link"'
-    html_text = html_text.replace('class="anchor-link"', heading_link)
-    html_text = lab_html.label_outputs(html_text, snippet_runner.output_title())
-    page_dir = posixpath.dirname(page.file.dest_uri)
-    stem = download_dir(page.file.src_uri) + f"/{name}"
-    html_text, figures = lab_html.extract_figures(html_text, stem, page_dir)
-    _figures.update(figures)
-    # No lightbox script here (70 KB): it would take the page over its 500 KB
-    # budget. A click on a figure still opens it, as the SVG file itself.
-    page.meta["glightbox"] = False
-    return lab_html.add_downloads(html_text, name)
+        html_text = lab_html.site_code_blocks(lab_html.number_cells(html_text))
+        # Not every cell a tab stop: Material makes a code block one where it
+        # scrolls, as on the other pages, and a figure's link is one.
+        html_text = lab_html.NOTEBOOK_TAB_STOP_RE.sub(r"\1", html_text)
+        # A heading's link as Material writes the others.
+        heading_link = 'class="headerlink" title="Permanent link"'
+        html_text = html_text.replace('class="anchor-link"', heading_link)
+        html_text = lab_html.label_outputs(html_text, snippet_runner.output_title())
+        page_dir = posixpath.dirname(page.file.dest_uri)
+        stem = download_dir(page.file.src_uri) + f"/{name}"
+        html_text, figures = lab_html.extract_figures(html_text, stem, page_dir)
+        self.figures.update(figures)
+        # No lightbox script here (70 KB): it would take the page over its 500 KB
+        # budget. A click on a figure still opens it, as the SVG file itself.
+        page.meta["glightbox"] = False
+        return lab_html.add_downloads(html_text, name)
 
+    def stop(self) -> None:
+        """Every run this build started and no page waited for, stopped: all told
+        first, so they end together."""
+        for run in self.runs:
+            run.end_input()
+        for run in self.runs:
+            run.stop()
 
-def on_post_build(config) -> None:
-    _stop_runs()  # a lab no page showed (excluded, say) must not run on
-    for uri, svg in _figures.items():
-        path = Path(config.site_dir) / uri
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(svg, encoding="utf-8")
+    def finish(self, site_dir: Path) -> None:
+        """The build's end: no run goes on (a lab no page showed, excluded, say),
+        and the figures are written beside their pages."""
+        self.stop()
+        for uri, svg in self.figures.items():
+            path = site_dir / uri
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(svg, encoding="utf-8")

@@ -1,7 +1,7 @@
-"""MkDocs hook: formulas become MathML at build time.
+"""Formulas become MathML at build time.
 
 `pymdownx.arithmatex` (generic mode) wraps each formula in an `arithmatex` element;
-this hook converts its LaTeX with latex2mathml, so pages need no math JavaScript,
+this converts its LaTeX with latex2mathml, so pages need no math JavaScript,
 no web fonts and no request to another host. Browsers render MathML natively.
 Each formula's MathML is kept in .cache/mathml.json for the next build.
 """
@@ -10,14 +10,9 @@ from __future__ import annotations
 
 import html
 import re
-from importlib.metadata import version
 
-import markers
+import cache
 from latex2mathml.converter import convert
-from mkdocs.exceptions import PluginError
-
-VERSION = version("latex2mathml")
-_cache = markers.BuildCache("mathml.json")  # (version, display, LaTeX) -> MathML
 
 FORMULA_RE = re.compile(
     r'<(?P<tag>span|div) class="arithmatex">\s*'
@@ -26,41 +21,34 @@ FORMULA_RE = re.compile(
 )
 
 
-def to_mathml(latex: str, display: bool) -> str:
-    key = repr((VERSION, display, latex.strip()))
-    mathml = _cache.get(key)
-    if mathml is None:
-        mathml = convert(latex.strip(), display="block" if display else "inline")
-        _cache.put(key, mathml)
-    return mathml
+class Formulas:
+    """Each formula converted once: its MathML kept by the converter's version,
+    the display mode and the LaTeX."""
 
+    def __init__(self, store: cache.Store) -> None:
+        self.store = store
 
-def convert_formulas(page_html: str) -> str:
-    def replace(match: re.Match) -> str:
-        block = match.group("block") is not None
-        latex = html.unescape(match.group("block") if block else match.group("inline"))
-        mathml = to_mathml(latex, block)
-        tag = match.group("tag")
-        if block:  # it may scroll on a phone, so the keyboard can reach it
-            return f'<{tag} class="arithmatex" tabindex="0">{mathml}</{tag}>'
-        return f'<{tag} class="arithmatex">{mathml}</{tag}>'
+    def to_mathml(self, latex: str, display: bool) -> str:
+        key = repr((cache.package_version("latex2mathml"), display, latex.strip()))
+        mathml = self.store.get(key)
+        if mathml is None:
+            mathml = convert(latex.strip(), display="block" if display else "inline")
+            self.store.put(key, mathml)
+        return mathml
 
-    return FORMULA_RE.sub(replace, page_html)
+    def convert(self, page_html: str) -> str:
+        """The page with every formula in MathML; ValueError names a bad one."""
 
+        def replace(match: re.Match) -> str:
+            block = match.group("block") is not None
+            latex = match.group("block") if block else match.group("inline")
+            try:
+                mathml = self.to_mathml(html.unescape(latex), block)
+            except Exception as err:  # latex2mathml raises many types on bad LaTeX
+                raise ValueError(f"cannot convert a formula: {err}") from err
+            tag = match.group("tag")
+            if block:  # it may scroll on a phone, so the keyboard can reach it
+                return f'<{tag} class="arithmatex" tabindex="0">{mathml}</{tag}>'
+            return f'<{tag} class="arithmatex">{mathml}</{tag}>'
 
-def on_config(config):
-    _cache.load(config)
-    return config
-
-
-def on_page_content(html_text: str, page, config, files) -> str:
-    try:
-        return convert_formulas(html_text)
-    except Exception as err:  # latex2mathml raises many types on bad LaTeX
-        raise PluginError(
-            f"{page.file.src_uri}: cannot convert a formula: {err}"
-        ) from err
-
-
-def on_post_build(config) -> None:
-    _cache.save()
+        return FORMULA_RE.sub(replace, page_html)

@@ -1,4 +1,4 @@
-"""MkDocs hook: the site's own JavaScript and CSS are served minified, and code
+"""The site's own JavaScript and CSS are served minified, and code
 blocks with fewer elements.
 
 The sources in docs/ stay readable; `mkdocs build` writes minified copies with
@@ -29,8 +29,6 @@ from pathlib import Path
 
 import rcssmin
 import rjsmin
-
-_serving = False
 
 # Pygments' token classes by the colour Material's CSS gives them (the custom
 # property, main.css), in both palettes: docs/stylesheets/site.css gives operators
@@ -148,18 +146,8 @@ def minify(path: Path) -> None:
     path.write_text(small, encoding="utf-8")
 
 
-def on_startup(command: str, dirty: bool) -> None:
-    global _serving
-    _serving = command == "serve"
-
-
-def on_post_build(config) -> None:
-    if _serving:
-        return
+def minify_assets(config) -> None:
+    """The site's own JS and CSS in the built site, minified in place."""
     own = [*config.extra_css, *(str(script) for script in config.extra_javascript)]
     for uri in own:
         minify(Path(config.site_dir) / uri)
-
-
-def on_page_content(html: str, page, config, files) -> str:
-    return fewer_code_elements(html)

@@ -7,12 +7,12 @@ QuizError, which names the file, the JSON path and what is wrong.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import cache
 import markers
 import values
 
@@ -96,37 +96,27 @@ def load_quiz(path: Path, check: Draft202012Validator, name: str) -> dict:
     return data
 
 
-def _rules(quiz_dir: Path) -> bytes | None:
-    """A digest of what checks a quiz: the schema and this file; None without a
-    schema."""
-    try:
-        schema = (quiz_dir / "schema.json").read_bytes()
-    except OSError:
-        return None
-    return hashlib.sha256(Path(__file__).read_bytes() + schema).digest()
-
-
-def _passed_key(rules: bytes | None, path: Path) -> str | None:
-    """The key of a quiz file's text under `rules`; None if it cannot be read (then
+def _passed_key(quiz_dir: Path, path: Path) -> str | None:
+    """The key of a quiz file's text under the rules that check it (the schema and
+    this file); None without a schema or if it cannot be read (then validator or
     load_quiz says why)."""
+    schema = quiz_dir / "schema.json"
     try:
-        return rules and hashlib.sha256(rules + path.read_bytes()).hexdigest()
+        return cache.key(Path(__file__), schema, path)
     except OSError:
         return None
 
 
-def load_all(
-    quiz_dir: Path, passed: markers.BuildCache | None = None
-) -> dict[str, dict]:
+def load_all(quiz_dir: Path, passed: cache.Store | None = None) -> dict[str, dict]:
     """Every quiz under quiz_dir by slug; one QuizError listing every problem. A
     file whose text passed under the same rules before (in `passed`) is read, not
     checked again."""
     if not quiz_dir.is_dir():
         return {}
-    rules = _rules(quiz_dir)  # None without a schema: validator() says so
     # Schema and quizzes are checked together: a file that passed under these rules
     # was checked by a valid schema, so only a file not seen needs a validator.
-    check = validator(quiz_dir) if passed is None or rules is None else None
+    has_schema = (quiz_dir / "schema.json").is_file()  # validator() says if not
+    check = validator(quiz_dir) if passed is None or not has_schema else None
     quizzes, errors = {}, []
     for path in sorted(quiz_dir.rglob("*.json")):
         rel = path.relative_to(quiz_dir).as_posix()
@@ -139,7 +129,7 @@ def load_all(
                 f"and hyphens (and not {REVIEW!r}, which names the review deck)"
             )
             continue
-        key = _passed_key(rules, path) if passed is not None else None
+        key = _passed_key(quiz_dir, path) if passed is not None else None
         if key and passed.get(key):
             quizzes[slug] = json.loads(path.read_text(encoding="utf-8"))
             continue
@@ -156,20 +146,20 @@ def load_all(
     return quizzes
 
 
-def bind_values(slug: str, quiz: dict) -> dict:
+def bind_values(slug: str, quiz: dict, values_of: values.Values) -> dict:
     """The quiz with `{{ snippet.value }}` in its text bound to the runs of its
-    page's snippets (snippets/<slug>/), which the snippets hook ran already."""
+    page's snippets (`values_of`: snippets/<slug>/), which ran already."""
     try:
-        return values.bind_strings(quiz, values.values_for(slug))
+        return values.bind_strings(quiz, values_of)
     except values.BindError as err:
         raise QuizError(f"quiz/{slug}.json: {err}") from None
 
 
 def resolve_figures(slug: str, quiz: dict, figures: dict[str, list[dict]]) -> dict:
     """The quiz with each drill's `"figure": "page/x.py 2"` replaced by that figure
-    of the build's run (values.figures): its light and dark SVG and their phone
-    variants (site paths), alt text, and both sizes. QuizError names the file, the
-    item and what is wrong."""
+    of the build's run (`figures`: Snippets.figures): its light and dark SVG and
+    their phone variants (site paths), alt text, and both sizes. QuizError names
+    the file, the item and what is wrong."""
     choices = []
     for number, item in enumerate(quiz.get("choices", [])):
         if "figure" in item:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import html
 import itertools
 import json
-import posixpath
 
 import figure_html
 from quiz_data import KINDS, REVIEW
@@ -55,12 +54,8 @@ def _letter(number: int) -> str:
 def relative_figure(figure: dict, base: str) -> dict:
     """A drill figure with its SVG paths relative to the page at site URL `base`
     (its folder, as "too-high/", or its file)."""
-    folder = posixpath.dirname(base) or "."
-    return figure | {
-        k: posixpath.relpath(figure[k], folder)
-        for k in figure_html.VARIANTS
-        if k in figure
-    }
+    files = {k: figure[k] for k in figure_html.VARIANTS if k in figure}
+    return figure | figure_html.relative_to_page(files, base)
 
 
 def relative_figures(data: dict, base: str) -> dict:

@@ -1,4 +1,4 @@
-"""MkDocs hook: search indexes the prose, not code, outputs or quiz answers.
+"""Search indexes the prose, not code, outputs or quiz answers.
 
 Material's search skips an element with `data-search-exclude`. Every code block
 (snippets, fenced code and lab cells, with their outputs), a snippet's folded code
@@ -29,7 +29,6 @@ from __future__ import annotations
 import re
 
 import labs
-from mkdocs.plugins import event_priority
 
 EXCLUDED_CLASSES = ["highlight", "fold", "quiz-section"]
 EXCLUDED_RE = re.compile(
@@ -59,10 +58,6 @@ _SYNONYM_RES = {
 SECTION_RE = re.compile(r"<h[1-6] id=\"[^\"]*\"[^>]*>.*?</h[1-6]>", re.DOTALL)
 TAG_RE = re.compile(r"<[^>]+>")
 
-_full_content: dict[str, str] = {}  # page -> its HTML, while search reads the rest
-# page -> (its marked HTML, emptied): a `serve` rebuild hands search the same pages
-_emptied: dict[str, tuple[str, str]] = {}
-
 
 def exclude_from_search(page_html: str) -> str:
     return EXCLUDED_RE.sub(r"<\1 data-search-exclude", page_html)
@@ -86,20 +81,26 @@ def with_synonyms(search_html: str) -> str:
     return "".join(parts)
 
 
-@event_priority(-100)  # last: every other hook sees, and changes, the whole page
-def on_page_content(html: str, page, config, files) -> str:
-    if labs.is_lab(page.file.src_uri):
-        page.meta.setdefault("search", {})["boost"] = LAB_BOOST
-    marked = exclude_from_search(html)
-    _full_content[page.file.src_uri] = marked
-    kept = _emptied.get(page.file.src_uri)
-    if kept is None or kept[0] != marked:
-        search_html = with_synonyms(as_search_reads_it(marked))
-        kept = _emptied[page.file.src_uri] = (marked, search_html)
-    return kept[1]  # what search's on_page_context reads
+class SearchText:
+    """What Material's search reads of each page: the page with its excluded parts
+    emptied, handed to search in on_page_content (the last step of it) and taken
+    back in on_page_context (after search's own), so the page keeps its content.
+    One a process: a `serve` rebuild hands search the same pages again."""
 
+    def __init__(self) -> None:
+        self.full_content: dict[str, str] = {}  # page -> its HTML, while search reads
+        self.emptied: dict[str, tuple[str, str]] = {}  # page -> (marked, emptied)
 
-@event_priority(-100)  # after search's on_page_context
-def on_page_context(context, page, config, nav):
-    page.content = _full_content.pop(page.file.src_uri)
-    return context
+    def page_content(self, html: str, page) -> str:
+        if labs.is_lab(page.file.src_uri):
+            page.meta.setdefault("search", {})["boost"] = LAB_BOOST
+        marked = exclude_from_search(html)
+        self.full_content[page.file.src_uri] = marked
+        kept = self.emptied.get(page.file.src_uri)
+        if kept is None or kept[0] != marked:
+            search_html = with_synonyms(as_search_reads_it(marked))
+            kept = self.emptied[page.file.src_uri] = (marked, search_html)
+        return kept[1]  # what search's on_page_context reads
+
+    def page_context(self, page) -> None:
+        page.content = self.full_content.pop(page.file.src_uri)

@@ -1,4 +1,4 @@
-"""MkDocs hook: `<!-- signature: torch.optim.lr_scheduler.StepLR -->` becomes the
+"""`<!-- signature: torch.optim.lr_scheduler.StepLR -->` becomes the
 signature of that class or function, read with `inspect.signature` from the installed
 library at build time, so the parameters and defaults a page shows never drift.
 
@@ -9,15 +9,14 @@ source keeps the marker, so `pytest --codeblocks` never sees (or runs) it.
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib
 import inspect
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import cache
 import markers
 
-markers.register("signature")
 MAX_ONE_LINE = 80  # a longer signature gets one parameter per line
 
 
@@ -96,12 +95,6 @@ def format_signature(dotted: str) -> str:
     return f"{dotted}(\n{body})"
 
 
-# Signatures already read, by name, library version and this file's source: reading
-# one imports torch (over a second), which a warm build or `serve` need not pay.
-_HOOK_HASH = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
-_cache = markers.BuildCache("signatures.json")  # key -> signature
-
-
 @functools.cache  # reading a package's metadata takes milliseconds: once a process
 def _library_version(top: str) -> str | None:
     try:
@@ -110,26 +103,21 @@ def _library_version(top: str) -> str | None:
         return None
 
 
-def render(marker: markers.Marker) -> str:
-    """A fence titled with the library version the signature was read from."""
-    top = marker.arg.split(".")[0]
-    lib_version = _library_version(top)
-    title = f' title="Signature in {top} {lib_version}"' if lib_version else ""
-    key = f"{marker.arg} {lib_version or '?'} {_HOOK_HASH}"
-    if (signature := _cache.get(key)) is None:
-        signature = format_signature(marker.arg)
-        _cache.put(key, signature)
-    return f"```python{title}\n{signature}\n```"
+class Signatures:
+    """Signatures already read, kept by name, library version and this file's
+    source: reading one imports torch (over a second), which a warm build or
+    `serve` need not pay."""
 
+    def __init__(self, store: cache.Store) -> None:
+        self.store = store
 
-def on_config(config):
-    _cache.load(config)
-    return config
-
-
-def on_post_build(config) -> None:
-    _cache.save()
-
-
-def on_page_markdown(markdown: str, page, config, files) -> str:
-    return markers.replace_on_page(markdown, page, "signature", render)
+    def render(self, marker: markers.Marker) -> str:
+        """A fence titled with the library version the signature was read from."""
+        top = marker.arg.split(".")[0]
+        lib_version = _library_version(top)
+        title = f' title="Signature in {top} {lib_version}"' if lib_version else ""
+        key = cache.key(marker.arg, lib_version or "?", Path(__file__))
+        if (signature := self.store.get(key)) is None:
+            signature = format_signature(marker.arg)
+            self.store.put(key, signature)
+        return f"```python{title}\n{signature}\n```"

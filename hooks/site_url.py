@@ -1,4 +1,4 @@
-"""MkDocs hook: never publish the site under the address it is served at locally.
+"""Never publish the site under the address it is served at locally.
 
 mkdocs.yml reads `site_url` (the canonical links and sitemap.xml) from the
 SITE_URL environment variable, which the deployer sets; without it, the site is
@@ -11,15 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from mkdocs.exceptions import PluginError
-
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "0.0.0.0"}
-_command = ""  # the mkdocs command this process runs: build, serve, gh-deploy
-
-
-def on_startup(command: str, dirty: bool) -> None:
-    global _command
-    _command = command
 
 
 def refusal(command: str, site_url: str | None) -> str | None:
@@ -34,9 +26,3 @@ def refusal(command: str, site_url: str | None) -> str | None:
             "SITE_URL=https://<owner>.github.io/<repo>/ mkdocs gh-deploy --strict"
         )
     return None
-
-
-def on_config(config):
-    if reason := refusal(_command, config.site_url):
-        raise PluginError(reason)
-    return config

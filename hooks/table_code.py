@@ -1,4 +1,4 @@
-"""MkDocs hook: an identifier in a table breaks only where a reader expects it to.
+"""An identifier in a table breaks only where a reader expects it to.
 
 On a phone a table's columns are narrow, and the browser broke inline code
 anywhere: "cosine_ with_re starts". The stylesheet (site.css) now keeps table code
@@ -51,7 +51,3 @@ def break_identifiers(html: str) -> str:
         last = pre.end()
     out.append(TABLE_RE.sub(lambda t: _cells(t[0]), html[last:]))
     return "".join(out)
-
-
-def on_page_content(html: str, page, config, files) -> str:
-    return break_identifiers(html)

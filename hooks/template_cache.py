@@ -1,4 +1,4 @@
-"""MkDocs hook: the theme's Jinja templates are compiled once, then reused.
+"""The theme's Jinja templates are compiled once, then reused.
 
 Every build, `mkdocs serve`'s rebuilds included, makes a new Jinja environment and
 compiles Material's templates again: about a tenth of a warm build. Jinja's own
@@ -11,28 +11,27 @@ those make the folder's key; folders of other keys are deleted.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
-from importlib.metadata import version
+from pathlib import Path
 
+import cache
 import jinja2
-import markers
 
 
 def compile_key(env: jinja2.Environment) -> str:
-    parts = [version(name) for name in ("jinja2", "mkdocs", "mkdocs-material")]
-    parts += sorted(env.extensions)
+    parts = sorted(env.extensions)
     for kind, functions in (("filter", env.filters), ("test", env.tests)):
         for name, function in sorted(functions.items()):
             parts.append(f"{kind} {name} {getattr(function, 'jinja_pass_arg', '')}")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+    packages = ("jinja2", "mkdocs", "mkdocs-material")
+    return cache.key(*parts, packages=packages)[:16]
 
 
-def on_env(env: jinja2.Environment, config, files) -> jinja2.Environment:
-    cache = markers.project_root(config) / ".cache" / "jinja"
-    folder = cache / compile_key(env)
+def use_bytecode_cache(env: jinja2.Environment, project: Path) -> jinja2.Environment:
+    kept = project / ".cache" / "jinja"
+    folder = kept / compile_key(env)
     folder.mkdir(parents=True, exist_ok=True)
-    for other in cache.iterdir():
+    for other in kept.iterdir():
         if other != folder:
             shutil.rmtree(other, ignore_errors=True)
     env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))

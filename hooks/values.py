@@ -92,25 +92,17 @@ def bind_strings(data: object, values_of: Values, path: str = "$") -> object:
     return data
 
 
-# The runs of this build: snippet path under snippets/ -> its values. The snippets
-# hook fills it before any page or quiz is bound (hooks run in mkdocs.yml's order).
-runs: dict[str, dict] = {}
-# Their figures, for the quiz hook's curve-reading drills: snippet path -> per
-# figure its light and dark SVG (site paths), alt text, width and height in px.
-figures: dict[str, list[dict]] = {}
-
-
-def values_for(folder: str, ran: dict[str, dict] | None = None) -> Values:
-    """A lookup of the snippets in snippets/<folder>/ that ran (in this build, if
-    `ran` does not say which runs)."""
+def values_for(folder: str, ran: dict[str, dict]) -> Values:
+    """A lookup of the values of the snippets in snippets/<folder>/ that ran; `ran`:
+    snippet path under snippets/ -> its values."""
 
     def values_of(stem: str) -> dict:
-        rel, found = f"{folder}/{stem}.py", runs if ran is None else ran
-        if rel not in found:
+        rel = f"{folder}/{stem}.py"
+        if rel not in ran:
             raise BindError(
                 f"no snippet {stem}.py in snippets/{folder}/ ran in this build (a "
                 f"page binds the snippets of its own folder, and a page must show them)"
             )
-        return found[rel]
+        return ran[rel]
 
     return values_of

@@ -18,8 +18,6 @@ from importlib.metadata import PackageNotFoundError, version
 
 import markers
 
-markers.register("checked-with")
-
 # How a package is named in prose; others are named as they are installed.
 DISPLAY_NAMES = {"torch": "PyTorch", "lightning": "Lightning"}
 
@@ -63,12 +61,5 @@ def checked_with(arg: str) -> str:
     )
 
 
-def on_config(config):
-    config.copyright = " ".join(filter(None, [config.copyright, built_with()]))
-    return config
-
-
-def on_page_markdown(markdown: str, page, config, files) -> str:
-    return markers.replace_on_page(
-        markdown, page, "checked-with", lambda marker: checked_with(marker.arg)
-    )
+def checked_with_box(marker: markers.Marker) -> str:
+    return checked_with(marker.arg)

@@ -16,7 +16,7 @@ no cache, and your own cache is left alone):
 Then the whole test suite in a fresh copy (skip with --no-tests), each snippet's run
 time, and the weight of each built page.
 
-Budgets (issue 16): warm <= 1.5 x render only; cold <= 1.2 x (floor + render only);
+Budgets (issues 16, 40): warm <= 2.5 x render only; cold <= 1.2 x (floor + render only);
 a prose edit served within 2 s, a snippet edit within its run time + 2 s; the suite
 under 180 s; our JS+CSS under 70 KB (issues 15, 39, 35), no page over 500 KB. Times vary
 from machine to machine: compare the ratios.
@@ -167,7 +167,9 @@ def serve_latencies(project: Path) -> tuple[float, float]:
     """Seconds until `mkdocs serve` shows a prose edit, then a snippet edit."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        # As `make serve` runs it: --dirty renders again only the pages that changed.
+        [sys.executable, "-m", "mkdocs", "serve", "--dirty"]
+        + ["--dev-addr", f"127.0.0.1:{port}"],
         cwd=project,
         env=ENV,
         stdout=subprocess.DEVNULL,
@@ -275,7 +277,7 @@ def main() -> None:
     print(f"render-only build          {render:7.2f} s")
     print(f"compute floor              {floor:7.2f} s   (labs {labs:.2f} s of it)")
     print(f"  of it running the code   {run_only:7.2f} s   (the rest: figures)")
-    print(f"warm / render only         {warm / render:7.2f}     (budget <= 1.5)")
+    print(f"warm / render only         {warm / render:7.2f}     (budget <= 2.5)")
     print(
         f"cold / (floor + render)    {cold / (floor + render):7.2f}     (budget <= 1.2)"
     )

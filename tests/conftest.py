@@ -261,5 +261,5 @@ def tmp_project(tmp_path) -> Path:
         shutil.copytree(ROOT / name, tmp_path / name)
     (tmp_path / "snippets").mkdir()
     (tmp_path / "docs" / "index.md").write_text("# Test page\n")
-    write_config(tmp_path, hooks=["snippets.py", "mathml.py"])
+    write_config(tmp_path)
     return tmp_path

@@ -11,15 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-import signatures  # noqa: F401
-import versions  # noqa: F401
 import yaml
 from mkdocs.utils.yaml import yaml_load
 
-# The hooks register the marker kinds they render when imported, as in a build, so
-# a test that reads a page's markers knows every kind.
-import quiz  # noqa: F401
-import snippets  # noqa: F401
+import snippets
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -53,10 +48,12 @@ def snippet_pages() -> list[str]:
     )
 
 
-def mkdocs_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
+def mkdocs_build(
+    config: Path, site_dir: Path, *options: str
+) -> subprocess.CompletedProcess:
     """`mkdocs build --strict` of `config` into `site_dir`, output captured."""
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict"]
+        [sys.executable, "-m", "mkdocs", "build", "--strict", *options]
         + ["--config-file", str(config), "--site-dir", str(site_dir)],
         capture_output=True,
         text=True,
@@ -141,13 +138,12 @@ TEST_EXTENSIONS = [
 def write_config(
     project: Path,
     *,
-    hooks: list[str],
     plugins: list | None = None,
     nav: list | None = None,
 ) -> Path:
-    """A test project's mkdocs.yml: the site's name and theme with only `hooks`
-    (names of files in the project's hooks/, or absolute paths), `plugins` (search
-    if not given) and `nav`. The path of the file written."""
+    """A test project's mkdocs.yml: the site's name, theme and build (its hooks/
+    if it has a copy, else the site's), `plugins` (search if not given) and `nav`.
+    The path of the file written."""
     site = site_config()
     config = {
         "site_name": site["site_name"],
@@ -155,7 +151,9 @@ def write_config(
         "theme": site["theme"],
         "plugins": plugins or ["search"],
         "hooks": [
-            hook if Path(hook).is_absolute() else f"hooks/{hook}" for hook in hooks
+            "hooks/main.py"
+            if (project / "hooks").is_dir()
+            else str(ROOT / "hooks" / "main.py")
         ],
         "markdown_extensions": TEST_EXTENSIONS,
     }

@@ -9,16 +9,11 @@ import markers
 import pytest
 import search_index
 import snippet_runner
+from snippet_markdown import diff_marks, render_code, split_folds
 from support import ROOT
 from test_build import build_fails, write_page
 
-from snippets import (
-    diff_marks,
-    quiz_snippet_paths,
-    render_code,
-    snippet_paths,
-    split_folds,
-)
+from snippets import quiz_snippet_paths, snippet_paths
 
 DATA_COPY = re.compile(r'<div class="snippet-code" data-copy="([^"]*)"')
 SNIPPET_TITLE = re.compile(r'<span class="filename">snippets/([^<]+)</span>')

@@ -5,8 +5,8 @@ import platform
 import re
 from importlib.metadata import version
 from pathlib import Path
-from types import SimpleNamespace
 
+import cache
 import mathml
 import site_url
 import snippet_runner
@@ -160,13 +160,13 @@ def test_a_formula_is_converted_once_and_then_comes_from_the_cache(
     monkeypatch.setattr(
         mathml, "convert", lambda *a, **k: converted.append(a) or original(*a, **k)
     )
-    config = SimpleNamespace(config_file_path=str(tmp_path / "mkdocs.yml"))
     page = r'<span class="arithmatex">\(\eta_t\)</span>'
     made = []
-    for _ in range(2):  # two builds: the second reads what the first saved
-        mathml.on_config(config)
-        made.append(mathml.convert_formulas(page))
-        mathml.on_post_build(config)
+    for _ in range(2):  # two builds, two processes: the second reads the first's file
+        store = cache.Store(tmp_path / "mathml.json")
+        store.load()
+        made.append(mathml.Formulas(store).convert(page))
+        store.save()
     assert made[0] == made[1] and "<math" in made[0]
     assert len(converted) == 1
 
@@ -224,3 +224,27 @@ def test_the_site_address_is_the_deployers_and_a_deploy_refuses_the_local_one(
     assert site_url.refusal("serve", local) is None
     assert "SITE_URL" in site_url.refusal("gh-deploy", local)
     assert site_url.refusal("gh-deploy", None)
+
+
+def test_a_dirty_build_renders_again_the_pages_whose_snippets_changed(tmp_project):
+    """`make serve` runs `mkdocs serve --dirty`: MkDocs renders again only a page
+    whose source is newer than its HTML, so the build marks (hooks/stale_pages.py)
+    a page whose snippet changed; a page whose inputs did not stays as written."""
+    snippet = tmp_project / "snippets" / "index" / "train.py"
+    snippet.parent.mkdir()
+    snippet.write_text("loss = 0.5\nprint('first run')\n")
+    write_page(
+        tmp_project, "Loss {{ train.loss:.1f }}.\n\n<!-- snippet: index/train.py -->"
+    )
+    (tmp_project / "docs" / "other.md").write_text("# Other\n\nNo snippet.\n")
+    config, site = tmp_project / "mkdocs.yml", tmp_project / "site"
+    dirty = ("--dirty", "--no-strict")  # a dirty build always warns that it is one
+    assert mkdocs_build(config, site, *dirty).returncode == 0
+    other = site / "other" / "index.html"
+    written = other.stat().st_mtime_ns
+    snippet.write_text("loss = 0.25\nprint('second run')\n")
+    build = mkdocs_build(config, site, *dirty)
+    assert build.returncode == 0, build.stderr[-3000:]
+    page = (site / "index.html").read_text()
+    assert "second run" in page and "Loss 0.2." in page
+    assert other.stat().st_mtime_ns == written  # not rendered again

@@ -21,6 +21,7 @@ from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import cache
 import jupytext
 import lab_html
 import lab_run
@@ -414,14 +415,11 @@ def test_a_lab_runs_again_when_a_package_that_shapes_its_page_changes(
     monkeypatch, package
 ):
     before = labs.lab_key(b"print(1)\n")
-    real = labs.version
-    monkeypatch.setattr(labs, "version", lambda p: "99" if p == package else real(p))
-    labs._renderer_digest.cache_clear()
-    try:
-        assert labs.lab_key(b"print(1)\n") != before
-    finally:
-        monkeypatch.undo()
-        labs._renderer_digest.cache_clear()  # forget the version made up here
+    real = cache.package_version
+    monkeypatch.setattr(
+        cache, "package_version", lambda p: "99" if p == package else real(p)
+    )
+    assert labs.lab_key(b"print(1)\n") != before
 
 
 def test_a_labs_headings_are_its_table_of_contents_nested_by_level():
@@ -446,7 +444,6 @@ def lab_project(folder: Path, lab: str) -> Path:
     (folder / "docs" / "labs" / "lab.py").write_text(lab)
     return write_config(
         folder,
-        hooks=[str(ROOT / "hooks" / "labs.py")],
         nav=[{"Home": "index.md"}, {"Lab": "labs/lab.py"}],
     )
 
@@ -467,7 +464,7 @@ def test_a_lab_runs_once_then_its_page_comes_from_the_cache(tmp_path):
         built.append(build.stderr.count("Ran labs/lab.py in "))
         folder = tmp_path / run / "labs" / "lab"
         page_html = (folder / "index.html").read_text()
-        assert "<pre><span></span><code>42" in page_html
+        assert "<pre><code>42" in page_html  # its output, as the site serves it
         assert page_html.count('href="#part-one"') >= 2, "heading and contents"
         heading_link = 'class="headerlink" title="Permanent link" href="#part-one"'
         assert heading_link in page_html, "the heading links as Material's do"

@@ -39,11 +39,13 @@ def test_ordinary_html_comments_are_not_markers():
 
 def test_replace_markers_replaces_only_its_kind():
     page = "a\n<!-- snippet: x.py -->\n<!-- quiz: q -->\n"
-    out = markers.replace_markers(page, "snippet", lambda m: f"[{m.arg}]")
+    out = markers.replace_markers(page, {"snippet": lambda m: f"[{m.arg}]"})
     assert out == "a\n[x.py]\n<!-- quiz: q -->\n"
 
 
 def test_a_marker_inside_a_tab_is_replaced_at_the_tab_indentation():
     page = '=== "Wrong"\n\n    <!-- snippet: x.py -->\n'
-    out = markers.replace_markers(page, "snippet", lambda m: "```python\nx = 1\n\n```")
+    out = markers.replace_markers(
+        page, {"snippet": lambda m: "```python\nx = 1\n\n```"}
+    )
     assert out == '=== "Wrong"\n\n    ```python\n    x = 1\n\n    ```\n'

@@ -14,6 +14,7 @@ import statistics
 from html.parser import HTMLParser
 from pathlib import Path
 
+import cache
 import markers
 import pytest
 import quiz_data
@@ -95,7 +96,7 @@ def test_a_quiz_that_passed_is_not_checked_again_until_it_changes(
         return real_load_quiz(path, *args)
 
     monkeypatch.setattr(quiz_data, "load_quiz", load_quiz)
-    passed = markers.BuildCache("quizzes.json")
+    passed = cache.Store(tmp_path / ".cache" / "quizzes.json")
     for _ in range(2):
         assert quiz_data.load_all(tmp_path, passed) == {"page": VALID}
     assert checked == ["page"]
@@ -704,7 +705,7 @@ def test_the_longest_option_is_not_a_tell_for_the_right_one(built_site):
 @pytest.fixture
 def quiz_project(tmp_project) -> Path:
     """The minimal project with the quiz hook, the schema and one good quiz."""
-    write_config(tmp_project, hooks=["snippets.py", "mathml.py", "quiz.py"])
+    write_config(tmp_project)
     write_quiz(tmp_project / "quiz", "index", VALID)
     (tmp_project / "docs" / "index.md").write_text(
         "# Test page\n\n<!-- quiz: index -->\n"

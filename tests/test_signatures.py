@@ -7,11 +7,11 @@ import inspect
 import re
 from pathlib import Path
 
+import cache
 import markers
 import pytest
 import signatures
 import torch
-from mkdocs.exceptions import PluginError
 from support import mkdocs_build, write_config
 
 STEPLR = "torch.optim.lr_scheduler.StepLR"
@@ -91,7 +91,7 @@ def test_keyword_only_and_positional_only_separators_survive():
 
 def test_marker_becomes_a_python_fence_titled_with_the_torch_version():
     page = f"# StepLR\n\n<!-- signature: {STEPLR} -->\n\nText.\n"
-    out = signatures.on_page_markdown(page, _page("reference/steplr.md"), None, None)
+    out = render_signatures(page)
     assert "<!-- signature" not in out
     assert f'```python title="Signature in torch {torch.__version__}"\n' in out
     assert signatures.format_signature(STEPLR) in out
@@ -100,7 +100,7 @@ def test_marker_becomes_a_python_fence_titled_with_the_torch_version():
 
 def test_marker_inside_fenced_code_is_left_alone():
     page = f"```text\n<!-- signature: {STEPLR} -->\n```\n"
-    out = signatures.on_page_markdown(page, _page("x.md"), None, None)
+    out = render_signatures(page)
     assert out == page
 
 
@@ -113,11 +113,10 @@ def test_marker_inside_fenced_code_is_left_alone():
         "torch.optim.lr scheduler",
     ],
 )
-def test_unknown_name_fails_the_build_with_the_page_and_name(dotted):
+def test_unknown_name_is_an_error_naming_it(dotted):
     page = f"<!-- signature: {dotted} -->\n"
-    with pytest.raises(PluginError) as err:
-        signatures.on_page_markdown(page, _page("reference/bad.md"), None, None)
-    assert "reference/bad.md" in str(err.value)
+    with pytest.raises(markers.MarkerError) as err:
+        render_signatures(page)
     assert repr(dotted) in str(err.value)
 
 
@@ -126,18 +125,12 @@ def test_object_without_a_signature_is_an_error():
         signatures.format_signature("math.pi")
 
 
-class _File:
-    def __init__(self, src_uri: str) -> None:
-        self.src_uri = src_uri
-
-
-class _Page:
-    def __init__(self, src_uri: str) -> None:
-        self.file = _File(src_uri)
-
-
-def _page(src_uri: str) -> _Page:
-    return _Page(src_uri)
+def render_signatures(page: str) -> str:
+    """The page with its signature markers rendered, as the build does."""
+    store = cache.Store(Path("/nonexistent/signatures.json"))  # never saved
+    return markers.replace_markers(
+        page, {"signature": signatures.Signatures(store).render}
+    )
 
 
 # ------------------------------------------------------- in a real MkDocs build
@@ -145,7 +138,7 @@ def _page(src_uri: str) -> _Page:
 
 def _project_with_page(tmp_project: Path, page: str) -> Path:
     (tmp_project / "docs" / "index.md").write_text(page)
-    return write_config(tmp_project, hooks=["snippets.py", "signatures.py"])
+    return write_config(tmp_project)
 
 
 def test_build_shows_the_signature_with_its_defaults(tmp_project, tmp_path):

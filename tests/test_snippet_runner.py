@@ -6,6 +6,8 @@ from pathlib import Path
 
 import figures
 import pytest
+import snippet_markdown
+import snippet_pool
 import snippet_runner
 from markers import MarkerError
 
@@ -43,7 +45,7 @@ def test_output_keeps_prints_and_warnings_in_order(tmp_path):
 def test_a_snippet_that_reaches_torch_without_naming_it_is_told_to(tmp_path):
     """The worker sets torch up (one thread, float32) before a snippet that names
     it; one that imports it some other way would run with torch's defaults."""
-    pool = snippet_runner.Pool(1)  # a new worker, which has not imported torch
+    pool = snippet_pool.Pool(1)  # a new worker, which has not imported torch
     hidden = "import importlib\nimportlib.import_module('tor' + 'ch')\n"
     try:
         with pytest.raises(snippet_runner.SnippetError, match="without naming it"):
@@ -56,7 +58,7 @@ def test_a_snippet_that_reaches_torch_without_naming_it_is_told_to(tmp_path):
 def one_worker():
     """A pool of one worker process (the site's has two), so a test can see what
     one snippet leaves behind for the next in the same process."""
-    pool = snippet_runner.Pool(1)
+    pool = snippet_pool.Pool(1)
     yield pool
     pool.close()
 
@@ -105,7 +107,7 @@ def test_a_snippet_that_hangs_times_out_and_the_next_one_still_runs(
 def test_serve_starts_a_worker_before_any_snippet_needs_it(tmp_path):
     """`mkdocs serve` starts one worker at once, so the first snippet edit waits for
     its run only; that run uses the worker already started."""
-    pool = snippet_runner.Pool(2)
+    pool = snippet_pool.Pool(2)
     try:
         pool.start_one_in_background().join()
         started = [w for w in pool.workers if w.running]
@@ -247,7 +249,7 @@ def figure(alt: str) -> snippet_runner.Figure:
 
 def test_render_shows_titled_code_output_and_both_figure_variants():
     result = snippet_runner.Result("hello\n", [figure("Figure. [a] <b>")], {})
-    markdown = snippets.render("page/demo.py", "print('hello')\n", result, "")
+    markdown = snippet_markdown.render("page/demo.py", "print('hello')\n", result, "")
     assert "```python title=\"snippets/page/demo.py\"\nprint('hello')\n```" in markdown
     torch = version("torch")
     assert f'```text title="Output with torch {torch}"\nhello\n```' in markdown
@@ -271,7 +273,7 @@ def test_render_shows_titled_code_output_and_both_figure_variants():
 
 def test_render_links_figures_relative_to_nested_pages():
     result = snippet_runner.Result("", [figure("alt")], {})
-    markdown = snippets.render("x/demo.py", "", result, "reference/steplr/")
+    markdown = snippet_markdown.render("x/demo.py", "", result, "reference/steplr/")
     assert 'src="../../assets/snippets/x/demo-1.svg#only-light"' in markdown
     assert 'srcset="../../assets/snippets/x/demo-1-phone-dark.svg"' in markdown
     assert "Output" not in markdown  # no empty output block
@@ -279,7 +281,7 @@ def test_render_links_figures_relative_to_nested_pages():
 
 def test_code_containing_backticks_gets_a_longer_fence():
     result = snippet_runner.Result("", [], {})
-    markdown = snippets.render("d.py", 's = """\n```\n"""\n', result, "p.md")
+    markdown = snippet_markdown.render("d.py", 's = """\n```\n"""\n', result, "p.md")
     assert markdown.count("````") == 2
 
 
@@ -302,7 +304,7 @@ def test_a_rebuild_reads_an_edited_figure_style_and_restarts_the_workers(
     style.write_text(figures.STYLE_FILE.read_text() + "lines.linewidth: 3\n")
     edited = tuple(style if p == figures.STYLE_FILE else p for p in original)
     restarts = []
-    monkeypatch.setattr(snippet_runner, "close_pools", lambda: restarts.append(1))
+    monkeypatch.setattr(snippet_pool, "close_pools", lambda: restarts.append(1))
     monkeypatch.setattr(figures, "FIGURE_CODE", edited)
     try:
         snippet_runner.reload_worker_if_edited()

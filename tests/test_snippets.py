@@ -16,6 +16,7 @@ import sys
 from dataclasses import asdict
 
 import pytest
+import snippet_pool
 import snippet_runner
 import values
 from support import ROOT, snippet_pages
@@ -31,7 +32,7 @@ def portable_run(rel: str) -> snippet_runner.Result:
     """The snippet's result on the portable kernels (cached like the build's)."""
     try:
         return snippet_runner.run_snippet(
-            SNIPPETS / rel, ROOT, pool=snippet_runner.shared_pool(portable=True)
+            SNIPPETS / rel, ROOT, pool=snippet_pool.shared_pool(portable=True)
         )
     except snippet_runner.SnippetError as err:
         pytest.fail(f"on the portable kernels: {err}", pytrace=False)

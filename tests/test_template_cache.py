@@ -1,8 +1,6 @@
 """The theme's templates are compiled once: a later build loads them compiled; an
 edited template, or a filter now called another way, is compiled anew."""
 
-from types import SimpleNamespace
-
 import jinja2
 import pytest
 import template_cache
@@ -10,10 +8,9 @@ import template_cache
 
 def environment(root, templates: dict[str, str], **filters) -> jinja2.Environment:
     """A build's new environment, as the hook leaves it."""
-    config = SimpleNamespace(config_file_path=str(root / "mkdocs.yml"))
     env = jinja2.Environment(loader=jinja2.DictLoader(templates))
     env.filters.update(filters)
-    return template_cache.on_env(env, config, files=None)
+    return template_cache.use_bytecode_cache(env, root)
 
 
 def test_a_later_build_loads_the_compiled_template_and_an_edit_compiles_again(

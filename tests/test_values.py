@@ -94,12 +94,15 @@ def test_a_snippet_leaves_its_public_numbers_strings_and_lists(tmp_path):
 
 
 def test_a_quiz_naming_a_value_no_run_left_is_an_error_naming_the_file(monkeypatch):
-    import quiz
+    import quiz_data
 
-    monkeypatch.setattr(values, "runs", {"too-high/train.py": RUN})
+    ran = values.values_for("too-high", {"too-high/train.py": RUN})
     card = {"question": "Where?", "answer": "At {{ train.steps }}."}
-    assert quiz.bind_values("too-high", {"flashcards": [card]}) == {
+    assert quiz_data.bind_values("too-high", {"flashcards": [card]}, ran) == {
         "flashcards": [{"question": "Where?", "answer": "At 89."}]
     }
-    with pytest.raises(quiz.QuizError, match=r"^quiz/too-high.json: \$.flashcards"):
-        quiz.bind_values("too-high", {"flashcards": [{"answer": "{{ train.nope }}"}]})
+    bad = {"flashcards": [{"answer": "{{ train.nope }}"}]}
+    with pytest.raises(
+        quiz_data.QuizError, match=r"^quiz/too-high.json: \$.flashcards"
+    ):
+        quiz_data.bind_values("too-high", bad, ran)

@@ -37,9 +37,7 @@ def test_a_package_that_is_not_installed_is_an_error():
 
 def test_the_marker_is_replaced_on_a_page():
     page = "# Page\n\n<!-- checked-with: torch; the CPU build -->\n\nText.\n"
-    out = markers.replace_markers(
-        page, "checked-with", lambda m: versions.checked_with(m.arg)
-    )
+    out = markers.replace_markers(page, {"checked-with": versions.checked_with_box})
     assert "<!--" not in out and f"PyTorch {version('torch')}: the CPU build." in out
 
 
