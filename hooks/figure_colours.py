@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import re
 from functools import cache
+from importlib.util import find_spec
 from pathlib import Path
 
 # A line's colour must differ from another's this much when their styles are the
@@ -34,7 +35,8 @@ MIN_PAIR_DE = 20.0
 # that drowned in slate were 14.3 and 11.1.
 MIN_BACKGROUND_DE = 20.0
 WHITE = (1.0, 1.0, 1.0)
-MATERIAL = Path(__import__("material").__file__).parent / "templates" / "assets"
+# Found, not imported: the figures need Material's colours, not its code.
+MATERIAL = Path(find_spec("material").origin).parent / "templates" / "assets"
 
 
 @cache

@@ -17,6 +17,7 @@ import posixpath
 import re
 
 import snippet_runner
+from markers import PageError
 
 HEADING_RE = re.compile(r'<h([1-6]) id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 HEADING_LINK_RE = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>|<[^>]+>', re.S)
@@ -59,7 +60,7 @@ def notebook_body(page_html: str) -> str:
     body = PAGE_END_RE.sub("", body)
     for script in SCRIPT_RE.findall(body):
         if REMOTE_RE.search(script):
-            raise ValueError(f"a script loads from another host: {script[:200]!r}")
+            raise PageError(f"a script loads from another host: {script[:200]!r}")
     return body
 
 
@@ -87,7 +88,7 @@ def fold_check_cells(page_html: str) -> str:
             starts.append(match.start())  # not the div right inside the one before
         inner_at = match.end()
     if starts and NOTEBOOK_END not in page_html:  # nbconvert changed its page
-        raise ValueError(f"no {NOTEBOOK_END!r} after the notebook's cells")
+        raise PageError(f"no {NOTEBOOK_END!r} after the notebook's cells")
     ends = [*starts[1:], page_html.find(NOTEBOOK_END)]
     for start, end in reversed(list(zip(starts, ends, strict=True))):
         cell = page_html[start:end]

@@ -25,11 +25,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import figure_html  # noqa: E402
-import figures  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402 - after the path: the inline backend loads
 from IPython import get_ipython  # noqa: E402
 from IPython.display import HTML, display  # noqa: E402
+
+import figure_html  # noqa: E402
+import figures  # noqa: E402
 
 CELL_TIMEOUT_S = int(os.environ.get("LR_SITE_LAB_CELL_TIMEOUT_S", "120"))
 

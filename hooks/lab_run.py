@@ -19,8 +19,9 @@ import threading
 import time
 from pathlib import Path
 
-import cache
 from mkdocs.exceptions import PluginError
+
+import cache
 
 log = logging.getLogger("mkdocs.hooks.labs")
 

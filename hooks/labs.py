@@ -37,15 +37,16 @@ import posixpath
 import sys
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
 import cache
 import figures
 import lab_html
 import lab_run
 import snippet_runner
-from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
-from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import get_toc
 
 HOOKS = Path(__file__).resolve().parent
 LAB_PATTERN = "labs/*.py"  # the labs, under docs/
@@ -71,7 +72,7 @@ def is_lab(src_uri: str) -> bool:
 
 def download_dir(src_uri: str) -> str:
     """Where the page's downloads and figures live: the folder of its index.html
-    (use_directory_urls, which on_files requires)."""
+    (use_directory_urls, which add_pages requires)."""
     return src_uri.removesuffix(".py")
 
 
@@ -191,7 +192,7 @@ class Labs:
 
     def page_html(self, html_text: str, page) -> str:
         """A lab page's converted notebook in the site's style; its figures kept
-        to be written beside it. ValueError if the notebook is not as expected."""
+        to be written beside it. PageError if the notebook is not as expected."""
         name = posixpath.basename(page.file.src_uri).removesuffix(".py")
         html_text = lab_html.fold_check_cells(lab_html.notebook_body(html_text))
         html_text = lab_html.site_code_blocks(lab_html.number_cells(html_text))

@@ -3,15 +3,22 @@
 MkDocs calls the `on_*` functions below; each hands its event to the site's
 concerns (one module each: the README's table) in the order it lists them. What
 a build computes is kept on one `Build`, made when the build starts. `mkdocs serve`
-loads this file once and builds many times, so what outlives a build (the caches
-read from `.cache/`, the snippet workers) is on the `Session`.
+loads this file once and builds many times: what one process keeps from build to
+build is on the `Session` (the caches read from `.cache/`, search's pages), but for
+the snippet workers, which snippet_pool.shared_pool() keeps for the process.
+MkDocs runs a hook's handlers after its plugins' (search, glightbox) for each
+event, so this file sees each page after them.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
 
 import a11y
 import cache
@@ -19,22 +26,19 @@ import labs
 import markers
 import mathml
 import minify
+import quiz
 import search_index
 import signatures
 import site_url
 import snippet_markdown
 import snippet_pool
 import snippet_runner
+import snippets
 import stale_pages
 import table_code
 import template_cache
 import values
 import versions
-from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
-
-import quiz
-import snippets
 
 log = logging.getLogger("mkdocs.hooks.main")
 
@@ -61,13 +65,13 @@ class Build:
     def __init__(self, config, session: Session) -> None:
         self.project = Path(config.config_file_path).resolve().parent
         kept = self.project / ".cache"
-        self.stores = [
-            session.store(kept / name)
-            for name in ("signatures.json", "mathml.json", "quizzes.json")
-        ]
-        self.signatures = signatures.Signatures(self.stores[0])
-        self.formulas = mathml.Formulas(self.stores[1])
-        self.quizzes = quiz.Quizzes(self.project / "quiz", self.stores[2])
+        self.stores = {
+            name: session.store(kept / f"{name}.json")
+            for name in ("signatures", "mathml", "quizzes")
+        }
+        self.signatures = signatures.Signatures(self.stores["signatures"])
+        self.formulas = mathml.Formulas(self.stores["mathml"])
+        self.quizzes = quiz.Quizzes(self.project / "quiz", self.stores["quizzes"])
         self.labs = labs.Labs(self.project)
         self.snippets = snippets.Snippets(self.project)
         self.search = session.search
@@ -82,18 +86,26 @@ class Build:
         each kind by its one function, in the page's order."""
         found = markers.find_markers(markdown)
         on_page = snippet_markdown.OnPage(self.snippets, found, page.url)
-        renderers = {  # every kind in markers.KINDS but the test plugin's
-            "figure": on_page.figure,
-            "snippet": on_page.snippet,
-            "quiz": self.quizzes.slot,
-            "signature": self.signatures.render,
-            "checked-with": versions.checked_with_box,
-        }
+        renderers = {kind: render(self, on_page) for kind, render in MARKERS.items()}
         if page.file.src_uri.endswith(".md"):  # not a lab's Python source
             folder = page.file.src_uri.removesuffix(".md")  # shows snippets/<folder>/
             markdown = values.bind_page(markdown, self.snippets.values_for(folder))
         return markers.replace_markers(markdown, renderers)
 
+
+Renderer = Callable[[markers.Marker], str]
+# Every marker kind a page may use, and what renders it: from the build, and the
+# page's own snippet figures and code (snippet_markdown.OnPage).
+MARKERS: dict[str, Callable[[Build, snippet_markdown.OnPage], Renderer]] = {
+    "figure": lambda build, on_page: on_page.figure,
+    "snippet": lambda build, on_page: on_page.snippet,
+    "quiz": lambda build, on_page: build.quizzes.slot,
+    "signature": lambda build, on_page: build.signatures.render,
+    "checked-with": lambda build, on_page: versions.checked_with_box,
+}
+# The test plugin's kind is left for it: pytest-codeblocks reads it in the source.
+if markers.KINDS != {*MARKERS, "pytest-codeblocks"}:
+    raise RuntimeError("hooks/markers.py's KINDS and MARKERS here name other kinds")
 
 session = Session()
 build: Build | None = None  # the build running now
@@ -103,7 +115,7 @@ def _named(page, step, *args):
     """`step(*args)`, an error of the page's content raised with the page's name."""
     try:
         return step(*args)
-    except (markers.MarkerError, values.BindError, quiz.QuizError, ValueError) as err:
+    except markers.PageError as err:
         raise PluginError(f"{page.file.src_uri}: {err}") from None
 
 
@@ -139,7 +151,8 @@ def on_files(files: Files, config) -> Files:
         log.warning(warning)
     build.add_snippet_figures(files, config)
     if session.dirty:
-        stale_pages.mark(files, build.project)
+        for src in stale_pages.mark(files, build.project):
+            log.debug(f"{src}: rendered again, what it shows changed")
     return files
 
 
@@ -167,7 +180,7 @@ def on_page_content(html: str, page, config, files) -> str:
 
 
 def on_page_context(context, page, config, nav):
-    build.search.page_context(page)  # after search's own on_page_context
+    build.search.page_context(page)  # after search's own (plugins' handlers first)
     return context
 
 
@@ -176,7 +189,7 @@ def on_post_page(output: str, page, config) -> str:
 
 
 def on_post_build(config) -> None:
-    for store in build.stores:
+    for store in build.stores.values():
         store.save()
     build.labs.finish(Path(config.site_dir))
     if build.minify_assets:

@@ -3,8 +3,8 @@ them.
 
 A marker is an HTML comment alone on its line: `<!-- kind: argument -->`. Invisible
 if nothing renders it, so every kind must be known: KINDS lists them, and
-`hooks/main.py`'s MARKERS table renders each (one function a kind), in one pass
-over the page. An unknown kind is an error. No MkDocs here.
+`hooks/main.py`'s MARKERS table says what renders each, in one pass over the page.
+An unknown kind is an error. No MkDocs here.
 """
 
 from __future__ import annotations
@@ -23,7 +23,12 @@ MARKER_RE = re.compile(r"^\s*<!--\s*([\w-]+)\s*:\s*(.*?)\s*-->\s*$")
 FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
 
 
-class MarkerError(Exception):
+class PageError(Exception):
+    """Something a page says is wrong (a marker, a bound number, a formula, a
+    lab's notebook): the build stops and names the page, without a traceback."""
+
+
+class MarkerError(PageError):
     """An unknown marker kind, or a marker whose argument is wrong."""
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import html
 import re
 
-import cache
 from latex2mathml.converter import convert
+
+import cache
+import markers
 
 FORMULA_RE = re.compile(
     r'<(?P<tag>span|div) class="arithmatex">\s*'
@@ -29,7 +31,7 @@ class Formulas:
         self.store = store
 
     def to_mathml(self, latex: str, display: bool) -> str:
-        key = repr((cache.package_version("latex2mathml"), display, latex.strip()))
+        key = cache.key(latex.strip(), str(display), packages=("latex2mathml",))
         mathml = self.store.get(key)
         if mathml is None:
             mathml = convert(latex.strip(), display="block" if display else "inline")
@@ -45,7 +47,7 @@ class Formulas:
             try:
                 mathml = self.to_mathml(html.unescape(latex), block)
             except Exception as err:  # latex2mathml raises many types on bad LaTeX
-                raise ValueError(f"cannot convert a formula: {err}") from err
+                raise markers.PageError(f"cannot convert a formula: {err}") from err
             tag = match.group("tag")
             if block:  # it may scroll on a phone, so the keyboard can reach it
                 return f'<{tag} class="arithmatex" tabindex="0">{mathml}</{tag}>'

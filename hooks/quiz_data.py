@@ -167,7 +167,7 @@ def resolve_figures(slug: str, quiz: dict, figures: dict[str, list[dict]]) -> di
             rel, _, which = ref.partition(" ")
             where = f"quiz/{slug}.json: $.choices[{number}] (id {item['id']!r})"
             if rel not in figures:
-                # The snippets hook ran every snippet a drill names that exists.
+                # The build ran every snippet a drill names that exists.
                 missing = f"snippets/{rel} does not exist"
                 raise QuizError(f"{where}: figure {ref!r}: {missing}")
             drawn = figures[rel]

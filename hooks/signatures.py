@@ -8,10 +8,9 @@ source keeps the marker, so `pytest --codeblocks` never sees (or runs) it.
 
 from __future__ import annotations
 
-import functools
 import importlib
 import inspect
-from importlib.metadata import PackageNotFoundError, version
+from importlib.metadata import PackageNotFoundError
 from pathlib import Path
 
 import cache
@@ -95,10 +94,9 @@ def format_signature(dotted: str) -> str:
     return f"{dotted}(\n{body})"
 
 
-@functools.cache  # reading a package's metadata takes milliseconds: once a process
 def _library_version(top: str) -> str | None:
     try:
-        return version(top)
+        return cache.package_version(top)
     except PackageNotFoundError:
         return None
 
@@ -110,13 +108,14 @@ class Signatures:
 
     def __init__(self, store: cache.Store) -> None:
         self.store = store
+        self.code = cache.key(Path(__file__))  # this file: how a signature is shown
 
     def render(self, marker: markers.Marker) -> str:
         """A fence titled with the library version the signature was read from."""
         top = marker.arg.split(".")[0]
         lib_version = _library_version(top)
         title = f' title="Signature in {top} {lib_version}"' if lib_version else ""
-        key = cache.key(marker.arg, lib_version or "?", Path(__file__))
+        key = cache.key(marker.arg, lib_version or "?", self.code)
         if (signature := self.store.get(key)) is None:
             signature = format_signature(marker.arg)
             self.store.put(key, signature)

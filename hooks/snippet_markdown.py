@@ -13,9 +13,7 @@ import re
 import figure_html
 import markers
 import snippet_runner
-
 import snippets
-from snippets import figure_uris
 
 BACKTICKS_RE = re.compile("`+")
 
@@ -24,10 +22,6 @@ def _fence(text: str, info: str) -> str:
     longest = max(map(len, BACKTICKS_RE.findall(text)), default=0)
     ticks = "`" * max(3, longest + 1)
     return f"{ticks}{info}\n{text.rstrip()}\n{ticks}"
-
-
-def _alt(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
 
 FOLD_RE = re.compile(r"^# %%(?![^ \n])(.*)\n?", re.M)  # `# %%`, alone or + title
@@ -53,7 +47,7 @@ def render_figures(
     pictures = []
     for number in numbers:
         figure = result.figures[number - 1]
-        urls = figure_html.relative_to_page(figure_uris(rel, number), page_url)
+        urls = figure_html.relative_to_page(snippets.figure_uris(rel, number), page_url)
         size = snippet_runner.svg_size(figure.light)
         phone_size = snippet_runner.svg_size(figure.phone_light)
         pictures.append(figure_html.picture(urls, figure.alt, size, phone_size))

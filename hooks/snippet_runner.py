@@ -14,7 +14,6 @@ import platform
 import re
 import sys
 from dataclasses import asdict, dataclass, field
-from importlib.metadata import version
 from pathlib import Path
 
 import cache
@@ -110,11 +109,10 @@ def _from_json(data: dict) -> Result:
     return Result(data["output"], figures, data["values"], data.get("seconds", 0.0))
 
 
-@functools.cache  # reading a package's metadata takes milliseconds: once a process
 def output_title() -> str:
     """The title of a printed output, snippet or lab: which torch printed it, since
     its behaviour and its digits change across versions."""
-    return f"Output with torch {version('torch')}"
+    return f"Output with torch {cache.package_version('torch')}"
 
 
 def cache_file(path: Path, root: Path, capability: str | None = None) -> Path:
@@ -122,7 +120,7 @@ def cache_file(path: Path, root: Path, capability: str | None = None) -> Path:
 
 
 # cache file -> (its inode, mtime and size, its result): a `serve` rebuild reads
-# again only what changed on disk (parsing every result was most of its on_files).
+# again only what changed on disk (parsing every result was most of its file step).
 _read: dict[Path, tuple[tuple[int, int, int], Result]] = {}
 
 

@@ -49,7 +49,7 @@ def snippet_paths(markdown: str) -> list[str]:
 def quiz_snippet_paths(quiz_dir: Path) -> dict[str, str]:
     """The snippets whose figures the quizzes' drills show (`"figure": "page/x.py
     2"` in a multiple-choice item), each with the first quiz file naming it. A file
-    that is not a quiz, or a path that names no snippet, is left to the quiz hook,
+    that is not a quiz, or a path that names no snippet, is left to quiz_data,
     which reports it with the file and the item."""
     found: dict[str, str] = {}
     for path in sorted(quiz_dir.rglob("*.json")) if quiz_dir.is_dir() else []:

@@ -1,9 +1,10 @@
 """`mkdocs serve --dirty` renders again only the pages whose source changed since
 their HTML was written (MkDocs' `File.is_modified`: the source newer than the
 output). A page also shows what its source does not hold: its snippets' code and
-runs, the numbers bound from snippets/<page>/, its quiz, and for the review page
-every quiz. `mark` deletes the output of each page one of those changed for since,
-so that MkDocs renders it again: MkDocs' own public test, no patch of it.
+runs, the numbers bound from snippets/<page>/, its quiz and the drills' figures;
+the review page shows every quiz, bound and with its figures. `mark` deletes the
+output of each page one of those changed for since, so that MkDocs renders it
+again: MkDocs' own public test, no patch of it.
 """
 
 from __future__ import annotations
@@ -11,18 +12,33 @@ from __future__ import annotations
 from pathlib import Path
 
 import markers
+from quiz_data import REVIEW
+from snippets import quiz_snippet_paths
+
+
+def _quiz_inputs(project: Path, slugs: list[str]) -> list[Path]:
+    """Each quiz of `slugs`, the snippets its numbers are bound from, and the
+    snippets its drills draw (any quiz's: a drill may name another folder)."""
+    quiz_dir = project / "quiz"
+    found = [project / "snippets" / rel for rel in quiz_snippet_paths(quiz_dir)]
+    for slug in slugs:
+        found.append(quiz_dir / f"{slug}.json")
+        found += (project / "snippets" / slug).glob("*.py")
+    return found
 
 
 def inputs(src: str, markdown: str, project: Path) -> list[Path]:
     """The files besides its source that a page's HTML shows."""
     folder = src.removesuffix(".md")
-    found = list((project / "snippets" / folder).glob("*.py"))
-    found.append(project / "quiz" / f"{folder}.json")
+    found = _quiz_inputs(project, [folder])  # its own numbers and quiz
     for marker in markers.find_markers(markdown):
         if marker.kind in ("snippet", "figure"):
             found.append(project / "snippets" / marker.arg.partition(" ")[0])
-        elif marker.kind == "quiz" and marker.arg == "review":
-            found += (project / "quiz").rglob("*.json")
+        elif marker.kind == "quiz" and marker.arg == REVIEW:
+            quiz_dir = project / "quiz"
+            quizzes = [q.relative_to(quiz_dir) for q in quiz_dir.rglob("*.json")]
+            slugs = [q.with_suffix("").as_posix() for q in quizzes]
+            found += _quiz_inputs(project, slugs)
     return found
 
 

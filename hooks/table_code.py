@@ -2,7 +2,7 @@
 
 On a phone a table's columns are narrow, and the browser broke inline code
 anywhere: "cosine_ with_re starts". The stylesheet (site.css) now keeps table code
-in one piece (word-break and overflow-wrap normal), and this hook gives it a break
+in one piece (word-break and overflow-wrap normal), and this gives it a break
 opportunity, `<wbr>`, after each `_` and `.` that joins two parts of a name:
 `lr_<wbr>scheduler_<wbr>type`, `optim.<wbr>lr_<wbr>scheduler`. Not after a `.`
 between digits (1.0), nor in `__init__`'s runs of underscores.

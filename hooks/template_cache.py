@@ -14,8 +14,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import cache
 import jinja2
+
+import cache
 
 
 def compile_key(env: jinja2.Environment) -> str:

@@ -23,7 +23,7 @@ BODY_RE = re.compile(
 )
 
 
-class BindError(Exception):
+class BindError(markers.PageError):
     """A reference that is malformed, or names a value no run produced."""
 
 

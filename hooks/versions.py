@@ -1,4 +1,4 @@
-"""MkDocs hook: which versions the site's claims hold for, read from the installed
+"""Which versions the site's claims hold for, read from the installed
 packages, never typed.
 
 - The footer says which versions built the site: what the pages teach is torch's
@@ -12,10 +12,10 @@ packages, never typed.
 
 from __future__ import annotations
 
-import functools
 import platform
 from importlib.metadata import PackageNotFoundError, version
 
+import cache
 import markers
 
 # How a package is named in prose; others are named as they are installed.
@@ -29,10 +29,9 @@ def built_with() -> str:
     )
 
 
-@functools.cache  # package metadata takes milliseconds to read: once a process
 def installed_version(package: str) -> str:
     try:
-        return version(package)
+        return cache.package_version(package)
     except PackageNotFoundError:
         raise markers.MarkerError(
             f"checked-with: {package!r} is not installed, so the page cannot say "

@@ -5,14 +5,14 @@ import html
 import json
 import re
 
-import markers
 import pytest
-import search_index
-import snippet_runner
-from snippet_markdown import diff_marks, render_code, split_folds
 from support import ROOT
 from test_build import build_fails, write_page
 
+import markers
+import search_index
+import snippet_runner
+from snippet_markdown import diff_marks, render_code, split_folds
 from snippets import quiz_snippet_paths, snippet_paths
 
 DATA_COPY = re.compile(r'<div class="snippet-code" data-copy="([^"]*)"')

@@ -6,12 +6,12 @@ import re
 from importlib.metadata import version
 from pathlib import Path
 
+from support import ROOT, mkdocs_build, site_config
+
 import cache
 import mathml
 import site_url
 import snippet_runner
-from support import ROOT, mkdocs_build, site_config
-
 from snippets import snippet_paths
 
 IMG_SRC = re.compile(r'<img[^>]*\bsrc="([^"]+)"[^>]*>')

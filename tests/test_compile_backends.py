@@ -13,9 +13,10 @@ import sys
 import warnings
 
 import pytest
-import snippet_runner
 import torch
 from support import ROOT
+
+import snippet_runner
 
 SNIPPET = ROOT / "snippets" / "training" / "compile" / "recompiles.py"
 

@@ -15,11 +15,11 @@ import tokenize
 from pathlib import Path
 
 import pytest
-import values
-from markers import lines_outside_fences
 from support import ROOT, site_config, snippet_pages
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
+import values
+from markers import lines_outside_fences
 from snippets import quiz_snippet_paths, snippet_paths
 
 DOCS, QUIZ, SNIPPETS = ROOT / "docs", ROOT / "quiz", ROOT / "snippets"

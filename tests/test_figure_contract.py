@@ -9,16 +9,17 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.pyplot as plt
+import pytest
+from test_snippet_runner import run
+
 import figure_colours
 import figure_contract
 import figure_dark
 import figure_phone
 import figure_ticks
 import figures
-import matplotlib.pyplot as plt
-import pytest
 import snippet_runner
-from test_snippet_runner import run
 
 
 @pytest.fixture(autouse=True)

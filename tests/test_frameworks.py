@@ -18,9 +18,10 @@ import warnings
 from types import SimpleNamespace
 
 import pytest
-import snippet_runner
 import torch
 from support import ROOT
+
+import snippet_runner
 
 os.environ["HF_HUB_OFFLINE"] = "1"  # no network, whatever transformers would fetch
 

@@ -21,14 +21,16 @@ from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import cache
 import jupytext
-import lab_html
-import lab_run
-import labs
 import nbformat
 import pytest
 from support import ROOT, mkdocs_build, write_config
+
+import cache
+import lab_html
+import lab_run
+import labs
+import markers
 
 LABS = sorted((ROOT / "docs" / "labs").glob("*.py"))
 EXPECTED_LABS = {"find-lr", "schedules-compared", "plateaus-and-resuming"}
@@ -275,7 +277,7 @@ def test_cell_ids_in_the_page_do_not_change_from_build_to_build():
 
 def test_a_script_from_another_host_fails_instead_of_reaching_the_reader():
     cdn = '<script src="https://cdn.example.org/x.js"></script>'
-    with pytest.raises(ValueError, match="another host"):
+    with pytest.raises(markers.PageError, match="another host"):
         lab_html.notebook_body(f"{lab_html.WRAPPER}<p>text</p>{cdn}")
     header = "<style>.jp-Cell{}</style><!-- Load mathjax --><script src='//x.org/m.js'>"
     header += "</script>"
@@ -311,7 +313,7 @@ def test_a_cell_tagged_checks_is_folded_without_its_tag_toolbar():
 
 
 def test_a_notebook_whose_end_is_not_found_is_an_error_not_a_check_left_open():
-    with pytest.raises(ValueError, match="jp-Notebook"):
+    with pytest.raises(markers.PageError, match="jp-Notebook"):
         lab_html.fold_check_cells(
             '<div class="jp-Cell jp-CodeCell celltag_checks">x</div>'
         )

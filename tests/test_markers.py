@@ -1,7 +1,8 @@
 """Markers: found outside fenced code only, unknown kinds refused."""
 
-import markers
 import pytest
+
+import markers
 
 PAGE = """# Page
 

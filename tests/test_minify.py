@@ -2,11 +2,12 @@
 
 import re
 
-import minify
 import pytest
-from figure_colours import MATERIAL
 from playwright.sync_api import expect
 from support import ROOT
+
+import minify
+from figure_colours import MATERIAL
 
 
 def test_names_and_spaces_lose_their_spans_and_one_class_shares_one():

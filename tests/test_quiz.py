@@ -14,13 +14,14 @@ import statistics
 from html.parser import HTMLParser
 from pathlib import Path
 
-import cache
-import markers
 import pytest
-import quiz_data
-import quiz_html
 from jsonschema import Draft202012Validator
 from support import ROOT, mkdocs_build, write_config
+
+import cache
+import markers
+import quiz_data
+import quiz_html
 
 QUIZ_DIR = ROOT / "quiz"
 # The "Recall & Review" page the quizzes grew from, kept here so a clone has it.
@@ -776,3 +777,25 @@ def test_a_quiz_no_page_uses_still_renders_in_the_review():
     )
     assert '<a href="t/">T</a> — 3 questions' in html and "<img" not in html
     assert parse(html).items["cards"][1]["figure"] == "page/drills.py 1"
+
+
+def test_a_dirty_build_shows_an_edited_quiz_on_its_page_and_the_review(quiz_project):
+    """`make serve` runs `mkdocs serve --dirty`: a quiz edit must reach the page
+    that shows the quiz and the review deck, though neither page's source changed
+    (hooks/stale_pages.py); a page that shows no quiz is not rendered again."""
+    docs, site = quiz_project / "docs", quiz_project / "site"
+    (docs / "review.md").write_text("# Review\n\n<!-- quiz: review -->\n")
+    (docs / "other.md").write_text("# Other\n\nNo quiz.\n")
+    config = quiz_project / "mkdocs.yml"
+    dirty = ("--dirty", "--no-strict")  # a dirty build always warns that it is one
+    assert mkdocs_build(config, site, *dirty).returncode == 0
+    other = site / "other" / "index.html"
+    written = other.stat().st_mtime_ns
+    edited = copy.deepcopy(VALID)
+    edited["flashcards"][0]["question"] = "Edited question?"
+    write_quiz(quiz_project / "quiz", "index", edited)
+    build = mkdocs_build(config, site, *dirty)
+    assert build.returncode == 0, build.stderr[-3000:]
+    for page in (site / "index.html", site / "review" / "index.html"):
+        assert "Edited question?" in page.read_text(), page
+    assert other.stat().st_mtime_ns == written

@@ -10,10 +10,11 @@ import json
 import re
 
 import pytest
-import quiz_data
-import quiz_html
 from playwright.sync_api import Page, expect
 from support import ROOT
+
+import quiz_data
+import quiz_html
 
 pytestmark = pytest.mark.browser
 

@@ -7,12 +7,13 @@ import inspect
 import re
 from pathlib import Path
 
-import cache
-import markers
 import pytest
-import signatures
 import torch
 from support import mkdocs_build, write_config
+
+import cache
+import markers
+import signatures
 
 STEPLR = "torch.optim.lr_scheduler.StepLR"
 

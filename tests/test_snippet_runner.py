@@ -4,14 +4,14 @@ import json
 from importlib.metadata import version
 from pathlib import Path
 
-import figures
 import pytest
+
+import figures
 import snippet_markdown
 import snippet_pool
 import snippet_runner
-from markers import MarkerError
-
 import snippets
+from markers import MarkerError
 
 FIGURE = """
 import matplotlib.pyplot as plt

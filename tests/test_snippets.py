@@ -16,11 +16,11 @@ import sys
 from dataclasses import asdict
 
 import pytest
+from support import ROOT, snippet_pages
+
 import snippet_pool
 import snippet_runner
 import values
-from support import ROOT, snippet_pages
-
 from snippets import quiz_snippet_paths, snippet_paths
 
 DOCS, QUIZ, SNIPPETS = ROOT / "docs", ROOT / "quiz", ROOT / "snippets"

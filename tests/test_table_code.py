@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from table_code import BREAK_RE, break_identifiers
 
 TABLE_PAGES = ["training/frameworks/", "reference/", "training/"]

@@ -3,6 +3,7 @@ edited template, or a filter now called another way, is compiled anew."""
 
 import jinja2
 import pytest
+
 import template_cache
 
 

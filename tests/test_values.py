@@ -2,6 +2,7 @@
 how a wrong one stops the build."""
 
 import pytest
+
 import snippet_runner
 import values
 

@@ -4,10 +4,11 @@ what the tests ran, and a malformed marker or a missing package stops the build.
 import re
 from importlib.metadata import version
 
-import markers
 import pytest
-import versions
 from support import ROOT
+
+import markers
+import versions
 
 
 def test_checked_with_names_each_package_at_its_installed_version():
