@@ -23,9 +23,9 @@ that mkdocs-jupyter's converter executes and renders as pages, in the site's sty
   MathJax and Mermaid from a CDN (the site makes no request to another host; any
   other script that names another host fails the build). Code cells become the
   site's code blocks (Material's colours and copy button), text outputs the site's
-  output blocks ("Output with torch <version>"), and each figure two files beside
-  the page, `<name>-<n>.svg` and `<name>-<n>-dark.svg`, shown as the snippets' are
-  (`#only-light` / `#only-dark`). Material's styles are all a lab page needs.
+  output blocks ("Output with torch <version>"), and each figure four files beside
+  the page, `<name>-<n>.svg`, `<name>-<n>-dark.svg` and their phone variants, shown
+  as the snippets' are (figure_html.py). Material's styles are all a lab page needs.
 """
 
 from __future__ import annotations

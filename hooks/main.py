@@ -51,6 +51,7 @@ class Session:
     dirty: bool = False  # `serve --dirty`: only changed pages are rendered again
     stores: dict[Path, cache.Store] = field(default_factory=dict)
     search: search_index.SearchText = field(default_factory=search_index.SearchText)
+    titles: dict[str, str] = field(default_factory=dict)  # page -> its last title
 
     def store(self, path: Path) -> cache.Store:
         """The cache kept in `path`, loaded for this build."""
@@ -158,6 +159,8 @@ def on_files(files: Files, config) -> Files:
 
 def on_nav(nav, config, files):
     build.quizzes.nav_order = [page.file.src_uri for page in nav.pages]
+    if session.dirty:
+        stale_pages.keep_titles(nav.pages, session.titles)
     return nav
 
 
@@ -180,6 +183,7 @@ def on_page_content(html: str, page, config, files) -> str:
 
 
 def on_page_context(context, page, config, nav):
+    session.titles[page.file.src_uri] = page.title
     build.search.page_context(page)  # after search's own (plugins' handlers first)
     return context
 

@@ -1,6 +1,16 @@
 """What a page's `figure:` and `snippet:` markers become: Markdown with the
-snippet's figures, its code (folded at `# %% Title` lines, a wrong/right pair's
-differing lines marked) and its printed output. See snippets.py for the markers.
+snippet's figures, its code and its printed output.
+
+A page shows the figure first: `<!-- figure: page/name.py -->` puts the snippet's
+figures where the page reads them (`<!-- figure: page/name.py 2 -->` only its
+second; the first must come before the code), and its `snippet:` marker, further
+down, then shows the code, the output and any figure not shown apart. Without a
+`figure:` marker the figures come first in the snippet's own block. In the code,
+a `# %% Title` line (the cell marker editors know) starts a part that the page
+folds under that title: the plotting and the checks. The copy button copies the
+whole runnable file. In a wrong/right pair (`x_wrong.py` and `x_right.py` shown on
+one page), the lines each shows that the other does not have are highlighted,
+computed from the two files (difflib), with a caption that says so in words.
 """
 
 from __future__ import annotations

@@ -3,11 +3,11 @@ when asked, before the first snippet that names it), then reads one JSON request
 per line on stdin (a snippet's path and the folder to run it from) and answers
 one JSON line: what the snippet printed, its figures as light and dark SVG (each
 also re-laid for a phone), and its module-level values; or its traceback.
-`snippet_runner.py` starts and feeds it; figures.py draws the figures.
+snippet_pool.py starts and feeds it; figures.py draws the figures.
 
 Every cached result is keyed on this file and the figures' files (FIGURE_CODE): any
-edit here runs every snippet again, so the pool and the cache live in
-snippet_runner.py.
+edit here runs every snippet again, so the pool and the cache live apart
+(snippet_pool.py, snippet_runner.py).
 """
 
 from __future__ import annotations

@@ -1,22 +1,9 @@
-"""`<!-- snippet: page/name.py -->` becomes the snippet's code, its
-output and its figures, produced by running it at build time (see snippet_runner),
-and `{{ name.value }}` in the prose the value that run left (see values).
-
-A page shows the figure first: `<!-- figure: page/name.py -->` puts the snippet's
-figures where the page reads them (`<!-- figure: page/name.py 2 -->` only its second;
-the first must come before the code), and its `snippet:` marker, further down, then
-shows the code, the output and any figure not shown apart. Without a `figure:`
-marker the figures come first in the snippet's own block. In the code, a `# %% Title`
-line (the cell marker editors know) starts a part that the page folds under that
-title: the plotting and the checks. The copy button copies the whole runnable file.
-
-A snippet that a quiz's curve-reading drill names (`"figure": "page/x.py 2"` in
-quiz/<page>.json) runs too, though no page shows its code; its figures go to the
-quiz through `Snippets.figures`.
-
-In a wrong/right pair (`x_wrong.py` and `x_right.py` shown on one page), the lines
-each shows that the other does not have are highlighted, computed from the two files
-(difflib), with a caption that says so in words.
+"""The snippets a build runs: every one a page names with `<!-- snippet: page/name.py
+-->` or `<!-- figure: page/name.py -->`, and every one a quiz's curve-reading drill
+names (`"figure": "page/x.py 2"` in quiz/<page>.json), which runs though no page
+shows its code. Each runs once a build (snippet_runner: from the cache if it ran
+before); its output, figures and values go to the pages (snippet_markdown.py), the
+prose's `{{ name.value }}` (values.py) and the quizzes (`Snippets.figures`).
 
 Snippets run when the build has its files (`Snippets.run`, from main.py's
 on_files), before any page is rendered, so their figures can be added to the site

@@ -5,6 +5,10 @@ runs, the numbers bound from snippets/<page>/, its quiz and the drills' figures;
 the review page shows every quiz, bound and with its figures. `mark` deletes the
 output of each page one of those changed for since, so that MkDocs renders it
 again: MkDocs' own public test, no patch of it.
+
+A page not rendered again has no title in that build (MkDocs reads it while
+rendering), so the menus of the pages that are would name it "None" (mkdocs/mkdocs
+issue 4047, open): `keep_titles` gives it the title of its last render.
 """
 
 from __future__ import annotations
@@ -60,3 +64,11 @@ def mark(files, project: Path) -> list[str]:
             output.unlink()
             marked.append(file.src_uri)
     return marked
+
+
+def keep_titles(pages, titles: dict[str, str]) -> None:
+    """Each of the nav's `pages` that this dirty build will not render again gets
+    the title it had when it was (`titles`: source path -> title)."""
+    for page in pages:
+        if page.title is None and not page.file.is_modified():
+            page.title = titles.get(page.file.src_uri)

@@ -6,6 +6,8 @@ import re
 from importlib.metadata import version
 from pathlib import Path
 
+from mkdocs.commands.build import build as build_site
+from mkdocs.config import load_config
 from support import ROOT, mkdocs_build, site_config
 
 import cache
@@ -248,3 +250,19 @@ def test_a_dirty_build_renders_again_the_pages_whose_snippets_changed(tmp_projec
     page = (site / "index.html").read_text()
     assert "second run" in page and "Loss 0.2." in page
     assert other.stat().st_mtime_ns == written  # not rendered again
+
+
+def test_a_dirty_rebuild_names_the_pages_it_does_not_render_again(tmp_project):
+    """In `mkdocs serve --dirty` a page not rendered again has no title, so the
+    menus of the pages that are would read "None" (mkdocs/mkdocs issue 4047): it
+    keeps the title of its last render. Two builds in one process, as `serve`."""
+    docs, site = tmp_project / "docs", tmp_project / "site"
+    (docs / "alpha.md").write_text("# Alpha page\n\nText.\n")
+    (docs / "beta.md").write_text("# Beta page\n\nText.\n")
+    for edit in ("Text.", "Edited."):
+        (docs / "alpha.md").write_text(f"# Alpha page\n\n{edit}\n")
+        config = load_config(str(tmp_project / "mkdocs.yml"), site_dir=str(site))
+        config.plugins.on_startup(command="build", dirty=True)
+        build_site(config, dirty=True)
+    menu = (site / "alpha" / "index.html").read_text()
+    assert "Edited." in menu and "Beta page" in menu and ">None<" not in menu
