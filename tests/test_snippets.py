@@ -161,11 +161,12 @@ def test_a_figure_is_the_same_svg_bytes_in_another_process_on_other_kernels(
     assert again == snippet_runner.run_snippet(path, ROOT)  # the build's, cached
 
 
-def test_a_snippet_runs_with_plain_python_like_on_the_page():
-    """The worker imitates `python snippets/x.py`; check one against the real thing."""
-    path = ROOT / "snippets" / "learning-rate" / "three_rates.py"
+def test_a_snippet_runs_with_plain_python_like_on_the_page(output_of):
+    """The worker imitates `python snippets/x.py`; check one against the real thing
+    (the build's run of it, cached)."""
+    rel = "learning-rate/three_rates.py"
     reader = subprocess.run(
-        [sys.executable, str(path.relative_to(ROOT))],
+        [sys.executable, f"snippets/{rel}"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -173,4 +174,4 @@ def test_a_snippet_runs_with_plain_python_like_on_the_page():
         timeout=120,
     )
     assert reader.returncode == 0, reader.stderr
-    assert reader.stdout == snippet_runner.run_snippet(path, ROOT).output
+    assert reader.stdout == output_of(rel)
