@@ -78,6 +78,8 @@ def portable_run(rel: str, pool: snippet_runner.Pool) -> dict:
     return reply
 
 
+# One test process runs them all: one worker on the portable kernels imports torch.
+@pytest.mark.xdist_group("portable")
 @pytest.mark.parametrize("page", PAGES)
 def test_on_another_cpu_every_snippet_holds_and_the_page_binds_its_own_run(
     page, portable_pool
