@@ -78,7 +78,8 @@ def portable_run(rel: str, pool: snippet_runner.Pool) -> dict:
     return reply
 
 
-# One test process runs them all: one worker on the portable kernels imports torch.
+# One test process runs them all, so one worker on the portable kernels imports
+# torch. (Under pytest 9.2, pytest-xdist 3.8 ignores groups: pytest-xdist#1386.)
 @pytest.mark.xdist_group("portable")
 @pytest.mark.parametrize("page", PAGES)
 def test_on_another_cpu_every_snippet_holds_and_the_page_binds_its_own_run(
