@@ -1,7 +1,8 @@
 """A figure as the site shows it, for snippets (snippet_worker.py) and labs
 (lab_kernel.py) alike: `render_figure` gives its alt text, a light and a dark SVG
 (figure_dark.py), and the same two re-laid for a phone (figure_phone.py), each held
-to the figure contract (figure_contract.py) first.
+to the figure contract (figure_contract.py) first; `describe_figure` gives only
+the alt text, title and axes, drawing nothing.
 
 Every cached figure, a snippet's or a lab's, is keyed on FIGURE_CODE: any edit to
 these files draws every figure again.
@@ -34,8 +35,9 @@ FIGURE_CODE = (
 )
 
 
-def _describe(fig) -> dict:
-    """Alt text, title and axes metadata: what a reader who cannot see it needs."""
+def describe_figure(fig) -> dict:
+    """Alt text, title and axes metadata: what a reader who cannot see it needs.
+    All the snippet worker gives of a figure when it is told not to draw."""
     axes, colour_scales = [], []
     for ax in fig.axes:
         if ax.get_label() == "<colorbar>":  # matplotlib's name for a colorbar's axes
@@ -99,7 +101,7 @@ def render_figure(fig) -> dict:
     """A figure as the site shows it, for snippets and labs alike: its alt text and
     description, a light and a dark SVG, and the same for a phone's column
     ("phone_light", "phone_dark"). Raises FigureContractError."""
-    described = _describe(fig)
+    described = describe_figure(fig)
     plain_log_ticks(fig)
     fig.draw_without_rendering()
     for ax in fig.axes:  # numbers that run into each other: fewer of them

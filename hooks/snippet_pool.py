@@ -44,8 +44,9 @@ def display_path(path: Path, root: Path) -> str:
 class Worker:
     """One long-lived worker process, started on first use."""
 
-    def __init__(self, capability: str | None = None) -> None:
+    def __init__(self, capability: str | None = None, figures: str = "drawn") -> None:
         self.capability = capability  # ATEN_CPU_CAPABILITY for the worker, if set
+        self.figures = figures  # "drawn", or "described" (snippet_worker.py says)
         self._proc: subprocess.Popen | None = None
         self._lines: queue.Queue[str] = queue.Queue()
         self._pump_thread: threading.Thread | None = None
@@ -55,7 +56,7 @@ class Worker:
         if self.capability:
             env["ATEN_CPU_CAPABILITY"] = self.capability
         proc = subprocess.Popen(
-            [sys.executable, snippet_worker.__file__],
+            [sys.executable, snippet_worker.__file__, self.figures],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -130,10 +131,15 @@ class Pool:
     """Worker processes on one set of CPU kernels; a worker starts on first use,
     so a build that finds everything cached starts none (`serve` starts one at
     once). Last in, first out: one snippet at a time keeps using one worker, and
-    the second starts only when two snippets run at once (a cold build)."""
+    the second starts only when two snippets run at once (a cold build).
+    With figures="described" its workers give each figure's alt text, title and
+    axes but no SVG (the tests' run on the portable kernels): such replies are for
+    `run`'s callers only, never for run_snippet and its cache."""
 
-    def __init__(self, size: int, capability: str | None = None) -> None:
-        self.workers = [Worker(capability) for _ in range(size)]
+    def __init__(
+        self, size: int, capability: str | None = None, figures: str = "drawn"
+    ) -> None:
+        self.workers = [Worker(capability, figures) for _ in range(size)]
         self.capability = capability
         self._idle: queue.LifoQueue[Worker] = queue.LifoQueue()
         for worker in self.workers:
@@ -169,15 +175,13 @@ class Pool:
 
 
 @functools.cache
-def shared_pool(portable: bool = False) -> Pool:
+def shared_pool() -> Pool:
     """The pool of this process, made on first use, kept across the rebuilds of
-    `serve`: one worker per core (two at most), and one on the portable kernels
-    for the tests."""
-    pool = Pool(1, PORTABLE) if portable else Pool(min(2, os.cpu_count() or 1))
+    `serve`: one worker per core (two at most)."""
+    pool = Pool(min(2, os.cpu_count() or 1))
     atexit.register(pool.close)
     return pool
 
 
 def close_pools() -> None:
-    for pool in (shared_pool(), shared_pool(True)):
-        pool.close()
+    shared_pool().close()

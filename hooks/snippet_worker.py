@@ -2,7 +2,10 @@
 when asked, before the first snippet that names it), then reads one JSON request
 per line on stdin (a snippet's path and the folder to run it from) and answers
 one JSON line: what the snippet printed, its figures as light and dark SVG (each
-also re-laid for a phone), and its module-level values; or its traceback.
+also re-laid for a phone), and its module-level values; or its traceback. Started
+with the argument `described`, it draws no figure: it gives each one's alt text,
+title and axes only (the tests' second run, on the portable kernels, checks no
+more and takes a third of the time).
 snippet_pool.py starts and feeds it; figures.py draws the figures.
 
 Every cached result is keyed on this file and the figures' files (FIGURE_CODE): any
@@ -19,7 +22,7 @@ import sys
 from pathlib import Path
 
 from figure_contract import FigureContractError
-from figures import STYLE_FILE, SVG_SALT, render_figure
+from figures import STYLE_FILE, SVG_SALT, describe_figure, render_figure
 
 
 def _plain(value, depth: int = 0):
@@ -54,7 +57,7 @@ def _snippet_traceback(exc: BaseException, path: Path) -> str:
     return "".join(traceback.format_exception(type(exc), exc, tb or exc.__traceback__))
 
 
-def _run_one(path: Path) -> dict:
+def _run_one(path: Path, draw: bool = True) -> dict:
     import contextlib
     import runpy
     import time
@@ -103,7 +106,7 @@ def _run_one(path: Path) -> dict:
     results = []
     for number, fig in enumerate(figures, 1):
         try:
-            results.append(render_figure(fig))
+            results.append(render_figure(fig) if draw else describe_figure(fig))
         except FigureContractError as err:
             return {"error": f"figure {number} breaks the figure contract:\n  {err}"}
     plt.close("all")
@@ -123,6 +126,7 @@ def _serve() -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot  # noqa: F401 - imported once, here
 
+    draw = sys.argv[1:] != ["described"]
     protocol.write(json.dumps({"ready": True}) + "\n")
     for line in sys.stdin:
         request = json.loads(line)
@@ -133,7 +137,7 @@ def _serve() -> None:
             protocol.write(json.dumps({"imported": "torch"}) + "\n")
             continue
         os.chdir(request["cwd"])
-        protocol.write(json.dumps(_run_one(Path(request["path"]))) + "\n")
+        protocol.write(json.dumps(_run_one(Path(request["path"]), draw)) + "\n")
 
 
 if __name__ == "__main__":

@@ -231,7 +231,8 @@ def browser_page(_reused_page, page_log):
     page.context.clear_cookies()
     page.set_viewport_size(VIEWPORT)
     page.emulate_media(color_scheme="light")
-    page.goto(BLANK_PAGE)
+    if page.url != _reused_page.site_url + BLANK_PAGE:  # else the last test left it
+        page.goto(BLANK_PAGE)
     page.evaluate("localStorage.clear(); sessionStorage.clear()")
     _reused_page.log = page_log
     yield page

@@ -16,9 +16,7 @@ import pytest
 import torch
 from support import ROOT
 
-import snippet_runner
-
-SNIPPET = ROOT / "snippets" / "training" / "compile" / "recompiles.py"
+RECOMPILES = "training/compile/recompiles.py"  # the page's snippet
 
 # The snippet as a reader would run it, with torch.compile's `backend` argument
 # dropped: the default backend, Inductor.
@@ -40,7 +38,7 @@ runpy.run_path(sys.argv[1], run_name="__main__")
 """
 
 
-def test_aot_eager_makes_the_recompiles_inductor_makes(tmp_path):
+def test_aot_eager_makes_the_recompiles_inductor_makes(tmp_path, output_of):
     env = {
         **os.environ,
         "TORCHINDUCTOR_CACHE_DIR": str(tmp_path),  # cold, nothing from earlier runs
@@ -49,7 +47,7 @@ def test_aot_eager_makes_the_recompiles_inductor_makes(tmp_path):
         "TORCHINDUCTOR_VEC_ISA_OK": "0",
     }
     inductor = subprocess.run(
-        [sys.executable, "-c", UNDER_INDUCTOR, str(SNIPPET)],
+        [sys.executable, "-c", UNDER_INDUCTOR, str(ROOT / "snippets" / RECOMPILES)],
         capture_output=True,
         text=True,
         env=env,
@@ -57,9 +55,9 @@ def test_aot_eager_makes_the_recompiles_inductor_makes(tmp_path):
         check=False,
     )
     assert inductor.returncode == 0, f"under Inductor:\n{inductor.stderr[-4000:]}"
-    aot_eager = snippet_runner.run_snippet(SNIPPET, ROOT)  # the build's run, cached
-    assert inductor.stdout.strip() == aot_eager.output.strip(), (
-        f"Inductor:\n{inductor.stdout}\naot_eager:\n{aot_eager.output}"
+    aot_eager = output_of(RECOMPILES)  # the build's run, cached
+    assert inductor.stdout.strip() == aot_eager.strip(), (
+        f"Inductor:\n{inductor.stdout}\naot_eager:\n{aot_eager}"
     )
 
 
