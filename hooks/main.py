@@ -51,7 +51,7 @@ class Session:
     dirty: bool = False  # `serve --dirty`: only changed pages are rendered again
     stores: dict[Path, cache.Store] = field(default_factory=dict)
     search: search_index.SearchText = field(default_factory=search_index.SearchText)
-    titles: dict[str, str] = field(default_factory=dict)  # page -> its last title
+    titles: dict[str, str] = field(default_factory=dict)  # source -> last title
 
     def store(self, path: Path) -> cache.Store:
         """The cache kept in `path`, loaded for this build."""
@@ -183,7 +183,7 @@ def on_page_content(html: str, page, config, files) -> str:
 
 
 def on_page_context(context, page, config, nav):
-    session.titles[page.file.src_uri] = page.title
+    session.titles[page.file.abs_src_path] = page.title
     build.search.page_context(page)  # after search's own (plugins' handlers first)
     return context
 

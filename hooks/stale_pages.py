@@ -68,7 +68,7 @@ def mark(files, project: Path) -> list[str]:
 
 def keep_titles(pages, titles: dict[str, str]) -> None:
     """Each of the nav's `pages` that this dirty build will not render again gets
-    the title it had when it was (`titles`: source path -> title)."""
+    the title it had when it was (`titles`: source file -> title)."""
     for page in pages:
         if page.title is None and not page.file.is_modified():
-            page.title = titles.get(page.file.src_uri)
+            page.title = titles.get(page.file.abs_src_path)
