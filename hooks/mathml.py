@@ -34,7 +34,12 @@ class Formulas:
         key = cache.key(latex.strip(), str(display), packages=("latex2mathml",))
         mathml = self.store.get(key)
         if mathml is None:
-            mathml = convert(latex.strip(), display="block" if display else "inline")
+            try:
+                mathml = convert(
+                    latex.strip(), display="block" if display else "inline"
+                )
+            except Exception as err:  # latex2mathml raises many types on bad LaTeX
+                raise markers.PageError(f"cannot convert a formula: {err}") from err
             self.store.put(key, mathml)
         return mathml
 
@@ -44,10 +49,7 @@ class Formulas:
         def replace(match: re.Match) -> str:
             block = match.group("block") is not None
             latex = match.group("block") if block else match.group("inline")
-            try:
-                mathml = self.to_mathml(html.unescape(latex), block)
-            except Exception as err:  # latex2mathml raises many types on bad LaTeX
-                raise markers.PageError(f"cannot convert a formula: {err}") from err
+            mathml = self.to_mathml(html.unescape(latex), block)
             tag = match.group("tag")
             if block:  # it may scroll on a phone, so the keyboard can reach it
                 return f'<{tag} class="arithmatex" tabindex="0">{mathml}</{tag}>'

@@ -140,7 +140,7 @@ class Pool:
         self, size: int, capability: str | None = None, figures: str = "drawn"
     ) -> None:
         self.workers = [Worker(capability, figures) for _ in range(size)]
-        self.capability = capability
+        self.capability, self.figures = capability, figures
         self._idle: queue.LifoQueue[Worker] = queue.LifoQueue()
         for worker in self.workers:
             self._idle.put(worker)

@@ -154,6 +154,8 @@ def run_snippet(
     default this process's pool on this CPU's kernels), cached in
     `root/.cache/snippets`. Raises SnippetError naming the file, with its traceback."""
     pool = pool or snippet_pool.shared_pool()
+    if pool.figures != "drawn":  # a described run has no SVG: never a page's result
+        raise ValueError("run_snippet needs a pool that draws figures")
     if use_cache and (result := cached_result(path, root, pool.capability)) is not None:
         return result
     reply = pool.run(path, root, timeout)

@@ -4,8 +4,9 @@ per line on stdin (a snippet's path and the folder to run it from) and answers
 one JSON line: what the snippet printed, its figures as light and dark SVG (each
 also re-laid for a phone), and its module-level values; or its traceback. Started
 with the argument `described`, it draws no figure: it gives each one's alt text,
-title and axes only (the tests' second run, on the portable kernels, checks no
-more and takes a third of the time).
+title and axes only: the tests' second run, on the portable kernels, checks the
+run, its values and what its figures show, not the figure contract, in a third of
+the time.
 snippet_pool.py starts and feeds it; figures.py draws the figures.
 
 Every cached result is keyed on this file and the figures' files (FIGURE_CODE): any

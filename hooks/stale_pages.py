@@ -22,27 +22,32 @@ from snippets import quiz_snippet_paths
 
 def _quiz_inputs(project: Path, slugs: list[str]) -> list[Path]:
     """Each quiz of `slugs`, the snippets its numbers are bound from, and the
-    snippets its drills draw (any quiz's: a drill may name another folder)."""
-    quiz_dir = project / "quiz"
-    found = [project / "snippets" / rel for rel in quiz_snippet_paths(quiz_dir)]
+    snippets its drills draw (`"figure": "page/x.py 2"`, any folder's)."""
+    quiz_dir, found = project / "quiz", []
+    drills = quiz_snippet_paths(quiz_dir)  # snippet -> the first quiz naming it
     for slug in slugs:
         found.append(quiz_dir / f"{slug}.json")
         found += (project / "snippets" / slug).glob("*.py")
+        named = f"quiz/{slug}.json"
+        found += [project / "snippets" / rel for rel, q in drills.items() if q == named]
     return found
 
 
 def inputs(src: str, markdown: str, project: Path) -> list[Path]:
     """The files besides its source that a page's HTML shows."""
     folder = src.removesuffix(".md")
-    found = _quiz_inputs(project, [folder])  # its own numbers and quiz
+    found = list((project / "snippets" / folder).glob("*.py"))  # its numbers
     for marker in markers.find_markers(markdown):
         if marker.kind in ("snippet", "figure"):
             found.append(project / "snippets" / marker.arg.partition(" ")[0])
         elif marker.kind == "quiz" and marker.arg == REVIEW:
             quiz_dir = project / "quiz"
             quizzes = [q.relative_to(quiz_dir) for q in quiz_dir.rglob("*.json")]
-            slugs = [q.with_suffix("").as_posix() for q in quizzes]
-            found += _quiz_inputs(project, slugs)
+            found += _quiz_inputs(
+                project, [q.with_suffix("").as_posix() for q in quizzes]
+            )
+        elif marker.kind == "quiz":
+            found += _quiz_inputs(project, [marker.arg])
     return found
 
 

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 from filelock import FileLock
 from playwright.sync_api import Error as PlaywrightError
+
 from support import (
     CHROMIUM,
     CHROMIUM_ARGS,

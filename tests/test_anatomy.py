@@ -6,14 +6,14 @@ import json
 import re
 
 import pytest
-from support import ROOT
-from test_build import build_fails, write_page
 
 import markers
 import search_index
 import snippet_runner
 from snippet_markdown import diff_marks, render_code, split_folds
 from snippets import quiz_snippet_paths, snippet_paths
+from support import ROOT
+from test_build import build_fails, write_page
 
 DATA_COPY = re.compile(r'<div class="snippet-code" data-copy="([^"]*)"')
 SNIPPET_TITLE = re.compile(r'<span class="filename">snippets/([^<]+)</span>')

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from mkdocs.commands.build import build as build_site
 from mkdocs.config import load_config
-from support import ROOT, mkdocs_build, site_config
 
 import cache
 import mathml
 import site_url
 import snippet_runner
 from snippets import snippet_paths
+from support import ROOT, mkdocs_build, site_config
 
 IMG_SRC = re.compile(r'<img[^>]*\bsrc="([^"]+)"[^>]*>')
 

@@ -14,6 +14,7 @@ import warnings
 
 import pytest
 import torch
+
 from support import ROOT
 
 RECOMPILES = "training/compile/recompiles.py"  # the page's snippet

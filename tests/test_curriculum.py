@@ -15,12 +15,12 @@ import tokenize
 from pathlib import Path
 
 import pytest
-from support import ROOT, site_config, snippet_pages
 from torch.optim.lr_scheduler import ReduceLROnPlateau
 
 import values
 from markers import lines_outside_fences
 from snippets import quiz_snippet_paths, snippet_paths
+from support import ROOT, site_config, snippet_pages
 
 DOCS, QUIZ, SNIPPETS = ROOT / "docs", ROOT / "quiz", ROOT / "snippets"
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 from pytest_codeblocks import extract_from_file
-from support import ROOT
 
 from snippets import quiz_snippet_paths, snippet_paths
+from support import ROOT
 
 PAGES = sorted((ROOT / "docs").rglob("*.md")) + [ROOT / "README.md"]
 SNIPPETS = sorted((ROOT / "snippets").rglob("*.py"))

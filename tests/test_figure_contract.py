@@ -11,7 +11,6 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import pytest
-from test_snippet_runner import run
 
 import figure_colours
 import figure_contract
@@ -20,6 +19,7 @@ import figure_phone
 import figure_ticks
 import figures
 import snippet_runner
+from test_snippet_runner import run
 
 
 @pytest.fixture(autouse=True)

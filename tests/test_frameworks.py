@@ -19,9 +19,9 @@ from types import SimpleNamespace
 
 import pytest
 import torch
-from support import ROOT
 
 import snippet_runner
+from support import ROOT
 
 os.environ["HF_HUB_OFFLINE"] = "1"  # no network, whatever transformers would fetch
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
+
 from support import ROOT, node
 
 UNIT_TESTS = sorted((ROOT / "tests" / "js").glob("*.test.js"))

@@ -24,13 +24,13 @@ from urllib.parse import unquote, urlsplit
 import jupytext
 import nbformat
 import pytest
-from support import ROOT, mkdocs_build, write_config
 
 import cache
 import lab_html
 import lab_run
 import labs
 import markers
+from support import ROOT, mkdocs_build, write_config
 
 LABS = sorted((ROOT / "docs" / "labs").glob("*.py"))
 EXPECTED_LABS = {"find-lr", "schedules-compared", "plateaus-and-resuming"}

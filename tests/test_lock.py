@@ -8,6 +8,7 @@ from importlib.metadata import distributions, requires
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+
 from support import ROOT
 
 LOCK = (ROOT / "requirements.lock").read_text()

@@ -4,10 +4,10 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from support import ROOT
 
 import minify
 from figure_colours import MATERIAL
+from support import ROOT
 
 
 def test_names_and_spaces_lose_their_spans_and_one_class_shares_one():

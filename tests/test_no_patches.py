@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from support import ROOT
 
 HOOKS = ROOT / "hooks"
@@ -60,35 +61,64 @@ def imported_names(tree: ast.Module) -> set[str]:
                     names.add((alias.asname or alias.name).split(".")[0])
         elif isinstance(node, ast.ImportFrom) and node.module not in OWN:
             names.update(alias.asname or alias.name for alias in node.names)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and root(node.value) in names:
+    for node in ast.walk(tree):  # an alias: a name or attribute, not a call's result
+        alias = isinstance(node, ast.Assign) and not isinstance(node.value, ast.Call)
+        if alias and root(node.value) in names:
             names.update(t.id for t in node.targets if isinstance(t, ast.Name))
     return names
 
 
 def root(node: ast.AST) -> str | None:
-    """The name an attribute or item chain starts from: `a` of `a.b[c].d`."""
-    while isinstance(node, ast.Attribute | ast.Subscript):
-        node = node.value
+    """The name a chain of attributes, items and calls starts from: `a` of
+    `a.b[c].d`, `importlib` of `importlib.import_module("x").Page`."""
+    while isinstance(node, ast.Attribute | ast.Subscript | ast.Call):
+        node = node.func if isinstance(node, ast.Call) else node.value
     return node.id if isinstance(node, ast.Name) else None
 
 
 def chain(node: ast.AST) -> list[str]:
-    """The attribute names along a chain: ["b", "d"] of `a.b[c].d`."""
+    """The names along a chain, attributes and string keys: ["b", "c", "d"] of
+    `a.b["c"].d`."""
     names = []
-    while isinstance(node, ast.Attribute | ast.Subscript):
+    while isinstance(node, ast.Attribute | ast.Subscript | ast.Call):
         if isinstance(node, ast.Attribute):
             names.append(node.attr)
-        node = node.value
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+            names.append(str(node.slice.value))
+        node = node.func if isinstance(node, ast.Call) else node.value
     return names[::-1]
 
 
+def targets(node: ast.AST) -> list[ast.AST]:
+    """What an assignment or deletion writes, tuples and starred names unpacked."""
+    if isinstance(node, ast.Assign | ast.Delete):
+        found = list(node.targets)
+    else:  # AugAssign, AnnAssign
+        found = [node.target]
+    while any(isinstance(t, ast.Tuple | ast.List | ast.Starred) for t in found):
+        flat = []
+        for t in found:
+            if isinstance(t, ast.Tuple | ast.List):
+                flat += t.elts
+            else:
+                flat.append(t.value if isinstance(t, ast.Starred) else t)
+        found = flat
+    return found
+
+
 def callables(tree: ast.Module) -> set[str]:
-    """Names that hold a function: the module's own, and Python's builtins."""
-    defined = {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+    """Names that hold a function: every function the module defines, nested ones
+    too, and Python's builtins."""
+    kinds = ast.FunctionDef | ast.AsyncFunctionDef
+    defined = {n.name for n in ast.walk(tree) if isinstance(n, kinds)}
     return defined | {
         name for name in dir(builtins) if callable(getattr(builtins, name))
     }
+
+
+INTERNALS = {"plugins", "events", "__dict__"}  # MkDocs' plugin table, an object's
+MUTATORS = {"insert", "append", "extend", "update", "pop", "clear", "remove"}
+MUTATORS |= {"setdefault", "__setitem__", "__delitem__"}
 
 
 def replaces_a_method(value: ast.AST, functions: set[str]) -> bool:
@@ -125,16 +155,17 @@ def patches(path: Path) -> list[str]:
     found = []
     for node in ast.walk(tree):
         where = f"hooks/{path.name}:{getattr(node, 'lineno', '?')}"
-        if isinstance(node, ast.Assign | ast.AugAssign | ast.Delete):
-            one = isinstance(node, ast.AugAssign)
-            for target in [node.target] if one else node.targets:
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.Delete):
+            for target in targets(node):
+                if not isinstance(target, ast.Attribute | ast.Subscript):
+                    continue
                 text = ast.unparse(target)
                 if (path.name, text) in READER_PROCESS:
                     continue
                 names = chain(target)
                 if isinstance(target, ast.Attribute) and root(target) in foreign:
                     found.append(f"{where}: assigns {text}")
-                elif "plugins" in names or "__dict__" in names:
+                elif INTERNALS & set(names):
                     found.append(f"{where}: rewrites internals ({text})")
                 elif (
                     isinstance(node, ast.Assign)
@@ -155,13 +186,22 @@ def patches(path: Path) -> list[str]:
                 found.append(f"{where}: wraps a function in place ({text})")
         elif isinstance(node, ast.Call):
             name = ast.unparse(node.func).rsplit(".", 1)[-1]
-            if name in GLOBAL_SWAPS:
+            if name in GLOBAL_SWAPS or name == "vars":
                 found.append(f"{where}: calls {ast.unparse(node.func)}")
+            if name in MUTATORS and INTERNALS & set(chain(node.func)[:-1]):
+                found.append(f"{where}: rewrites internals ({ast.unparse(node.func)})")
             literal = node.args[1:2] and isinstance(node.args[1], ast.Constant)
             if name in ("getattr", "hasattr") and literal:
                 attr = str(node.args[1].value)
                 if attr.startswith("_") and not attr.startswith("__"):
                     found.append(f"{where}: reads {attr} by name")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module not in OWN:
+            for alias in node.names:
+                if alias.name.startswith("_") and not alias.name.startswith("__"):
+                    found.append(
+                        f"hooks/{path.name}:{node.lineno}: imports {alias.name}"
+                    )
     for node in subclass_privates(tree, foreign):
         found.append(f"hooks/{path.name}:{node.lineno}: reads {ast.unparse(node)}")
     return found
@@ -200,6 +240,20 @@ def test_the_check_finds_each_kind_of_patch(tmp_path):
         "class Sub(Page):\n"
         "    def render(self, config, files):\n"
         "        self._title_from_render = None\n"
+        "import importlib\n"
+        "from mkdocs.structure.pages import _RelativePathTreeprocessor\n"
+        "def g(page, config, log):\n"
+        "    index = config.plugins['search'].search_index\n"
+        "    def add(page): ...\n"
+        "    index.add_entry_from_context = add\n"
+        "    config['plugins']['search'] = None\n"
+        "    config.plugins.events['page_content'].insert(0, add)\n"
+        "    vars(page).update({})\n"
+        "    Page.render, Page.title = add, None\n"
+        "    Page.read_source: object = None\n"
+        "    type(page).render = add\n"
+        "    importlib.import_module('mkdocs.structure.pages').Page.render = add\n"
+        "    log.makeRecord = add\n"
     )
     found = sorted(line.split(": ", 1)[1] for line in patches(code))
     assert found == sorted(
@@ -218,6 +272,17 @@ def test_the_check_finds_each_kind_of_patch(tmp_path):
             "reads _title_from_render by name",
             "reads page._title_from_render",
             "reads self._title_from_render",
+            "imports _RelativePathTreeprocessor",
+            "replaces index.add_entry_from_context",
+            "rewrites internals (config['plugins']['search'])",
+            "rewrites internals (config.plugins.events['page_content'].insert)",
+            "calls vars",
+            "assigns Page.render",
+            "assigns Page.title",
+            "assigns Page.read_source",
+            "replaces type(page).render",
+            "assigns importlib.import_module('mkdocs.structure.pages').Page.render",
+            "replaces log.makeRecord",
         ]
     ), found
 

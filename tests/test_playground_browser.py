@@ -9,6 +9,7 @@ import math
 import re
 
 import pytest
+
 from support import ROOT, node, overflowing
 
 pytestmark = pytest.mark.browser

@@ -12,8 +12,9 @@ import math
 
 import pytest
 import torch
-from support import ROOT, node
 from torch.optim import lr_scheduler, swa_utils
+
+from support import ROOT, node
 
 SCHEDULES_JS = ROOT / "docs" / "javascripts" / "lib" / "schedules.js"
 RTOL, ATOL = 1e-9, 1e-12

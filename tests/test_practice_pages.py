@@ -11,9 +11,9 @@ import json
 import re
 
 import pytest
-from support import ROOT, node
 
 from snippets import snippet_paths
+from support import ROOT, node
 
 DOCS = ROOT / "docs"
 MESSAGE = re.compile(r"^(\w+(?:Error|Warning)): ", re.MULTILINE)

@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pytest
 from jsonschema import Draft202012Validator
-from support import ROOT, mkdocs_build, write_config
 
 import cache
 import markers
 import quiz_data
 import quiz_html
+from support import ROOT, mkdocs_build, write_config
 
 QUIZ_DIR = ROOT / "quiz"
 # The "Recall & Review" page the quizzes grew from, kept here so a clone has it.
@@ -780,10 +780,20 @@ def test_a_quiz_no_page_uses_still_renders_in_the_review():
 
 
 def test_a_dirty_build_shows_an_edited_quiz_on_its_page_and_the_review(quiz_project):
-    """`make serve` runs `mkdocs serve --dirty`: a quiz edit must reach the page
-    that shows the quiz and the review deck, though neither page's source changed
-    (hooks/stale_pages.py); a page that shows no quiz is not rendered again."""
+    """`make serve` runs `mkdocs serve --dirty`: a quiz edit, and a number its
+    snippet binds, must reach the page that shows the quiz and the review deck,
+    though neither page's source changed (hooks/stale_pages.py); a page that shows
+    no quiz is not rendered again."""
     docs, site = quiz_project / "docs", quiz_project / "site"
+    snippet = quiz_project / "snippets" / "index" / "train.py"
+    snippet.parent.mkdir(parents=True)
+    snippet.write_text("steps = 10\n")
+    bound = copy.deepcopy(VALID)
+    bound["flashcards"][0]["answer"] = "After {{ train.steps }} steps."
+    write_quiz(quiz_project / "quiz", "index", bound)
+    (docs / "index.md").write_text(
+        "# Test page\n\n<!-- snippet: index/train.py -->\n\n<!-- quiz: index -->\n"
+    )
     (docs / "review.md").write_text("# Review\n\n<!-- quiz: review -->\n")
     (docs / "other.md").write_text("# Other\n\nNo quiz.\n")
     config = quiz_project / "mkdocs.yml"
@@ -791,7 +801,12 @@ def test_a_dirty_build_shows_an_edited_quiz_on_its_page_and_the_review(quiz_proj
     assert mkdocs_build(config, site, *dirty).returncode == 0
     other = site / "other" / "index.html"
     written = other.stat().st_mtime_ns
-    edited = copy.deepcopy(VALID)
+    snippet.write_text("steps = 20\n")  # a number the quiz binds, on both pages
+    build = mkdocs_build(config, site, *dirty)
+    assert build.returncode == 0, build.stderr[-3000:]
+    for page in (site / "index.html", site / "review" / "index.html"):
+        assert "After 20 steps." in page.read_text(), page
+    edited = copy.deepcopy(bound)
     edited["flashcards"][0]["question"] = "Edited question?"
     write_quiz(quiz_project / "quiz", "index", edited)
     build = mkdocs_build(config, site, *dirty)

@@ -11,10 +11,10 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from support import ROOT
 
 import quiz_data
 import quiz_html
+from support import ROOT
 
 pytestmark = pytest.mark.browser
 

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 
 import pytest
 import torch
-from support import ROOT
 from torch.optim import lr_scheduler, swa_utils
 from torch.optim.swa_utils import SWALR
+
+from support import ROOT
 
 REFERENCE = ROOT / "docs" / "reference"
 REL = 1e-9

@@ -24,6 +24,9 @@ import pytest
 import torch
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from torch.optim import lr_scheduler
+from torch.optim.swa_utils import SWALR
+
 from test_reference import (
     FORMULAS,
     anneal_cos,
@@ -42,8 +45,6 @@ from test_reference import (
     swalr,
     swalr_alpha_cos,
 )
-from torch.optim import lr_scheduler
-from torch.optim.swa_utils import SWALR
 
 # Reproducible in CI (derandomize), no .hypothesis/ folder (database=None), and no
 # deadline: a first example that imports or warms up torch is not a failure.

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from support import ROOT
 
 DOCS = ROOT / "docs"

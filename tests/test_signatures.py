@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 import torch
-from support import mkdocs_build, write_config
 
 import cache
 import markers
 import signatures
+from support import mkdocs_build, write_config
 
 STEPLR = "torch.optim.lr_scheduler.StepLR"
 

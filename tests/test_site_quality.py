@@ -9,8 +9,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from bench import own_assets, page_weights
 from playwright.sync_api import expect
+
+from bench import own_assets, page_weights
 from support import ROOT, SITE_URL, overflowing, page_paths, wrapped_outputs
 
 

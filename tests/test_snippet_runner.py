@@ -315,3 +315,13 @@ def test_a_rebuild_reads_an_edited_figure_style_and_restarts_the_workers(
         monkeypatch.setattr(figures, "FIGURE_CODE", original)
         snippet_runner.reload_worker_if_edited()
     assert snippet_runner.cache_key(path) == before and restarts == [1, 1]
+
+
+def test_a_run_that_draws_no_figure_never_becomes_a_pages_result(tmp_path):
+    """The tests' portable run describes figures without drawing them: its pool
+    is refused where a result is cached for the pages."""
+    path = write(tmp_path, "demo.py", "print('ran')\n")
+    described = snippet_pool.Pool(1, figures="described")  # starts no worker
+    with pytest.raises(ValueError, match="draws figures"):
+        snippet_runner.run_snippet(path, root=tmp_path, pool=described)
+    assert not (tmp_path / snippet_runner.CACHE_DIR).exists()

@@ -18,13 +18,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import ROOT, snippet_pages
 
 import cache
 import snippet_pool
 import snippet_runner
 import values
 from snippets import quiz_snippet_paths, snippet_paths
+from support import ROOT, snippet_pages
 
 DOCS, QUIZ, SNIPPETS = ROOT / "docs", ROOT / "quiz", ROOT / "snippets"
 PAGES = snippet_pages()
@@ -78,9 +78,6 @@ def portable_run(rel: str, pool: snippet_pool.Pool) -> dict:
     return reply
 
 
-# One test process runs them all, so one worker on the portable kernels imports
-# torch. (Under pytest 9.2, pytest-xdist 3.8 ignores groups: pytest-xdist#1386.)
-@pytest.mark.xdist_group("portable")
 @pytest.mark.parametrize("page", PAGES)
 def test_on_another_cpu_every_snippet_holds_and_the_page_binds_its_own_run(
     page, portable_pool

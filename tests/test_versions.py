@@ -5,10 +5,10 @@ import re
 from importlib.metadata import version
 
 import pytest
-from support import ROOT
 
 import markers
 import versions
+from support import ROOT
 
 
 def test_checked_with_names_each_package_at_its_installed_version():
