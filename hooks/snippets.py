@@ -118,6 +118,7 @@ class Snippets:
         self.project = project
         self.folder = project / "snippets"
         self.results: dict[str, snippet_runner.Result] = {}  # snippet path -> result
+        self.values: dict[str, dict] = {}  # snippet path -> the values its run left
         self.used: dict[str, str] = {}  # snippet path -> first page naming it
         # Each snippet's figures, for the pages and the quizzes' curve-reading
         # drills: per figure its four site paths (figure_uris), alt text, and the
@@ -137,6 +138,7 @@ class Snippets:
                 rel, quiz_file
             )  # a drill's figure, never shown as code
         self.results = run_all(sorted(self.used), self.project)
+        self.values = {rel: result.values for rel, result in self.results.items()}
         for rel, result in self.results.items():
             self.figures[rel] = []
             for number, figure in enumerate(result.figures, 1):
@@ -169,5 +171,4 @@ class Snippets:
 
     def values_for(self, folder: str) -> values.Values:
         """The values of the snippets in snippets/<folder>/, for its page's prose."""
-        runs = {rel: result.values for rel, result in self.results.items()}
-        return values.values_for(folder, runs)
+        return values.values_for(folder, self.values)

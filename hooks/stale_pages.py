@@ -20,11 +20,10 @@ from quiz_data import REVIEW
 from snippets import quiz_snippet_paths
 
 
-def _quiz_inputs(project: Path, slugs: list[str]) -> list[Path]:
+def _quiz_inputs(project: Path, slugs: list[str], drills: dict) -> list[Path]:
     """Each quiz of `slugs`, the snippets its numbers are bound from, and the
-    snippets its drills draw (`"figure": "page/x.py 2"`, any folder's)."""
+    snippets its drills draw (`drills`: snippet -> the first quiz naming it)."""
     quiz_dir, found = project / "quiz", []
-    drills = quiz_snippet_paths(quiz_dir)  # snippet -> the first quiz naming it
     for slug in slugs:
         found.append(quiz_dir / f"{slug}.json")
         found += (project / "snippets" / slug).glob("*.py")
@@ -33,8 +32,9 @@ def _quiz_inputs(project: Path, slugs: list[str]) -> list[Path]:
     return found
 
 
-def inputs(src: str, markdown: str, project: Path) -> list[Path]:
-    """The files besides its source that a page's HTML shows."""
+def inputs(src: str, markdown: str, project: Path, drills: dict) -> list[Path]:
+    """The files besides its source that a page's HTML shows (`drills`: as
+    snippets.quiz_snippet_paths gives them)."""
     folder = src.removesuffix(".md")
     found = list((project / "snippets" / folder).glob("*.py"))  # its numbers
     for marker in markers.find_markers(markdown):
@@ -43,11 +43,10 @@ def inputs(src: str, markdown: str, project: Path) -> list[Path]:
         elif marker.kind == "quiz" and marker.arg == REVIEW:
             quiz_dir = project / "quiz"
             quizzes = [q.relative_to(quiz_dir) for q in quiz_dir.rglob("*.json")]
-            found += _quiz_inputs(
-                project, [q.with_suffix("").as_posix() for q in quizzes]
-            )
+            slugs = [q.with_suffix("").as_posix() for q in quizzes]
+            found += _quiz_inputs(project, slugs, drills)
         elif marker.kind == "quiz":
-            found += _quiz_inputs(project, [marker.arg])
+            found += _quiz_inputs(project, [marker.arg], drills)
     return found
 
 
@@ -59,12 +58,12 @@ def newest(paths: list[Path]) -> float:
 def mark(files, project: Path) -> list[str]:
     """Delete the built HTML of every page whose other inputs changed after it
     was written; the pages marked (their source paths)."""
-    marked = []
+    marked, drills = [], quiz_snippet_paths(project / "quiz")  # read once
     for file in files.documentation_pages():
         output = Path(file.abs_dest_path)
         if not file.src_uri.endswith(".md") or not output.is_file():
             continue
-        shown = inputs(file.src_uri, file.content_string, project)
+        shown = inputs(file.src_uri, file.content_string, project, drills)
         if newest(shown) > output.stat().st_mtime:
             output.unlink()
             marked.append(file.src_uri)
