@@ -15,6 +15,7 @@ LOCK = (ROOT / "requirements.lock").read_text()
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 PIN_RE = re.compile(r"^([A-Za-z0-9][\w.-]*)==(\S+?)\s", re.M)
 UNLOCKED = {"torch"}  # installed apart, exactly (see the Makefile)
+INSTALLERS = {"pip", "uv"}  # what installs the venv, pinned in the Makefile
 
 
 def pins() -> dict[str, str]:
@@ -79,7 +80,7 @@ def test_the_venv_holds_exactly_the_locked_versions():
     assert wrong == {}, f"locked version, installed version: run {again}"
     # torch's own requirements that the lock lacks: CUDA's, where torch has CUDA.
     torchs = {canonicalize_name(Requirement(r).name) for r in requires("torch") or []}
-    extra = set(installed) - set(locked) - UNLOCKED - torchs - {"pip"}
+    extra = set(installed) - set(locked) - UNLOCKED - torchs - INSTALLERS
     assert extra == set(), "installed but not in the lock: `rm -rf .venv && make test`"
 
 
