@@ -22,6 +22,11 @@ COMPILE := pip-compile --quiet --extra test --generate-hashes --strip-extras \
   --output-file requirements.lock --pip-args "$(LOCK_PIP_ARGS)" pyproject.toml
 # Material 9.8 prints a long banner about MkDocs 2 on every build.
 export NO_MKDOCS_2_WARNING := 1
+# Python keeps what it compiles of hooks/ and tests/ in __pycache__/ (ignored by
+# git) even where the environment says not to: else every snippet worker, lab
+# kernel and test build compiles the same modules again (a tenth of the CPU of
+# the tests that build).
+export PYTHONDONTWRITEBYTECODE :=
 
 .PHONY: serve build test test-latest lock upgrade bench lint clean chromium
 
