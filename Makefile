@@ -7,9 +7,11 @@ INSTALLED := $(VENV)/.installed
 TORCH_VERSION := $(shell sed -n 's/.*"torch==\([^"]*\)".*/\1/p' pyproject.toml)
 PIP_VERSION := 26.3
 PIP_TOOLS := pip-tools==7.6.2
-# uv installs the lock: 12 s with its cache warm, against pip's 35 s. Both
-# compile every module they install: these machines set PYTHONDONTWRITEBYTECODE,
-# so a module not compiled here is compiled again by every process that imports it.
+# uv installs the lock, many packages at a time: 12 s here with its cache warm,
+# against pip's 35 s. It reads none of pip's settings (indexes, certificates) and
+# downloads from PyPI: 52 s here with its cache cold. Both installers compile what
+# they install: these machines set PYTHONDONTWRITEBYTECODE, under which a process
+# run outside `make` (see below) compiles again every module not compiled here.
 UV := uv==0.13.8
 # Where no CPU torch is on disk (GitHub), pass the CPU index, or the lock gets
 # CUDA's packages: make upgrade LOCK_PIP_ARGS="--extra-index-url <CPU index>".
@@ -24,8 +26,8 @@ COMPILE := pip-compile --quiet --extra test --generate-hashes --strip-extras \
 export NO_MKDOCS_2_WARNING := 1
 # Python keeps what it compiles of hooks/ and tests/ in __pycache__/ (ignored by
 # git) even where the environment says not to: else every snippet worker, lab
-# kernel and test build compiles the same modules again (a tenth of the CPU of
-# the tests that build).
+# kernel and test build compiles the same modules again (the build tests took
+# 41 CPU-s, now 36). `make PYTHONDONTWRITEBYTECODE=1 ...` keeps a tree unwritten.
 export PYTHONDONTWRITEBYTECODE :=
 
 .PHONY: serve build test test-latest lock upgrade bench lint clean chromium

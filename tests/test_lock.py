@@ -4,7 +4,7 @@ from pyproject.toml, and the venv holds exactly what it says."""
 
 import re
 import tomllib
-from importlib.metadata import distributions, requires
+from importlib.metadata import distributions, requires, version
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -16,6 +16,7 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 PIN_RE = re.compile(r"^([A-Za-z0-9][\w.-]*)==(\S+?)\s", re.M)
 UNLOCKED = {"torch"}  # installed apart, exactly (see the Makefile)
 INSTALLERS = {"pip", "uv"}  # what installs the venv, pinned in the Makefile
+MAKEFILE = (ROOT / "Makefile").read_text()
 
 
 def pins() -> dict[str, str]:
@@ -56,7 +57,7 @@ def test_the_lock_was_made_from_the_requirements_pyproject_lists_now():
     assert required_by_pyproject() == listed, "run `make lock` after editing pyproject"
 
 
-def test_every_pin_carries_hashes_so_pip_checks_what_it_installs():
+def test_every_pin_carries_hashes_so_the_installer_checks_what_it_installs():
     blocks = re.split(r"\n(?=[A-Za-z0-9])", LOCK)
     pinned = [block for block in blocks if PIN_RE.match(block + " ")]
     assert len(pinned) == len(pins()) > 50
@@ -89,3 +90,14 @@ def test_the_lock_holds_no_cuda_packages():
     every install download them (see LOCK_PIP_ARGS in the Makefile)."""
     cuda = [name for name in pins() if name.startswith(("nvidia-", "triton"))]
     assert cuda == []
+
+
+def test_the_installers_are_the_versions_the_makefile_pins():
+    """pip and uv check the lock's hashes; they are not in the lock themselves, so
+    their pins in the Makefile are held here."""
+    pinned = {
+        "pip": re.search(r"^PIP_VERSION := (\S+)$", MAKEFILE, re.M)[1],
+        "uv": re.search(r"^UV := uv==(\S+)$", MAKEFILE, re.M)[1],
+    }
+    installed = {name: version(name) for name in INSTALLERS}
+    assert installed == pinned, "run `rm .venv/.installed && make test`"
