@@ -16,6 +16,10 @@ TOLERANCE = 1.0  # "as good as the best": within 1 point of validation error
 n_rates = len(RATES)
 
 
+def in_epochs(n: int) -> str:
+    return f"{n} epoch" if n == 1 else f"{n} epochs"
+
+
 def train(optimizer: torch.optim.Optimizer) -> dict[int, torch.Tensor]:
     """Train every copy for BUDGETS[-1] epochs at a constant rate; return the
     validation error (%) of each (rate, seed) after each budget."""
@@ -150,7 +154,7 @@ for epochs in BUDGETS:
     best_by_budget.append(RATES[b])
     low_by_budget.append(RATES[g[0]])
     error_by_budget.append(errors[epochs][b].mean().item())
-    print(f"{epochs:>2} epochs: best lr {RATES[b]:.3g}", end=" ")
+    print(f"{in_epochs(epochs):>9}: best lr {RATES[b]:.3g}", end=" ")
     print(f"({error_by_budget[-1]:.2f}%), good from {RATES[g[0]]:.3g}")
 budget_spread = max(best_by_budget) / min(best_by_budget)
 
@@ -201,7 +205,7 @@ ax.legend(loc="lower left")
 fig2, ax2 = plt.subplots()
 for epochs, color in zip(BUDGETS, ["C1", "C2", "C0"], strict=True):
     mean = errors[epochs].mean(dim=1)
-    ax2.plot(RATES, mean, "o-", color=color, label=f"{epochs} epochs", markersize=4)
+    ax2.plot(RATES, mean, "o-", color=color, label=in_epochs(epochs), markersize=4)
     b = int(mean.argmin())
     ax2.plot(RATES[b], mean[b], "*", color=color, markersize=16)
 ax2.set_xscale("log")
