@@ -79,7 +79,7 @@ class Build:
         self.minify_assets = session.command != "serve"  # debug what you edit
 
     def add_snippet_figures(self, files: Files, config) -> None:
-        for uri, svg in self.snippets.figure_files().items():
+        for uri, svg in self.snippets.files.items():
             files.append(File.generated(config, uri, content=svg))
 
     def render_markers(self, markdown: str, page) -> str:
@@ -152,7 +152,7 @@ def on_files(files: Files, config) -> Files:
         log.warning(warning)
     build.add_snippet_figures(files, config)
     if session.dirty:
-        for src in stale_pages.mark(files, build.project):
+        for src in stale_pages.mark(files, build.project, build.snippets.drills):
             log.debug(f"{src}: rendered again, what it shows changed")
     return files
 

@@ -96,13 +96,12 @@ def load_quiz(path: Path, check: Draft202012Validator, name: str) -> dict:
     return data
 
 
-def _passed_key(quiz_dir: Path, path: Path) -> str | None:
-    """The key of a quiz file's text under the rules that check it (the schema and
-    this file); None without a schema or if it cannot be read (then validator or
-    load_quiz says why)."""
-    schema = quiz_dir / "schema.json"
+def _passed_key(rules: str | None, path: Path) -> str | None:
+    """The key of a quiz file's text under `rules`, the key of what checks it (the
+    schema and this file); None without rules or if the file cannot be read (then
+    validator or load_quiz says why)."""
     try:
-        return cache.key(Path(__file__), schema, path)
+        return rules and cache.key(rules, path)
     except OSError:
         return None
 
@@ -117,6 +116,10 @@ def load_all(quiz_dir: Path, passed: cache.Store | None = None) -> dict[str, dic
     # was checked by a valid schema, so only a file not seen needs a validator.
     has_schema = (quiz_dir / "schema.json").is_file()  # validator() says if not
     check = validator(quiz_dir) if passed is None or not has_schema else None
+    # What checks a quiz: keyed once here, then with each file's text below.
+    rules = (
+        cache.key(Path(__file__), quiz_dir / "schema.json") if check is None else None
+    )
     quizzes, errors = {}, []
     for path in sorted(quiz_dir.rglob("*.json")):
         rel = path.relative_to(quiz_dir).as_posix()
@@ -129,7 +132,7 @@ def load_all(quiz_dir: Path, passed: cache.Store | None = None) -> dict[str, dic
                 f"and hyphens (and not {REVIEW!r}, which names the review deck)"
             )
             continue
-        key = _passed_key(quiz_dir, path) if passed is not None else None
+        key = _passed_key(rules, path)
         if key and passed.get(key):
             quizzes[slug] = json.loads(path.read_text(encoding="utf-8"))
             continue

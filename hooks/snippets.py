@@ -124,6 +124,8 @@ class Snippets:
         # drills: per figure its four site paths (figure_uris), alt text, and the
         # wide and phone sizes in px.
         self.figures: dict[str, list[dict]] = {}
+        self.files: dict[str, str] = {}  # every figure's SVG text by its site path
+        self.drills: dict[str, str] = {}  # drill snippet -> the first quiz naming it
 
     def run(self, pages: dict[str, str], quiz_dir: Path) -> None:
         """Run every snippet `pages` (source path -> Markdown) or a quiz names."""
@@ -133,34 +135,26 @@ class Snippets:
                     self.used.setdefault(rel, src)
             except markers.MarkerError as err:
                 raise markers.MarkerError(f"{src}: {err}") from None
-        for rel, quiz_file in quiz_snippet_paths(quiz_dir).items():
-            self.used.setdefault(
-                rel, quiz_file
-            )  # a drill's figure, never shown as code
+        self.drills = quiz_snippet_paths(quiz_dir)
+        for rel, quiz_file in self.drills.items():
+            self.used.setdefault(rel, quiz_file)  # a drill: its figure, no code shown
         self.results = run_all(sorted(self.used), self.project)
         self.values = {rel: result.values for rel, result in self.results.items()}
         for rel, result in self.results.items():
             self.figures[rel] = []
             for number, figure in enumerate(result.figures, 1):
+                uris = figure_uris(rel, number)
                 width, height = snippet_runner.svg_size(figure.light)
                 phone_width, phone_height = snippet_runner.svg_size(figure.phone_light)
                 self.figures[rel].append(
-                    figure_uris(rel, number)
+                    uris
                     | {"alt": figure.alt, "width": width, "height": height}
                     | {"phone_width": phone_width, "phone_height": phone_height}
                 )
+                self.files |= {uris[k]: svg for k, svg in figure_files(figure).items()}
         used_paths = [resolve(rel, self.folder) for rel in self.used]
         if pruned := snippet_runner.prune_cache(used_paths, self.project):
             log.info(f"Deleted {pruned} cached snippet result(s) no page uses")
-
-    def figure_files(self) -> dict[str, str]:
-        """Every figure's SVG text by its site path."""
-        files = {}
-        for rel, result in self.results.items():
-            for number, figure in enumerate(result.figures, 1):
-                uris = figure_uris(rel, number)
-                files |= {uris[key]: svg for key, svg in figure_files(figure).items()}
-        return files
 
     def unused_warnings(self) -> list[str]:
         return [

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import markers
 from quiz_data import REVIEW
-from snippets import quiz_snippet_paths
 
 
 def _quiz_inputs(project: Path, slugs: list[str], drills: dict) -> list[Path]:
@@ -55,10 +54,11 @@ def newest(paths: list[Path]) -> float:
     return max((p.stat().st_mtime for p in paths if p.is_file()), default=0.0)
 
 
-def mark(files, project: Path) -> list[str]:
+def mark(files, project: Path, drills: dict) -> list[str]:
     """Delete the built HTML of every page whose other inputs changed after it
-    was written; the pages marked (their source paths)."""
-    marked, drills = [], quiz_snippet_paths(project / "quiz")  # read once
+    was written; the pages marked (their source paths). `drills`: as
+    snippets.quiz_snippet_paths gives them."""
+    marked = []
     for file in files.documentation_pages():
         output = Path(file.abs_dest_path)
         if not file.src_uri.endswith(".md") or not output.is_file():

@@ -62,6 +62,13 @@ def mkdocs_build(
     )
 
 
+def dirty_build(config: Path, site_dir: Path) -> None:
+    """`mkdocs build --dirty` as `make serve` rebuilds, which must succeed (not
+    strict: a dirty build always warns that it is one)."""
+    build = mkdocs_build(config, site_dir, "--dirty", "--no-strict")
+    assert build.returncode == 0, build.stderr[-3000:]
+
+
 def site_config() -> dict:
     """mkdocs.yml as MkDocs reads it: `!ENV` tags resolved from the environment."""
     return yaml_load((ROOT / "mkdocs.yml").read_text())

@@ -13,7 +13,7 @@ import torch
 import cache
 import markers
 import signatures
-from support import mkdocs_build, write_config
+from support import mkdocs_build
 
 STEPLR = "torch.optim.lr_scheduler.StepLR"
 
@@ -139,7 +139,7 @@ def render_signatures(page: str) -> str:
 
 def _project_with_page(tmp_project: Path, page: str) -> Path:
     (tmp_project / "docs" / "index.md").write_text(page)
-    return write_config(tmp_project)
+    return tmp_project / "mkdocs.yml"  # written by tmp_project
 
 
 def test_build_shows_the_signature_with_its_defaults(tmp_project, tmp_path):
